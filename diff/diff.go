@@ -1,0 +1,194 @@
+// Package diff renders the changes leakfix makes to a file as a unified
+// diff, in the style of `gofmt -d` and `git diff`, and optionally colours
+// that diff for display on a terminal.
+//
+// Diffs are computed with github.com/aymanbagabas/go-udiff (a fork of the
+// diff package used by gopls). The output of [Unified] carries "a/" and "b/"
+// prefixed headers so that it can be applied with `git apply` or
+// `patch -p1` from the directory the names are relative to.
+package diff
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"golang.org/x/term"
+)
+
+// contextLines is the number of unchanged lines shown around each change.
+const contextLines = 3
+
+// Unified returns a unified diff of old→new for one file, with headers
+// "--- a/<name>" and "+++ b/<name>" and 3 lines of context, or "" when old
+// and new are equal.
+//
+// name is a slash-separated path relative to the current directory; callers
+// pass it already relative. The output is accepted by `git apply` and by
+// `patch -p1`. A last line that lacks a newline is followed by the usual
+// "\ No newline at end of file" marker, and other line endings (such as the
+// "\r" of CRLF files) are kept as part of the line content.
+//
+// Names containing spaces, control characters, double quotes or
+// backslashes are written in the C-style quoted form used by git (for
+// example --- "a/my dir/x.go"), which both git apply and GNU patch
+// understand; other names, including non-ASCII ones, are written as is.
+func Unified(name string, old, new []byte) string {
+	if string(old) == string(new) {
+		return ""
+	}
+	o, n := string(old), string(new)
+	edits := udiff.Lines(o, n)
+	out, err := udiff.ToUnified(quoteName("a/"+name), quoteName("b/"+name), o, edits, contextLines)
+	if err != nil {
+		// Cannot happen: the edits were computed from o and are consistent.
+		panic("diff: internal error: " + err.Error())
+	}
+	return out
+}
+
+// quoteName returns name as it should appear in a "---" or "+++" header:
+// unchanged if it needs no quoting, otherwise enclosed in double quotes with
+// git's C-style escapes (\", \\, \t, \n, \r and \ooo octal for other
+// control bytes).
+func quoteName(name string) string {
+	if !strings.ContainsFunc(name, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || r == '"' || r == '\\'
+	}) {
+		return name
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if c < ' ' || c == 0x7f {
+				b.WriteByte('\\')
+				b.WriteByte('0' + c>>6)
+				b.WriteByte('0' + c>>3&7)
+				b.WriteByte('0' + c&7)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// ANSI escape sequences used by Colorize.
+const (
+	ansiReset = "\x1b[0m"
+	ansiBold  = "\x1b[1m"
+	ansiRed   = "\x1b[31m"
+	ansiGreen = "\x1b[32m"
+	ansiCyan  = "\x1b[36m"
+)
+
+// Colorize adds ANSI colours to a unified diff, for display on a terminal:
+// file headers are bold, removed ('-') lines red, added ('+') lines green
+// and hunk headers ("@@ ... @@") cyan. Context lines and
+// "\ No newline at end of file" markers are left as they are.
+//
+// unified may hold the diffs of several files one after another. Hunk
+// bodies are recognised using the line counts of their "@@" headers, so a
+// removed line that itself starts with "-- " is not mistaken for a file
+// header.
+func Colorize(unified string) string {
+	if unified == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(unified) + len(unified)/4)
+	oldLeft, newLeft := 0, 0 // lines of the current hunk body still to come
+	for len(unified) > 0 {
+		line, rest, hasNL := strings.Cut(unified, "\n")
+		unified = rest
+
+		color := ""
+		inHunk := oldLeft > 0 || newLeft > 0
+		switch {
+		case inHunk && strings.HasPrefix(line, "-"):
+			color = ansiRed
+			oldLeft--
+		case inHunk && strings.HasPrefix(line, "+"):
+			color = ansiGreen
+			newLeft--
+		case inHunk && (strings.HasPrefix(line, " ") || line == "" || line == "\r"):
+			// Context line (some tools strip the space of empty lines).
+			oldLeft--
+			newLeft--
+		case strings.HasPrefix(line, `\`):
+			// "\ No newline at end of file": belongs to the previous line.
+		case strings.HasPrefix(line, "@@"):
+			color = ansiCyan
+			oldLeft, newLeft = hunkCounts(line)
+		case !inHunk && (strings.HasPrefix(line, "--- ") || strings.HasPrefix(line, "+++ ") ||
+			strings.HasPrefix(line, "diff ") || strings.HasPrefix(line, "index ")):
+			color = ansiBold
+		}
+
+		if color != "" && line != "" {
+			b.WriteString(color)
+			b.WriteString(line)
+			b.WriteString(ansiReset)
+		} else {
+			b.WriteString(line)
+		}
+		if hasNL {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// hunkCounts parses the old and new line counts of a hunk header such as
+// "@@ -1,5 +1,6 @@". An omitted count means 1. It returns 0, 0 if the
+// header cannot be parsed.
+func hunkCounts(header string) (oldCount, newCount int) {
+	f := strings.Fields(header)
+	if len(f) < 4 || f[0] != "@@" || !strings.HasPrefix(f[1], "-") || !strings.HasPrefix(f[2], "+") {
+		return 0, 0
+	}
+	count := func(r string) int {
+		_, c, ok := strings.Cut(r[1:], ",")
+		if !ok {
+			return 1
+		}
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 0 {
+			return 0
+		}
+		return n
+	}
+	return count(f[1]), count(f[2])
+}
+
+// ShouldColor reports whether diff output written to f should be coloured.
+// mode is "always", "never" or "auto"; any other value is treated as
+// "never". In auto mode output is coloured when f is a terminal, the
+// NO_COLOR environment variable (https://no-color.org) is unset or empty,
+// and TERM is not "dumb".
+func ShouldColor(mode string, f *os.File) bool {
+	switch mode {
+	case "always":
+		return true
+	case "auto":
+		if f == nil || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+			return false
+		}
+		return term.IsTerminal(int(f.Fd()))
+	default:
+		return false
+	}
+}

@@ -1,0 +1,195 @@
+// Package driver runs leakfix's pipeline: load → match → fix → verify. It
+// returns the findings and the fixed content of each file; showing a diff or
+// writing the files is left to the caller.
+package driver
+
+import (
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/rules"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/packages"
+)
+
+// Options configure a run.
+type Options struct {
+	Load  rewrite.LoadConfig
+	Args  []string      // package patterns or .go files
+	Rules []*rules.Rule // the rules to run
+	// Log, when set, receives verbose progress notes.
+	Log func(format string, args ...any)
+}
+
+// A Finding is a rule's finding with its resolved position.
+type Finding struct {
+	rules.Finding
+	Position, EndPosition token.Position
+	// Fixed is set when the fix is in the file's new content.
+	Fixed bool
+}
+
+// A FileChange is the fixed content of one file.
+type FileChange struct {
+	Path     string // absolute
+	Old, New []byte
+}
+
+// Result is what a run found and fixed.
+type Result struct {
+	Findings []Finding    // sorted by position
+	Changes  []FileChange // sorted by path
+	Errors   []rewrite.Error
+}
+
+// Run runs the pipeline.
+func Run(opts Options) (*Result, error) {
+	logf := opts.Log
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	load, err := rewrite.LoadPackages(opts.Load, opts.Args)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range load.Unloaded {
+		logf("skipped %s: not in the build (tags %q, tests %v)", f, opts.Load.Tags, opts.Load.Tests)
+	}
+	res := &Result{Errors: load.Errors}
+	var mu sync.Mutex
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, p := range load.Packages {
+		g.Go(func() error {
+			findings, changes := runPackage(p, load.Only, opts.Rules, logf)
+			mu.Lock()
+			defer mu.Unlock()
+			res.Findings = append(res.Findings, findings...)
+			res.Changes = append(res.Changes, changes...)
+			return nil
+		})
+	}
+	g.Wait()
+	slices.SortFunc(res.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Position.Filename, b.Position.Filename),
+			cmp.Compare(a.Position.Offset, b.Position.Offset), cmp.Compare(a.Rule, b.Rule))
+	})
+	slices.SortFunc(res.Changes, func(a, b FileChange) int { return cmp.Compare(a.Path, b.Path) })
+	return res, nil
+}
+
+// runPackage matches rules against one package, fixes the files with
+// fixable findings and verifies the fixed package.
+func runPackage(p *packages.Package, only map[string]bool, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
+	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo}
+	for _, f := range p.Syntax {
+		if ast.IsGenerated(f) {
+			logf("skipped %s: generated", p.Fset.Position(f.Pos()).Filename)
+		}
+	}
+	var findings []Finding
+	byFile := map[string][]int{} // file → indexes of its fixable findings
+	for _, f := range rules.Run(pkg, rs) {
+		pos := p.Fset.Position(f.Pos)
+		if only != nil && !only[pos.Filename] {
+			continue
+		}
+		findings = append(findings, Finding{Finding: f, Position: pos, EndPosition: p.Fset.Position(f.End)})
+		if f.Fix != nil {
+			byFile[pos.Filename] = append(byFile[pos.Filename], len(findings)-1)
+		}
+	}
+	noFix := func(i int, why string) {
+		findings[i].Fix, findings[i].NoFix = nil, why
+	}
+	replaced := map[string][]byte{}
+	accepted := map[string][]int{}
+	for name, idx := range byFile {
+		file, ok := rewrite.FileOf(p, name)
+		if !ok {
+			for _, i := range idx {
+				noFix(i, "the file is generated or processed by cgo")
+			}
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			for _, i := range idx {
+				noFix(i, err.Error())
+			}
+			continue
+		}
+		content, ok, why := fixVerified(p, pkg, file, src, findings, idx)
+		if !ok {
+			// Find the fixes that are safe alone, and keep those.
+			var good []int
+			for _, i := range idx {
+				if _, ok, why := fixVerified(p, pkg, file, src, findings, append(good[:len(good):len(good)], i)); ok {
+					good = append(good, i)
+				} else {
+					logf("%s: dropped fix %q: %s", findings[i].Position, findings[i].Fix.Message, why)
+					noFix(i, why)
+				}
+			}
+			if len(good) == 0 {
+				continue
+			}
+			idx = good
+			content, ok, why = fixVerified(p, pkg, file, src, findings, idx)
+			if !ok {
+				for _, i := range idx {
+					noFix(i, why)
+				}
+				continue
+			}
+		}
+		replaced[name] = content
+		accepted[name] = idx
+	}
+	if len(replaced) == 0 {
+		return findings, nil
+	}
+	// Each file's fixes type-check on their own; check them together once.
+	if err := rewrite.Verify(p, replaced); err != nil {
+		for _, idx := range accepted {
+			for _, i := range idx {
+				noFix(i, fmt.Sprintf("the fixed package does not type-check: %v", err))
+			}
+		}
+		return findings, nil
+	}
+	var changes []FileChange
+	for name, content := range replaced {
+		for _, i := range accepted[name] {
+			findings[i].Fixed = true
+		}
+		old, _ := os.ReadFile(name)
+		changes = append(changes, FileChange{Path: name, Old: old, New: content})
+	}
+	return findings, changes
+}
+
+// fixVerified applies the fixes of the findings at idx to file and checks
+// that the package still type-checks with the result.
+func fixVerified(p *packages.Package, pkg *rules.Package, file *ast.File, src []byte, findings []Finding, idx []int) ([]byte, bool, string) {
+	var fixes []*rules.Fix
+	for _, i := range idx {
+		fixes = append(fixes, findings[i].Fix)
+	}
+	name := p.Fset.Position(file.Pos()).Filename
+	content, err := rewrite.FixFile(pkg, file, src, fixes)
+	if err != nil {
+		return nil, false, err.Error()
+	}
+	if err := rewrite.Verify(p, map[string][]byte{name: content}); err != nil {
+		return nil, false, fmt.Sprintf("the fixed file does not type-check: %v", err)
+	}
+	return content, true, ""
+}

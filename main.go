@@ -1,0 +1,260 @@
+// Command leakfix finds resource leaks in Go code and fixes them in place,
+// the way gofmt -w fixes formatting.
+//
+//	leakfix [flags] [packages | files]
+//
+// With no mode flag it is a dry run that prints a unified diff; -w writes
+// the fixes, -l lists the files that would change. Findings go to stderr in
+// go vet's style. Exit status: 0 when no leak remains, 1 when leaks were
+// found and not fixed, 2 for usage errors and packages that fail to load.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/leakfix/leakfix/diff"
+	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/rules"
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses.
+const (
+	exitClean  = 0 // no leak remains
+	exitLeaks  = 1 // leaks found and not fixed
+	exitErrors = 2 // usage errors, packages that fail to load, files that could not be written
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type options struct {
+	diff, write, list bool
+	tags              string
+	tests             bool
+	enable, disable   []string
+	listRules         bool
+	verbose           bool
+	color             string
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var opts options
+	status := exitClean
+	cmd := &cobra.Command{
+		Use:   "leakfix [flags] [packages | files]",
+		Short: "Find resource leaks in Go code and fix them in place",
+		Long: `leakfix finds resource leaks in Go code (files, HTTP response bodies,
+multipart files, sql.Rows never closed) and fixes them where it can prove the
+fix right, the way gofmt -w fixes formatting. Where it cannot, it reports the
+leak and leaves the code alone.
+
+Arguments are package patterns as go build takes them (default "."), or .go
+files, as a pre-commit hook passes them. With no mode flag, leakfix prints
+the fixes as a unified diff without changing anything.
+
+Exit status: 0 when no leak remains (none found, or all fixed by -w); 1 when
+leaks were found and not fixed; 2 for usage errors, packages that fail to
+load or type-check, and files that could not be written.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.listRules {
+				listRules(stdout)
+				return nil
+			}
+			status = leakfix(opts, args, stdout, stderr)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&opts.diff, "diff", "d", false, "print the fixes as a unified diff (the default when neither -w nor -l is given)")
+	f.BoolVarP(&opts.write, "write", "w", false, "write the fixes to the files")
+	f.BoolVarP(&opts.list, "list", "l", false, "list the files that the fixes change")
+	f.StringVar(&opts.tags, "tags", "", "comma-separated build tags, as for go build")
+	f.BoolVar(&opts.tests, "test", true, "include _test.go files")
+	f.StringSliceVar(&opts.enable, "enable", nil, "rules to run in addition to the default ones (comma-separated)")
+	f.StringSliceVar(&opts.disable, "disable", nil, "rules not to run (comma-separated)")
+	f.BoolVar(&opts.listRules, "list-rules", false, "list the rules with their documentation, and exit")
+	f.BoolVarP(&opts.verbose, "verbose", "v", false, "say what is analyzed, skipped and why fixes were dropped")
+	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
+	cmd.SetArgs(goStyleFlags(args, func(name string) bool { return f.Lookup(name) != nil }))
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	if err := cmd.Execute(); err != nil {
+		fmt.Fprintf(stderr, "leakfix: %v\n", err)
+		fmt.Fprintln(stderr, "Run 'leakfix --help' for usage.")
+		return exitErrors
+	}
+	return status
+}
+
+// goStyleFlags lets long flags be spelled with one dash, as go build's are
+// (-tags, -test=false), by giving them the second dash pflag wants.
+func goStyleFlags(args []string, isLong func(string) bool) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
+			name, _, _ := strings.Cut(a[1:], "=")
+			if len(name) > 1 && isLong(name) {
+				a = "-" + a
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
+	if opts.color != "auto" && opts.color != "always" && opts.color != "never" {
+		fmt.Fprintf(stderr, "leakfix: --color must be auto, always or never, not %q\n", opts.color)
+		return exitErrors
+	}
+	rs, err := rules.Select(opts.enable, opts.disable)
+	if err != nil {
+		fmt.Fprintf(stderr, "leakfix: %v\n", err)
+		return exitErrors
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "leakfix: %v\n", err)
+		return exitErrors
+	}
+	logf := func(string, ...any) {}
+	if opts.verbose {
+		logf = func(format string, a ...any) { fmt.Fprintf(stderr, "leakfix: "+format+"\n", a...) }
+	}
+	res, err := driver.Run(driver.Options{
+		Load:  rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
+		Args:  args,
+		Rules: rs,
+		Log:   logf,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "leakfix: %v\n", err)
+		return exitErrors
+	}
+	status := exitClean
+	for _, e := range res.Errors {
+		if e.Pos == "" {
+			fmt.Fprintf(stderr, "leakfix: %s\n", e.Msg)
+		} else {
+			fmt.Fprintf(stderr, "%s: %s\n", relPos(cwd, e.Pos), e.Msg)
+		}
+		status = exitErrors
+	}
+
+	showDiff := opts.diff || !opts.write && !opts.list
+	color := showDiff && diff.ShouldColor(opts.color, asFile(stdout))
+	written := map[string]bool{}
+	for _, c := range res.Changes {
+		name := relPath(cwd, c.Path)
+		if opts.list {
+			fmt.Fprintln(stdout, name)
+		}
+		if showDiff {
+			d := diff.Unified(filepath.ToSlash(name), c.Old, c.New)
+			if color {
+				d = diff.Colorize(d)
+			}
+			io.WriteString(stdout, d)
+		}
+		if opts.write {
+			if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
+				fmt.Fprintf(stderr, "leakfix: %v\n", err)
+				status = exitErrors
+				continue
+			}
+			written[c.Path] = true
+		}
+	}
+
+	for _, f := range res.Findings {
+		fixed := f.Fixed && written[f.Position.Filename]
+		if fixed && !opts.verbose {
+			continue
+		}
+		pos := f.Position
+		pos.Filename = relPath(cwd, pos.Filename)
+		msg := fmt.Sprintf("%s: %s: %s", pos, f.Rule, f.Message)
+		switch {
+		case fixed:
+			msg += " (fixed)"
+		case !f.Fixed:
+			msg += fmt.Sprintf(" (no automatic fix: %s)", f.NoFix)
+		}
+		fmt.Fprintln(stderr, msg)
+		if !fixed && status == exitClean {
+			status = exitLeaks
+		}
+	}
+	return status
+}
+
+func asFile(w io.Writer) *os.File {
+	f, _ := w.(*os.File)
+	return f
+}
+
+// relPath makes path relative to the current directory when it lies below
+// it, as go vet prints paths.
+func relPath(cwd, path string) string {
+	if rel, err := filepath.Rel(cwd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// relPos makes the file of a "file:line:col" position relative.
+func relPos(cwd, pos string) string {
+	// The file name may itself hold a colon (C:\ on Windows): split from
+	// the right.
+	file, rest := pos, ""
+	for range 2 {
+		i := strings.LastIndexByte(file, ':')
+		if i < 0 {
+			break
+		}
+		if strings.Trim(file[i+1:], "0123456789") != "" {
+			break
+		}
+		file, rest = file[:i], file[i:]+rest
+	}
+	return relPath(cwd, file) + rest
+}
+
+func listRules(w io.Writer) {
+	for i, r := range rules.All() {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		state := "on by default"
+		if r.DefaultOff {
+			state = "off by default; enable with --enable=" + r.Name
+		}
+		fmt.Fprintf(w, "%s: %s (%s)\n\n", r.Name, r.Summary, state)
+		for _, line := range strings.Split(r.Doc, "\n") {
+			fmt.Fprintln(w, strings.TrimRight("    "+line, " \t"))
+		}
+	}
+}
+
+// version is the module version leakfix was built at, as go install
+// records it.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

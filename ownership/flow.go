@@ -1,0 +1,401 @@
+package ownership
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// An Acquisition is one call that acquires a resource.
+type Acquisition struct {
+	Call     *ast.CallExpr
+	Acquirer *Acquirer
+	// Cursor is at the call.
+	Cursor inspector.Cursor
+	// Func is the innermost function (an *ast.FuncDecl or *ast.FuncLit)
+	// that holds the call: the one responsible for the resource.
+	Func inspector.Cursor
+	// Stmt is the statement that holds the call, when the resource is
+	// assigned to a variable or discarded; nil otherwise.
+	Stmt ast.Stmt
+	// Var is the variable the resource is assigned to; nil when it is
+	// discarded or not assigned to a variable.
+	Var *types.Var
+	// Ident names Var where the acquisition assigns it.
+	Ident *ast.Ident
+	// Err is the variable the call's error result is assigned to, if any.
+	Err *types.Var
+	// Discarded is set when the resource is thrown away unused (a call
+	// statement, or assigned to _).
+	Discarded bool
+}
+
+// Find returns the acquisitions in the files under root.
+func Find(info *types.Info, root inspector.Cursor) []*Acquisition {
+	var out []*Acquisition
+	for c := range root.Preorder((*ast.CallExpr)(nil)) {
+		call := c.Node().(*ast.CallExpr)
+		acq, ok := AcquirerOf(info, call)
+		if !ok {
+			continue
+		}
+		a := &Acquisition{Call: call, Acquirer: acq, Cursor: c}
+		inFunc := false
+		for fn := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+			a.Func, inFunc = fn, true
+			break
+		}
+		if !inFunc {
+			continue // a package-level var initializer: no function owns it
+		}
+		a.bind(info)
+		out = append(out, a)
+	}
+	return out
+}
+
+// bind finds where the acquired value and its error go.
+func (a *Acquisition) bind(info *types.Info) {
+	parent := a.Cursor.Parent()
+	ek, _ := a.Cursor.ParentEdge()
+	var lhs []ast.Expr
+	switch ek {
+	case edge.ExprStmt_X:
+		a.Stmt, a.Discarded = parent.Node().(ast.Stmt), true
+		return
+	case edge.AssignStmt_Rhs:
+		as := parent.Node().(*ast.AssignStmt)
+		if len(as.Rhs) != 1 {
+			return
+		}
+		a.Stmt, lhs = as, as.Lhs
+	case edge.ValueSpec_Values:
+		vs := parent.Node().(*ast.ValueSpec)
+		if len(vs.Values) != 1 {
+			return
+		}
+		if ds, ok := parent.Parent().Parent().Node().(*ast.DeclStmt); ok {
+			a.Stmt = ds
+		}
+		for _, n := range vs.Names {
+			lhs = append(lhs, n)
+		}
+	default:
+		return
+	}
+	results := info.TypeOf(a.Call)
+	if tuple, ok := results.(*types.Tuple); ok && tuple.Len() == len(lhs) {
+		last := tuple.At(tuple.Len() - 1)
+		if types.Identical(last.Type(), types.Universe.Lookup("error").Type()) {
+			if id, ok := lhs[len(lhs)-1].(*ast.Ident); ok {
+				a.Err, _ = info.ObjectOf(id).(*types.Var)
+			}
+		}
+	}
+	if a.Acquirer.Result >= len(lhs) {
+		return
+	}
+	switch target := ast.Unparen(lhs[a.Acquirer.Result]).(type) {
+	case *ast.Ident:
+		if target.Name == "_" {
+			a.Discarded = true
+			return
+		}
+		if v, ok := info.ObjectOf(target).(*types.Var); ok {
+			a.Var, a.Ident = v, target
+		}
+	}
+}
+
+// A Verdict says who is responsible for an acquired resource.
+type Verdict int
+
+const (
+	// Leaks: the function neither closes the resource nor hands it on,
+	// and every use of it is understood.
+	Leaks Verdict = iota
+	// Closed: the function closes it (on at least one path).
+	Closed
+	// HandedOn: someone else becomes responsible for it: it is returned,
+	// stored where it outlives the call, sent, or given to a goroutine.
+	HandedOn
+	// Unknown: a use that may close or keep the resource, and cannot be
+	// judged: passed to a function outside the built-in table, captured by
+	// a closure, reassigned...
+	Unknown
+)
+
+func (v Verdict) String() string {
+	return [...]string{"leaks", "closed", "handed on", "unknown"}[v]
+}
+
+// A Judgement is the verdict on one acquisition, with the use that decided
+// it.
+type Judgement struct {
+	Verdict Verdict
+	Reason  string    // what the deciding use does, e.g. "passed to process"
+	At      token.Pos // the deciding use
+}
+
+// Judge follows the acquired value through its function and decides who is
+// responsible for it. Closing wins over handing on, which wins over unknown.
+func Judge(info *types.Info, a *Acquisition) Judgement {
+	switch {
+	case a.Discarded:
+		return Judgement{Verdict: Leaks, Reason: "discarded", At: a.Call.Pos()}
+	case a.Var == nil:
+		return Judgement{Verdict: Unknown, Reason: "not assigned to a variable", At: a.Call.Pos()}
+	}
+	f := &follower{info: info, fn: a.Func, kind: a.Acquirer.Kind, best: Judgement{Verdict: Leaks}}
+	if !f.declaredInside(a.Var) {
+		return Judgement{Verdict: HandedOn, Reason: fmt.Sprintf("assigned to %s, which outlives the call", a.Var.Name()), At: a.Ident.Pos()}
+	}
+	f.followVar(a.Var, a.Ident, holder)
+	return f.best
+}
+
+// A role says what a tracked value is with respect to the resource.
+type role int
+
+const (
+	holder  role = iota // the acquired value (for a response, the *Response)
+	closer              // the value whose Close releases it (resp.Body)
+	wrapper             // a reader or writer over it, whose Close does not release it
+)
+
+type follower struct {
+	info *types.Info
+	fn   inspector.Cursor
+	kind *Kind
+	best Judgement
+	seen map[*types.Var]bool
+}
+
+func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
+	rank := map[Verdict]int{Leaks: 0, Unknown: 1, HandedOn: 2, Closed: 3}
+	if rank[v] > rank[f.best.Verdict] {
+		f.best = Judgement{Verdict: v, Reason: fmt.Sprintf(format, args...), At: at.Pos()}
+	}
+}
+
+// declaredInside reports whether v is a local variable of f's function
+// (not a named result, not a variable of an enclosing function).
+func (f *follower) declaredInside(v *types.Var) bool {
+	var body *ast.BlockStmt
+	var ftype *ast.FuncType
+	switch fn := f.fn.Node().(type) {
+	case *ast.FuncDecl:
+		body, ftype = fn.Body, fn.Type
+	case *ast.FuncLit:
+		body, ftype = fn.Body, fn.Type
+	}
+	if ftype.Params != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End() {
+		return true
+	}
+	return body != nil && body.Pos() <= v.Pos() && v.Pos() < body.End()
+}
+
+// followVar classifies every use of v, a variable that holds the value in
+// the given role. def is the identifier of the assignment that gave v the
+// value; any other assignment to v makes the value's fate unknown.
+func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
+	if f.seen == nil {
+		f.seen = map[*types.Var]bool{}
+	}
+	if f.seen[v] {
+		return
+	}
+	f.seen[v] = true
+	for c := range f.fn.Preorder((*ast.Ident)(nil)) {
+		id := c.Node().(*ast.Ident)
+		if id == def || f.info.ObjectOf(id) != v {
+			continue
+		}
+		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs || ek == edge.ValueSpec_Names || ek == edge.RangeStmt_Key || ek == edge.RangeStmt_Value {
+			f.note(Unknown, id, "%s is reassigned", v.Name())
+			continue
+		}
+		f.use(c, r)
+	}
+}
+
+// use classifies one use of the value: c is at an expression that
+// evaluates to it, in role r.
+func (f *follower) use(c inspector.Cursor, r role) {
+	before := f.best.Verdict
+	f.useInPlace(c, r)
+	// A use inside a closure is a capture: unless it closes the value, the
+	// closure may run after the function returns.
+	if f.best.Verdict == before && before != Closed {
+		f.capture(c)
+	}
+}
+
+// capture judges a use of the value inside a function literal nested in
+// the owning function.
+func (f *follower) capture(c inspector.Cursor) {
+	var outermost inspector.Cursor
+	nested := false
+	for lit := range c.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		if lit == f.fn {
+			break
+		}
+		outermost, nested = lit, true
+	}
+	if !nested {
+		return
+	}
+	switch ek, _ := outermost.ParentEdge(); ek {
+	case edge.CallExpr_Fun:
+		switch outermost.Parent().ParentEdgeKind() {
+		case edge.GoStmt_Call:
+			f.note(HandedOn, c.Node(), "captured by a goroutine")
+			return
+		case edge.DeferStmt_Call, edge.ExprStmt_X:
+			// Run before the function returns: the use is in place.
+			return
+		}
+	}
+	f.note(Unknown, c.Node(), "captured by a function literal")
+}
+
+func (f *follower) useInPlace(c inspector.Cursor, r role) {
+	parent := c.Parent()
+	ek, _ := c.ParentEdge()
+	switch ek {
+	case edge.ParenExpr_X:
+		f.useInPlace(parent, r)
+
+	case edge.SelectorExpr_X:
+		sel := parent.Node().(*ast.SelectorExpr)
+		called := parent.ParentEdgeKind() == edge.CallExpr_Fun
+		switch {
+		case r == holder && f.kind.Field != "":
+			if sel.Sel.Name != f.kind.Field {
+				return // other fields and methods (resp.StatusCode) are in-place uses
+			}
+			if parent.ParentEdgeKind() == edge.AssignStmt_Lhs {
+				f.note(Unknown, sel, "its %s is replaced", f.kind.Field)
+				return
+			}
+			f.useInPlace(parent, closer)
+		case sel.Sel.Name == "Close" && r != wrapper:
+			if called {
+				f.note(Closed, sel, "closed")
+			} else {
+				f.note(HandedOn, sel, "its Close method is passed on as a value")
+			}
+		}
+
+	case edge.CallExpr_Args:
+		f.passed(parent, c)
+
+	case edge.AssignStmt_Rhs:
+		as := parent.Node().(*ast.AssignStmt)
+		if len(as.Lhs) != len(as.Rhs) {
+			f.note(Unknown, c.Node(), "assigned in an unrecognised way")
+			return
+		}
+		f.assigned(as.Lhs[c.ParentEdgeIndex()], c.Node(), r)
+
+	case edge.ValueSpec_Values:
+		vs := parent.Node().(*ast.ValueSpec)
+		if len(vs.Names) != len(vs.Values) {
+			f.note(Unknown, c.Node(), "assigned in an unrecognised way")
+			return
+		}
+		f.assigned(vs.Names[c.ParentEdgeIndex()], c.Node(), r)
+
+	case edge.ReturnStmt_Results:
+		f.note(HandedOn, c.Node(), "returned")
+	case edge.CompositeLit_Elts, edge.KeyValueExpr_Value:
+		f.note(HandedOn, c.Node(), "stored in a composite value")
+	case edge.SendStmt_Value:
+		f.note(HandedOn, c.Node(), "sent on a channel")
+	case edge.BinaryExpr_X, edge.BinaryExpr_Y:
+		// A comparison, such as f != nil.
+	case edge.UnaryExpr_X:
+		f.note(Unknown, c.Node(), "its address is taken")
+	default:
+		f.note(Unknown, c.Node(), "used in an unrecognised way")
+	}
+}
+
+// passed judges the value passed as an argument to call.
+func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
+	ce := call.Node().(*ast.CallExpr)
+	if tv, ok := f.info.Types[ce.Fun]; ok && tv.IsType() {
+		f.note(Unknown, arg.Node(), "converted to %s", types.ExprString(ce.Fun))
+		return
+	}
+	switch call.ParentEdgeKind() {
+	case edge.GoStmt_Call:
+		f.note(HandedOn, arg.Node(), "passed to a goroutine")
+		return
+	case edge.DeferStmt_Call:
+		f.note(Closed, arg.Node(), "passed to deferred %s", types.ExprString(ce.Fun))
+		return
+	}
+	if id, ok := ast.Unparen(ce.Fun).(*ast.Ident); ok {
+		if _, ok := f.info.Uses[id].(*types.Builtin); ok && id.Name == "append" {
+			f.note(HandedOn, arg.Node(), "appended to a slice")
+			return
+		}
+	}
+	name := calleeName(f.info, ce)
+	switch stdlibArgs[name] {
+	case consumes:
+	case wraps:
+		f.useWrapper(call)
+	case takes:
+		f.note(HandedOn, arg.Node(), "passed to %s, which takes it over", types.ExprString(ce.Fun))
+	default:
+		f.note(Unknown, arg.Node(), "passed to %s", types.ExprString(ce.Fun))
+	}
+}
+
+// useWrapper follows the result of a wrapping call (bufio.NewReader(f)).
+func (f *follower) useWrapper(call inspector.Cursor) {
+	ek, _ := call.ParentEdge()
+	if ek != edge.AssignStmt_Rhs && ek != edge.ValueSpec_Values {
+		f.useInPlace(call, wrapper)
+		return
+	}
+	// r, err := gzip.NewReader(f): the reader is the first result.
+	var lhs ast.Expr
+	switch p := call.Parent().Node().(type) {
+	case *ast.AssignStmt:
+		lhs = p.Lhs[0]
+	case *ast.ValueSpec:
+		lhs = p.Names[0]
+	}
+	f.assigned(lhs, call.Node(), wrapper)
+}
+
+// assigned judges the value stored to lhs.
+func (f *follower) assigned(lhs ast.Expr, value ast.Node, r role) {
+	id, ok := ast.Unparen(lhs).(*ast.Ident)
+	if !ok {
+		f.note(HandedOn, value, "stored in %s", types.ExprString(lhs))
+		return
+	}
+	if id.Name == "_" {
+		return
+	}
+	v, ok := f.info.ObjectOf(id).(*types.Var)
+	if !ok || !f.declaredInside(v) {
+		f.note(HandedOn, value, "stored in %s, which outlives the call", id.Name)
+		return
+	}
+	if f.info.Defs[id] == nil {
+		// An assignment to an existing local: it may already hold
+		// something else that the code relies on.
+		f.note(Unknown, value, "assigned to %s", id.Name)
+		return
+	}
+	f.followVar(v, id, r)
+}

@@ -1,0 +1,126 @@
+package ownership
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// ReleaseAfter returns the statement after which a deferred release of the
+// resource belongs: the error check that directly follows the acquisition,
+// never before it, or the acquiring statement itself when there is no
+// error to check and closing a failed acquisition is harmless. When there
+// is no such place, it returns nil and says why.
+func ReleaseAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
+	stmt, ok := a.stmtCursor()
+	if !ok {
+		return nil, "the acquisition is not a plain statement"
+	}
+	for c := range stmt.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		if c == a.Func {
+			break
+		}
+		switch c.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return nil, "it is acquired in a loop, where a deferred close would wait for the function to return"
+		}
+	}
+	if a.Err == nil {
+		if a.Acquirer.Kind.NilSafe {
+			return a.Stmt, ""
+		}
+		return nil, "its error is not checked, so it may be nil"
+	}
+	next, ok := stmt.NextSibling()
+	if !ok {
+		return nil, "its error is not checked right after it is acquired"
+	}
+	check, ok := next.Node().(*ast.IfStmt)
+	if !ok || !isErrCheck(info, check, a.Err) {
+		return nil, "its error is not checked right after it is acquired"
+	}
+	return check, ""
+}
+
+// stmtCursor returns the cursor of the acquiring statement when it stands
+// directly in a statement list.
+func (a *Acquisition) stmtCursor() (inspector.Cursor, bool) {
+	if a.Stmt == nil {
+		return inspector.Cursor{}, false
+	}
+	for c := range a.Cursor.Enclosing() {
+		if c.Node() == a.Stmt {
+			switch c.ParentEdgeKind() {
+			case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+				return c, true
+			}
+			return c, false
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
+// isErrCheck reports whether s is "if err != nil { ...; return }": no init,
+// no else, and a body that never falls through.
+func isErrCheck(info *types.Info, s *ast.IfStmt, err *types.Var) bool {
+	if s.Init != nil || s.Else != nil {
+		return false
+	}
+	cond, ok := ast.Unparen(s.Cond).(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ {
+		return false
+	}
+	isErr := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.ObjectOf(id) == err
+	}
+	isNil := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.ObjectOf(id) == types.Universe.Lookup("nil")
+	}
+	if !(isErr(cond.X) && isNil(cond.Y) || isNil(cond.X) && isErr(cond.Y)) {
+		return false
+	}
+	return len(s.Body.List) > 0 && Terminates(info, s.Body.List[len(s.Body.List)-1])
+}
+
+// noReturn lists functions that never return to their caller.
+var noReturn = map[string]bool{
+	"os.Exit": true, "runtime.Goexit": true,
+	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
+	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
+	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
+	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
+	"(*testing.common).Fatal": true, "(*testing.common).Fatalf": true, "(*testing.common).FailNow": true,
+	"(*testing.common).Skip": true, "(*testing.common).Skipf": true, "(*testing.common).SkipNow": true,
+}
+
+// Terminates reports whether control never flows past s to the statement
+// after it: a return, a branch, a panic or a call that never returns.
+func Terminates(info *types.Info, s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		return s.Tok != token.FALLTHROUGH
+	case *ast.BlockStmt:
+		return len(s.List) > 0 && Terminates(info, s.List[len(s.List)-1])
+	case *ast.ExprStmt:
+		call, ok := ast.Unparen(s.X).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+			if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
+				return true
+			}
+		}
+		fn, ok := typeutil.Callee(info, call).(*types.Func)
+		return ok && noReturn[fn.FullName()]
+	}
+	return false
+}

@@ -1,0 +1,179 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"path"
+	"strings"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+)
+
+// An Editor gives a fix access to the decorated form of one file.
+//
+// Fixes locate what they change through the go/ast nodes the rule matched,
+// and edit their dst counterparts, so that comments stay attached to the
+// code around them.
+type Editor struct {
+	pkg     *Package
+	astFile *ast.File
+	dec     *decorator.Decorator
+	file    *dst.File
+	imports []Import
+}
+
+// An Import is an import declaration a fix needs added to its file.
+type Import struct {
+	Name string // "" for the package's own name
+	Path string
+}
+
+// NewEditor returns an editor for file, which dec decorated from astFile, a
+// file of pkg.
+func NewEditor(pkg *Package, astFile *ast.File, dec *decorator.Decorator, file *dst.File) *Editor {
+	return &Editor{pkg: pkg, astFile: astFile, dec: dec, file: file}
+}
+
+// Dst returns the decorated node for an original node.
+func (e *Editor) Dst(n ast.Node) (dst.Node, error) {
+	d, ok := e.dec.Dst.Nodes[n]
+	if !ok {
+		return nil, fmt.Errorf("no decorated node for %T at %v", n, e.pkg.Fset.Position(n.Pos()))
+	}
+	return d, nil
+}
+
+// InsertAfter inserts stmts right after anchor in the statement list that
+// holds it. The anchor's trailing decoration (a blank line that separated it
+// from the next statement, say) moves to the last inserted statement, so
+// no stray blank line appears between the anchor and the new code.
+func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
+	d, err := e.Dst(anchor)
+	if err != nil {
+		return err
+	}
+	list, i := e.stmtList(d.(dst.Stmt))
+	if list == nil {
+		return fmt.Errorf("statement at %v is not in a statement list", e.pkg.Fset.Position(anchor.Pos()))
+	}
+	decs := d.Decorations()
+	last := stmts[len(stmts)-1].Decorations()
+	last.After = decs.After
+	decs.After = dst.NewLine
+	for _, s := range stmts {
+		s.Decorations().Before = dst.NewLine
+	}
+	*list = append((*list)[:i+1], append(stmts, (*list)[i+1:]...)...)
+	return nil
+}
+
+// stmtList finds the statement list that holds s, and s's index in it.
+func (e *Editor) stmtList(s dst.Stmt) (*[]dst.Stmt, int) {
+	var list *[]dst.Stmt
+	index := -1
+	dst.Inspect(e.file, func(n dst.Node) bool {
+		if list != nil {
+			return false
+		}
+		var l *[]dst.Stmt
+		switch n := n.(type) {
+		case *dst.BlockStmt:
+			l = &n.List
+		case *dst.CaseClause:
+			l = &n.Body
+		case *dst.CommClause:
+			l = &n.Body
+		default:
+			return true
+		}
+		for i, x := range *l {
+			if x == s {
+				list, index = l, i
+				return false
+			}
+		}
+		return true
+	})
+	return list, index
+}
+
+// ImportName returns the name by which the file can refer to the package
+// with the given import path, and records an import to add when the file
+// does not import it yet. A new import gets an alias when its own name is
+// taken anywhere in the file or package, so it is never shadowed.
+func (e *Editor) ImportName(importPath string) string {
+	for _, spec := range e.astFile.Imports {
+		if p := strings.Trim(spec.Path.Value, "`\""); p != importPath {
+			continue
+		}
+		if spec.Name != nil {
+			if spec.Name.Name != "_" && spec.Name.Name != "." {
+				return spec.Name.Name
+			}
+			continue
+		}
+		if pn, ok := e.pkg.Info.Implicits[spec].(*types.PkgName); ok {
+			return pn.Imported().Name()
+		}
+	}
+	for _, imp := range e.imports {
+		if imp.Path == importPath {
+			return cmpOr(imp.Name, defaultName(importPath))
+		}
+	}
+	name := defaultName(importPath)
+	alias := ""
+	for i := 0; e.nameTaken(name); i++ {
+		// net/http → nethttp, then nethttp2, nethttp3...
+		name = strings.ReplaceAll(importPath, "/", "")
+		if i > 0 {
+			name = fmt.Sprintf("%s%d", name, i+1)
+		}
+		alias = name
+	}
+	e.imports = append(e.imports, Import{Name: alias, Path: importPath})
+	return name
+}
+
+// Imports returns the imports the fixes asked for.
+func (e *Editor) Imports() []Import { return e.imports }
+
+// nameTaken reports whether name is declared in the package scope, imported
+// in the file, or declared or used anywhere in the file.
+func (e *Editor) nameTaken(name string) bool {
+	if e.pkg.Types.Scope().Lookup(name) != nil {
+		return true
+	}
+	for _, imp := range e.imports {
+		if cmpOr(imp.Name, defaultName(imp.Path)) == name {
+			return true
+		}
+	}
+	taken := false
+	ast.Inspect(e.astFile, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			taken = true
+		}
+		return !taken
+	})
+	return taken
+}
+
+// defaultName is the name a package is imported as, from its path: the last
+// element, skipping a major-version suffix such as /v2.
+func defaultName(importPath string) string {
+	base := path.Base(importPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		base = path.Base(path.Dir(importPath))
+	}
+	return base
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,174 @@
+// Package rules is leakfix's rule engine: each rule receives one
+// type-checked package and reports findings, each with an optional fix
+// expressed as edits to the file's decorated syntax tree (github.com/dave/dst).
+//
+// Rules match on go/types objects, never on spelled names, so an aliased
+// import of net/http is recognised and a user's own type named Response is
+// not. What a value is, where it flows and what closes it is decided once,
+// in package ownership, and shared by every rule.
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// A Rule is one leak pattern that leakfix finds and, where it can prove the
+// change right, fixes.
+type Rule struct {
+	Name    string // flag and output name, e.g. "missing-close"
+	Summary string // one line, shown by --list-rules
+	Doc     string // the full documentation, shown by --list-rules
+	// DefaultOff rules run only when enabled by name.
+	DefaultOff bool
+	Run        func(*Pass)
+}
+
+// All returns every rule, in the order --list-rules shows them.
+func All() []*Rule {
+	return []*Rule{MissingClose}
+}
+
+// Lookup returns the rule with the given name.
+func Lookup(name string) (*Rule, bool) {
+	for _, r := range All() {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// Select returns the rules to run: the default ones, plus enable, minus
+// disable. Unknown names are an error that lists the known ones.
+func Select(enable, disable []string) ([]*Rule, error) {
+	for _, name := range slices.Concat(enable, disable) {
+		if _, ok := Lookup(name); !ok {
+			var names []string
+			for _, r := range All() {
+				names = append(names, r.Name)
+			}
+			return nil, fmt.Errorf("unknown rule %q (rules: %s)", name, strings.Join(names, ", "))
+		}
+	}
+	var out []*Rule
+	for _, r := range All() {
+		on := !r.DefaultOff || slices.Contains(enable, r.Name)
+		if on && !slices.Contains(disable, r.Name) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Package is the type-checked package the rules run on.
+type Package struct {
+	Fset  *token.FileSet
+	Files []*ast.File
+	Types *types.Package
+	Info  *types.Info
+}
+
+// A Pass is one rule's run over one package.
+type Pass struct {
+	*Package
+	Inspector *inspector.Inspector
+	rule      *Rule
+	findings  []Finding
+}
+
+// Report records a finding of the pass's rule.
+func (p *Pass) Report(f Finding) {
+	f.Rule = p.rule.Name
+	p.findings = append(p.findings, f)
+}
+
+// A Finding is one leak at one place.
+type Finding struct {
+	Rule     string
+	Pos, End token.Pos
+	Message  string
+	// Fix is the safe automatic fix, or nil when there is none.
+	Fix *Fix
+	// NoFix says why there is no automatic fix, when Fix is nil.
+	NoFix string
+}
+
+// A Fix rewrites the decorated syntax tree of the finding's file.
+type Fix struct {
+	Message string
+	// Sites are the ranges of the original file the fix rewrites. Only the
+	// parts of the restored file that differ from the original inside (or
+	// at the edge of) these ranges are kept, so every other line of the file
+	// stays byte-identical even when the file is not gofmt-clean.
+	Sites []Site
+	// Edit applies the fix to the decorated file.
+	Edit func(*Editor) error
+}
+
+// A Site is a range of the original file.
+type Site struct{ Pos, End token.Pos }
+
+// Run runs rules over pkg and returns their findings, sorted by position,
+// without those in generated files or silenced by a suppression comment.
+func Run(pkg *Package, rs []*Rule) []Finding {
+	in := inspector.New(pkg.Files)
+	var all []Finding
+	for _, r := range rs {
+		pass := &Pass{Package: pkg, Inspector: in, rule: r}
+		r.Run(pass)
+		all = append(all, pass.findings...)
+	}
+	skip := suppressions(pkg)
+	all = slices.DeleteFunc(all, func(f Finding) bool {
+		p := pkg.Fset.Position(f.Pos)
+		return skip.generated[p.Filename] || skip.lines[fileLine{p.Filename, p.Line}]
+	})
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Pos < all[j].Pos })
+	return all
+}
+
+type fileLine struct {
+	file string
+	line int
+}
+
+type skipped struct {
+	generated map[string]bool
+	lines     map[fileLine]bool // lines whose findings are silenced
+}
+
+// suppressRx matches //leakfix:ignore (a reason may follow) and
+// //nolint:leakfix, also within a list such as //nolint:errcheck,leakfix.
+var suppressRx = regexp.MustCompile(`^//\s*(leakfix:ignore\b|nolint:([\w-]+,)*(leakfix|all)\b)`)
+
+// suppressions finds the generated files of pkg, and the lines silenced by a
+// suppression comment: the comment's own line and the line below it.
+func suppressions(pkg *Package) skipped {
+	s := skipped{generated: map[string]bool{}, lines: map[fileLine]bool{}}
+	for _, f := range pkg.Files {
+		name := pkg.Fset.Position(f.Pos()).Filename
+		if ast.IsGenerated(f) {
+			s.generated[name] = true
+			continue
+		}
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				if suppressRx.MatchString(c.Text) {
+					line := pkg.Fset.Position(c.Slash).Line
+					s.lines[fileLine{name, line}] = true
+					s.lines[fileLine{name, line + 1}] = true
+				}
+			}
+		}
+	}
+	return s
+}
