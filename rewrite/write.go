@@ -153,7 +153,6 @@ func writeKeepOwner(f *os.File, info fs.FileInfo) {
 	_ = f.Chown(uid, gid)
 }
 
-
 // writeStripPathError strips the operation and path (often those of a
 // temporary file) from err, so that the caller can report the error
 // against the path it was asked to write.
