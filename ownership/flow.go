@@ -91,7 +91,7 @@ func (a *Acquisition) bind(info *types.Info) {
 	if tuple, ok := results.(*types.Tuple); ok && tuple.Len() == len(lhs) {
 		last := tuple.At(tuple.Len() - 1)
 		if types.Identical(last.Type(), types.Universe.Lookup("error").Type()) {
-			if id, ok := lhs[len(lhs)-1].(*ast.Ident); ok {
+			if id, ok := lhs[len(lhs)-1].(*ast.Ident); ok && id.Name != "_" {
 				a.Err, _ = info.ObjectOf(id).(*types.Var)
 			}
 		}
@@ -137,7 +137,7 @@ func (v Verdict) String() string {
 // it.
 type Judgement struct {
 	Verdict Verdict
-	Reason  string    // what the deciding use does, e.g. "passed to process"
+	Reason  string    // what the deciding use does, as a clause: "it is passed to process"
 	At      token.Pos // the deciding use
 }
 
@@ -148,7 +148,7 @@ func Judge(info *types.Info, a *Acquisition) Judgement {
 	case a.Discarded:
 		return Judgement{Verdict: Leaks, Reason: "discarded", At: a.Call.Pos()}
 	case a.Var == nil:
-		return Judgement{Verdict: Unknown, Reason: "not assigned to a variable", At: a.Call.Pos()}
+		return Judgement{Verdict: Unknown, Reason: "it is not assigned to a variable", At: a.Call.Pos()}
 	}
 	f := &follower{info: info, fn: a.Func, kind: a.Acquirer.Kind, best: Judgement{Verdict: Leaks}}
 	if !f.declaredInside(a.Var) {
@@ -216,7 +216,7 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 			continue
 		}
 		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs || ek == edge.ValueSpec_Names || ek == edge.RangeStmt_Key || ek == edge.RangeStmt_Value {
-			f.note(Unknown, id, "%s is reassigned", v.Name())
+			f.note(Unknown, id, "it is reassigned")
 			continue
 		}
 		f.use(c, r)
@@ -260,7 +260,7 @@ func (f *follower) capture(c inspector.Cursor) {
 			return
 		}
 	}
-	f.note(Unknown, c.Node(), "captured by a function literal")
+	f.note(Unknown, c.Node(), "it is captured by a function literal")
 }
 
 func (f *follower) useInPlace(c inspector.Cursor, r role) {
@@ -297,7 +297,7 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 	case edge.AssignStmt_Rhs:
 		as := parent.Node().(*ast.AssignStmt)
 		if len(as.Lhs) != len(as.Rhs) {
-			f.note(Unknown, c.Node(), "assigned in an unrecognised way")
+			f.note(Unknown, c.Node(), "it is assigned in a way leakfix does not follow")
 			return
 		}
 		f.assigned(as.Lhs[c.ParentEdgeIndex()], c.Node(), r)
@@ -305,7 +305,7 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 	case edge.ValueSpec_Values:
 		vs := parent.Node().(*ast.ValueSpec)
 		if len(vs.Names) != len(vs.Values) {
-			f.note(Unknown, c.Node(), "assigned in an unrecognised way")
+			f.note(Unknown, c.Node(), "it is assigned in a way leakfix does not follow")
 			return
 		}
 		f.assigned(vs.Names[c.ParentEdgeIndex()], c.Node(), r)
@@ -321,7 +321,7 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 	case edge.UnaryExpr_X:
 		f.note(Unknown, c.Node(), "its address is taken")
 	default:
-		f.note(Unknown, c.Node(), "used in an unrecognised way")
+		f.note(Unknown, c.Node(), "it is used in a way leakfix does not follow")
 	}
 }
 
@@ -329,7 +329,7 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 	ce := call.Node().(*ast.CallExpr)
 	if tv, ok := f.info.Types[ce.Fun]; ok && tv.IsType() {
-		f.note(Unknown, arg.Node(), "converted to %s", types.ExprString(ce.Fun))
+		f.note(Unknown, arg.Node(), "it is converted to %s", types.ExprString(ce.Fun))
 		return
 	}
 	switch call.ParentEdgeKind() {
@@ -354,7 +354,7 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 	case takes:
 		f.note(HandedOn, arg.Node(), "passed to %s, which takes it over", types.ExprString(ce.Fun))
 	default:
-		f.note(Unknown, arg.Node(), "passed to %s", types.ExprString(ce.Fun))
+		f.note(Unknown, arg.Node(), "it is passed to %s", types.ExprString(ce.Fun))
 	}
 }
 
@@ -394,7 +394,7 @@ func (f *follower) assigned(lhs ast.Expr, value ast.Node, r role) {
 	if f.info.Defs[id] == nil {
 		// An assignment to an existing local: it may already hold
 		// something else that the code relies on.
-		f.note(Unknown, value, "assigned to %s", id.Name)
+		f.note(Unknown, value, "it is assigned to %s", id.Name)
 		return
 	}
 	f.followVar(v, id, r)

@@ -18,11 +18,14 @@ import (
 // FixFile applies fixes to file, a file of pkg whose content is src, and
 // returns the new content.
 //
-// The file is decorated in plain mode, the fixes edit the decorated tree,
-// and the tree is printed again. Of the differences between the printed
-// file and src, only those at a fix's sites are kept: the rest of the file
-// stays byte-identical, even where it is not gofmt-clean (the printer would
-// reformat it). Imports the fixes need are added as a separate small edit.
+// The file is decorated in plain mode and printed twice: before the fixes
+// edit the decorated tree, and after. The difference between the two prints
+// is exactly what the fixes changed; it is mapped back onto src through the
+// lines src and the first print share, so every other line of src stays
+// byte-identical, even where src is not gofmt-clean (the printer would
+// reformat it). Where a fix lands among lines the printer reformats, the
+// printed lines at the fix's sites replace the original ones instead.
+// Imports the fixes need are added as a separate small edit.
 func FixFile(pkg *rules.Package, file *ast.File, src []byte, fixes []*rules.Fix) ([]byte, error) {
 	tf := pkg.Fset.File(file.Pos())
 	name := tf.Name()
@@ -34,6 +37,21 @@ func FixFile(pkg *rules.Package, file *ast.File, src []byte, fixes []*rules.Fix)
 	if err != nil {
 		return nil, fmt.Errorf("%s: decorate: %v", name, err)
 	}
+	crlf := bytes.Contains(src, []byte("\r\n"))
+	print := func() (string, error) {
+		var buf bytes.Buffer
+		if err := decorator.NewRestorer().Fprint(&buf, dfile); err != nil {
+			return "", fmt.Errorf("%s: print: %v", name, err)
+		}
+		if crlf {
+			return toCRLF(buf.String()), nil
+		}
+		return buf.String(), nil
+	}
+	before, err := print()
+	if err != nil {
+		return nil, err
+	}
 	ed := rules.NewEditor(pkg, file, dec, dfile)
 	var sites [][2]int
 	for _, fx := range fixes {
@@ -44,25 +62,23 @@ func FixFile(pkg *rules.Package, file *ast.File, src []byte, fixes []*rules.Fix)
 			sites = append(sites, lineSpan(src, tf.Offset(s.Pos), tf.Offset(s.End)))
 		}
 	}
-	var buf bytes.Buffer
-	if err := decorator.NewRestorer().Fprint(&buf, dfile); err != nil {
-		return nil, fmt.Errorf("%s: print: %v", name, err)
+	after, err := print()
+	if err != nil {
+		return nil, err
 	}
-	printed := buf.String()
-	crlf := bytes.Contains(src, []byte("\r\n"))
-	if crlf {
-		printed = toCRLF(printed)
-	}
-	var kept []udiff.Edit
-	for _, e := range udiff.Lines(string(src), printed) {
-		if slices.ContainsFunc(sites, func(s [2]int) bool { return e.Start <= s[1] && e.End >= s[0] }) {
-			kept = append(kept, e)
+	edits, ok := mapEdits(string(src), before, udiff.Lines(before, after))
+	if !ok {
+		edits = nil
+		for _, e := range udiff.Lines(string(src), after) {
+			if slices.ContainsFunc(sites, func(s [2]int) bool { return e.Start <= s[1] && e.End >= s[0] }) {
+				edits = append(edits, e)
+			}
 		}
 	}
-	if len(kept) == 0 {
-		return nil, fmt.Errorf("%s: the fixes changed nothing at their sites", name)
+	if len(edits) == 0 {
+		return nil, fmt.Errorf("%s: the fixes changed nothing", name)
 	}
-	out, err := udiff.Apply(string(src), kept)
+	out, err := udiff.Apply(string(src), edits)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
@@ -73,6 +89,72 @@ func FixFile(pkg *rules.Package, file *ast.File, src []byte, fixes []*rules.Fix)
 		return nil, fmt.Errorf("the fixed file does not parse: %v", err)
 	}
 	return []byte(out), nil
+}
+
+// mapEdits carries line edits of printed (a print of src) over to src. An
+// edit carries over when the printed lines it replaces, or for an insertion
+// a line beside it, are lines that src has unchanged. It reports false when
+// some edit does not.
+func mapEdits(src, printed string, edits []udiff.Edit) ([]udiff.Edit, bool) {
+	// same[i] is the offset in src of the printed line starting at offset
+	// i, for the printed lines src has as they are.
+	same := map[int]int{}
+	srcAt, printedAt := 0, 0
+	equalRun := func(n int) { // the next n bytes of both are equal
+		for end := srcAt + n; srcAt < end; {
+			same[printedAt] = srcAt
+			l := strings.IndexByte(src[srcAt:end], '\n') + 1
+			if l == 0 {
+				l = end - srcAt
+			}
+			srcAt, printedAt = srcAt+l, printedAt+l
+		}
+	}
+	for _, e := range udiff.Lines(src, printed) {
+		equalRun(e.Start - srcAt)
+		srcAt, printedAt = e.End, printedAt+len(e.New)
+	}
+	equalRun(len(src) - srcAt)
+	same[len(printed)] = len(src)
+
+	lineStartBefore := func(off int) int { return strings.LastIndexByte(printed[:off], '\n') + 1 }
+	var out []udiff.Edit
+	for _, e := range edits {
+		if e.Start == e.End {
+			// An insertion: after a line src has, or before one.
+			if e.Start > 0 {
+				prev := lineStartBefore(e.Start - 1)
+				if at, ok := same[prev]; ok {
+					end := at + (e.Start - prev)
+					out = append(out, udiff.Edit{Start: end, End: end, New: e.New})
+					continue
+				}
+			}
+			if at, ok := same[e.Start]; ok {
+				out = append(out, udiff.Edit{Start: at, End: at, New: e.New})
+				continue
+			}
+			return nil, false
+		}
+		// A replacement: every replaced line must be one src has, in a run.
+		start, ok := same[e.Start]
+		if !ok {
+			return nil, false
+		}
+		for off := e.Start; off < e.End; {
+			at, ok := same[off]
+			if !ok || at-start != off-e.Start {
+				return nil, false
+			}
+			next := strings.IndexByte(printed[off:e.End], '\n')
+			if next < 0 {
+				break
+			}
+			off += next + 1
+		}
+		out = append(out, udiff.Edit{Start: start, End: start + (e.End - e.Start), New: e.New})
+	}
+	return out, true
 }
 
 // lineSpan widens [start, end) to whole lines of src, with the final line's

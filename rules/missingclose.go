@@ -56,7 +56,7 @@ func runMissingClose(pass *Pass) {
 			pass.Report(Finding{
 				Pos: a.Call.Pos(), End: a.Call.End(),
 				Message: fmt.Sprintf("%s is never closed here", what),
-				NoFix:   fmt.Sprintf("it is %s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line),
+				NoFix:   fmt.Sprintf("%s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line),
 			})
 			continue
 		}

@@ -1,0 +1,176 @@
+package rules_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/rules"
+)
+
+// TestGolden runs each rule over its cases in testdata/<rule>/: every NAME.go
+// is a package of its own. A comment `// want "regexp"` on a line expects a
+// finding there whose text (message, and "(no automatic fix: ...)" when
+// there is none) matches; findings nobody wants fail the test. NAME.go.golden
+// holds the fixed file; a case without one must not change. The fixed cases
+// must build, and a second run over them must find nothing to fix.
+var update = flag.Bool("update", false, "write the .golden files from the current output")
+
+func TestGolden(t *testing.T) {
+	for _, rule := range rules.All() {
+		t.Run(rule.Name, func(t *testing.T) { runGolden(t, rule) })
+	}
+}
+
+func runGolden(t *testing.T, rule *rules.Rule) {
+	dir := filepath.Join("..", "testdata", rule.Name)
+	cases, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases in %s", dir)
+	}
+	mod := t.TempDir()
+	writeFile(t, filepath.Join(mod, "go.mod"), "module golden\n\ngo 1.26\n")
+	inputs := map[string]string{} // file in mod → its source case
+	for _, c := range cases {
+		name := strings.TrimSuffix(filepath.Base(c), ".go")
+		dst := filepath.Join(mod, name, name+".go")
+		src, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dst, string(src))
+		inputs[dst] = c
+	}
+	run := func() *driver.Result {
+		res, err := driver.Run(driver.Options{
+			Load:  rewrite.LoadConfig{Dir: mod, Tests: true},
+			Args:  []string{"./..."},
+			Rules: []*rules.Rule{rule},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range res.Errors {
+			t.Errorf("load error: %s: %s", e.Pos, e.Msg)
+		}
+		return res
+	}
+	res := run()
+
+	// Findings against // want comments.
+	got := map[string][]string{} // "file:line" → finding texts
+	for _, f := range res.Findings {
+		key := fmt.Sprintf("%s:%d", f.Position.Filename, f.Position.Line)
+		text := f.Message
+		if f.Fix == nil {
+			text += " (no automatic fix: " + f.NoFix + ")"
+		}
+		got[key] = append(got[key], text)
+	}
+	for file, c := range inputs {
+		src, _ := os.ReadFile(file)
+		for i, line := range strings.Split(string(src), "\n") {
+			key := fmt.Sprintf("%s:%d", file, i+1)
+			for _, rx := range wants(t, c, i+1, line) {
+				j := indexMatch(got[key], rx)
+				if j < 0 {
+					t.Errorf("%s:%d: no finding matches %q (got %q)", c, i+1, rx, got[key])
+					continue
+				}
+				got[key] = append(got[key][:j], got[key][j+1:]...)
+			}
+		}
+	}
+	for key, texts := range got {
+		for _, text := range texts {
+			t.Errorf("%s: unexpected finding: %s", key, text)
+		}
+	}
+
+	// Fixed files against golden ones.
+	changed := map[string][]byte{}
+	for _, ch := range res.Changes {
+		changed[ch.Path] = ch.New
+	}
+	for file, c := range inputs {
+		if out, ok := changed[file]; ok && *update {
+			writeFile(t, c+".golden", string(out))
+		}
+		want, err := os.ReadFile(c + ".golden")
+		if os.IsNotExist(err) {
+			if out, ok := changed[file]; ok {
+				t.Errorf("%s: changed, but has no .golden file; got:\n%s", c, out)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := changed[file]; string(got) != string(want) {
+			t.Errorf("%s: fixed file differs from %s.golden\n--- got:\n%s", c, c, got)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+
+	// The fixed code builds, and a second run has nothing left to fix.
+	for file, out := range changed {
+		writeFile(t, file, string(out))
+	}
+	build := exec.Command("go", "build", "./...")
+	build.Dir = mod
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("fixed cases do not build: %v\n%s", err, out)
+	}
+	if again := run(); len(again.Changes) > 0 {
+		t.Errorf("a second run changes %s again", again.Changes[0].Path)
+	}
+}
+
+var wantRx = regexp.MustCompile("// want ((?:(?:\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)\\s*)+)$")
+var quotedRx = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
+
+// wants returns the expectations of a `// want "rx" ...` comment on line.
+func wants(t *testing.T, file string, n int, line string) []*regexp.Regexp {
+	m := wantRx.FindStringSubmatch(line)
+	if m == nil {
+		return nil
+	}
+	var out []*regexp.Regexp
+	for _, q := range quotedRx.FindAllString(m[1], -1) {
+		s, err := strconv.Unquote(q)
+		if err != nil {
+			t.Fatalf("%s:%d: bad want %s: %v", file, n, q, err)
+		}
+		out = append(out, regexp.MustCompile(s))
+	}
+	return out
+}
+
+func indexMatch(texts []string, rx *regexp.Regexp) int {
+	for i, s := range texts {
+		if rx.MatchString(s) {
+			return i
+		}
+	}
+	return -1
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

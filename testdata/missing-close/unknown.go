@@ -1,0 +1,86 @@
+// Leaks leakfix reports but cannot fix safely.
+package unknown
+
+import (
+	"io"
+	"os"
+)
+
+func process(f *os.File) error { return f.Close() }
+
+func Helper(path string) error {
+	f, err := os.Open(path) // want `never closed here \(no automatic fix: it is passed to process on line 16, which may close or keep it\)`
+	if err != nil {
+		return err
+	}
+	return process(f)
+}
+
+func Closure(path string) func() []byte {
+	f, err := os.Open(path) // want `no automatic fix: it is captured by a function literal`
+	if err != nil {
+		return nil
+	}
+	return func() []byte {
+		b, _ := io.ReadAll(f)
+		return b
+	}
+}
+
+func Reassigned(a, b string) error {
+	f, err := os.Open(a) // want `no automatic fix: it is reassigned on line 36`
+	if err != nil {
+		return err
+	}
+	f.Stat()
+	f, err = os.Open(b) // want `never closed here`
+	if err != nil {
+		return err
+	}
+	f.Stat()
+	return nil
+}
+
+func InLoop(paths []string) error {
+	for _, p := range paths {
+		f, err := os.Open(p) // want `no automatic fix: it is acquired in a loop`
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, f)
+	}
+	return nil
+}
+
+func Discarded(path string) {
+	os.Open(path) // want `the file from os.Open is never closed \(no automatic fix: the result is discarded\)`
+}
+
+func BlankResult(path string) error {
+	_, err := os.Open(path) // want `no automatic fix: the result is discarded`
+	return err
+}
+
+func Unchecked(path string) []byte {
+	f, err := os.Open(path) // want `no automatic fix: its error is not checked right after it is acquired`
+	b, _ := io.ReadAll(f)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func LoggedOnly(path string) []byte {
+	f, err := os.Open(path) // want `no automatic fix: its error is not checked right after`
+	if err != nil {
+		println(err.Error())
+	}
+	b, _ := io.ReadAll(f)
+	return b
+}
+
+func IfInit(path string) {
+	if f, err := os.Open(path); err == nil { // want `no automatic fix: the acquisition is not a plain statement`
+		f.Stat()
+	}
+}
