@@ -27,6 +27,9 @@ type Acquisition struct {
 	Var *types.Var
 	// Ident names Var where the acquisition assigns it.
 	Ident *ast.Ident
+	// Target is where the acquisition assigns the resource, when that is
+	// not a variable (s.f, m[k]).
+	Target ast.Expr
 	// Err is the variable the call's error result is assigned to, if any.
 	Err *types.Var
 	// Discarded is set when the resource is thrown away unused (a call
@@ -108,6 +111,8 @@ func (a *Acquisition) bind(info *types.Info) {
 		if v, ok := info.ObjectOf(target).(*types.Var); ok {
 			a.Var, a.Ident = v, target
 		}
+	default:
+		a.Target = target
 	}
 }
 
@@ -144,13 +149,23 @@ type Judgement struct {
 // Judge follows the acquired value through its function and decides who is
 // responsible for it. Closing wins over handing on, which wins over unknown.
 func Judge(info *types.Info, a *Acquisition) Judgement {
+	f := &follower{info: info, fn: a.Func, kind: a.Acquirer.Kind, best: Judgement{Verdict: Leaks}}
 	switch {
 	case a.Discarded:
 		return Judgement{Verdict: Leaks, Reason: "discarded", At: a.Call.Pos()}
+	case a.Target != nil:
+		f.assigned(a.Target, a.Call, holder)
+		return f.best
+	case a.Var == nil && a.Stmt == nil:
+		// Used where it is made: return os.Open(name), f(os.Open(name)).
+		f.use(a.Cursor, holder)
+		if f.best.Verdict == Leaks {
+			return Judgement{Verdict: Unknown, Reason: "it is not assigned to a variable", At: a.Call.Pos()}
+		}
+		return f.best
 	case a.Var == nil:
 		return Judgement{Verdict: Unknown, Reason: "it is not assigned to a variable", At: a.Call.Pos()}
 	}
-	f := &follower{info: info, fn: a.Func, kind: a.Acquirer.Kind, best: Judgement{Verdict: Leaks}}
 	if !f.declaredInside(a.Var) {
 		return Judgement{Verdict: HandedOn, Reason: fmt.Sprintf("assigned to %s, which outlives the call", a.Var.Name()), At: a.Ident.Pos()}
 	}
@@ -294,8 +309,16 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 	case edge.CallExpr_Args:
 		f.passed(parent, c)
 
+	case edge.TypeAssertExpr_X:
+		// The same value, seen through an interface.
+		f.useInPlace(parent, r)
+
 	case edge.AssignStmt_Rhs:
 		as := parent.Node().(*ast.AssignStmt)
+		if _, ok := c.Node().(*ast.TypeAssertExpr); ok && len(as.Lhs) == 2 && len(as.Rhs) == 1 {
+			f.assigned(as.Lhs[0], c.Node(), r) // v, ok := x.(T)
+			return
+		}
 		if len(as.Lhs) != len(as.Rhs) {
 			f.note(Unknown, c.Node(), "it is assigned in a way leakfix does not follow")
 			return
@@ -392,10 +415,9 @@ func (f *follower) assigned(lhs ast.Expr, value ast.Node, r role) {
 		return
 	}
 	if f.info.Defs[id] == nil {
-		// An assignment to an existing local: it may already hold
-		// something else that the code relies on.
+		// An existing local may hold other values on other paths: a
+		// close or hand-off through it counts, but it never proves a leak.
 		f.note(Unknown, value, "it is assigned to %s", id.Name)
-		return
 	}
 	f.followVar(v, id, r)
 }
