@@ -43,6 +43,7 @@ type options struct {
 	listRules         bool
 	verbose           bool
 	color             string
+	dir               string
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -85,6 +86,7 @@ load or type-check, and files that could not be written.`,
 	f.StringSliceVar(&opts.disable, "disable", nil, "rules not to run (comma-separated)")
 	f.BoolVar(&opts.listRules, "list-rules", false, "list the rules with their documentation, and exit")
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "say what is analyzed, skipped and why fixes were dropped")
+	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
 	cmd.SetArgs(goStyleFlags(args, func(name string) bool { return f.Lookup(name) != nil }))
 	cmd.SetOut(stdout)
@@ -120,6 +122,12 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	if opts.color != "auto" && opts.color != "always" && opts.color != "never" {
 		fmt.Fprintf(stderr, "leakfix: --color must be auto, always or never, not %q\n", opts.color)
 		return exitErrors
+	}
+	if opts.dir != "" {
+		if err := os.Chdir(opts.dir); err != nil {
+			fmt.Fprintf(stderr, "leakfix: %v\n", err)
+			return exitErrors
+		}
 	}
 	rs, err := rules.Select(opts.enable, opts.disable)
 	if err != nil {
