@@ -1,0 +1,50 @@
+package driver
+
+import (
+	"testing"
+
+	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/rules"
+)
+
+// BenchmarkDryRunStd runs the whole pipeline (load, match, fix, verify) over
+// the standard library, without and with its tests. Loading and
+// type-checking are the floor of the cost; compare with BenchmarkLoadStd.
+//
+//	go test ./driver -run '^$' -bench . -benchtime 3x
+func BenchmarkDryRunStd(b *testing.B) {
+	for _, tests := range []bool{false, true} {
+		name := "NoTests"
+		if tests {
+			name = "Tests"
+		}
+		b.Run(name, func(b *testing.B) {
+			var findings, changes int
+			for b.Loop() {
+				res, err := Run(Options{
+					Load:  rewrite.LoadConfig{Tests: tests},
+					Args:  []string{"std"},
+					Rules: rules.All(),
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Errors) > 0 {
+					b.Fatalf("load error: %s: %s", res.Errors[0].Pos, res.Errors[0].Msg)
+				}
+				findings, changes = len(res.Findings), len(res.Changes)
+			}
+			b.ReportMetric(float64(findings), "findings")
+			b.ReportMetric(float64(changes), "files-fixed")
+		})
+	}
+}
+
+// BenchmarkLoadStd is the floor: loading and type-checking std alone.
+func BenchmarkLoadStd(b *testing.B) {
+	for b.Loop() {
+		if _, err := rewrite.LoadPackages(rewrite.LoadConfig{}, []string{"std"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

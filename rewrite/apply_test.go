@@ -1,0 +1,217 @@
+package rewrite
+
+import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/dave/dst"
+	"github.com/leakfix/leakfix/rules"
+)
+
+// checked parses and type-checks src as a one-file package, with every
+// import resolved to an empty package.
+func checked(t *testing.T, src string) (*rules.Package, *ast.File) {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "x.go", src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := &types.Info{
+		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{},
+		Uses: map[*ast.Ident]types.Object{}, Implicits: map[ast.Node]types.Object{},
+	}
+	conf := types.Config{
+		Importer: importerFunc(func(p string) (*types.Package, error) {
+			pkg := types.NewPackage(p, path.Base(p))
+			pkg.MarkComplete()
+			return pkg, nil
+		}),
+		Error: func(error) {}, // uses of the empty packages do not resolve
+	}
+	tpkg, _ := conf.Check("x", fset, []*ast.File{f}, info)
+	return &rules.Package{Fset: fset, Files: []*ast.File{f}, Types: tpkg, Info: info}, f
+}
+
+// useImport is a fix that inserts "println(NAME.X)" after the first
+// statement of the function named fn, NAME being the name the file gets
+// for importPath.
+func useImport(file *ast.File, fn, importPath string) *rules.Fix {
+	var anchor ast.Stmt
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == fn {
+			anchor = fd.Body.List[0]
+		}
+	}
+	return &rules.Fix{
+		Sites: []rules.Site{{Pos: anchor.Pos(), End: anchor.End()}},
+		Edit: func(e *rules.Editor) error {
+			name := e.ImportName(importPath)
+			return e.InsertAfter(anchor, &dst.ExprStmt{X: &dst.CallExpr{
+				Fun:  dst.NewIdent("println"),
+				Args: []dst.Expr{&dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("X")}},
+			}})
+		},
+	}
+}
+
+func TestFixFileImports(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{{
+		name: "joins the standard group in order, leaving the other group alone",
+		src: `package x
+
+import (
+	"io"
+	"os"
+
+	"example.com/z"
+)
+
+func f() {
+	_ = 1
+}
+`,
+		want: `package x
+
+import (
+	"io"
+	"net/http"
+	"os"
+
+	"example.com/z"
+)
+
+func f() {
+	_ = 1
+	println(http.X)
+}
+`,
+	}, {
+		name: "aliases a name a local already uses",
+		src: `package x
+
+import "os"
+
+func f(http int) {
+	_ = http
+}
+`,
+		want: `package x
+
+import "os"
+import nethttp "net/http"
+
+func f(http int) {
+	_ = http
+	println(nethttp.X)
+}
+`,
+	}, {
+		name: "reuses an existing import under its alias",
+		src: `package x
+
+import web "net/http"
+
+var _ = web.X
+
+func f() {
+	_ = 1
+}
+`,
+		want: `package x
+
+import web "net/http"
+
+var _ = web.X
+
+func f() {
+	_ = 1
+	println(web.X)
+}
+`,
+	}, {
+		name: "adds a declaration to a file without imports",
+		src: `package x
+
+func f() {
+	_ = 1
+}
+`,
+		want: `package x
+
+import "net/http"
+
+func f() {
+	_ = 1
+	println(http.X)
+}
+`,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pkg, file := checked(t, tt.src)
+			got, err := FixFile(pkg, file, []byte(tt.src), []*rules.Fix{useImport(file, "f", "net/http")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFixFileKeepsLineEndings(t *testing.T) {
+	src := strings.ReplaceAll("package x\n\n// f does little.\nfunc f() {\n\t_ = 1\n\t_ = 2\n}\n", "\n", "\r\n")
+	pkg, file := checked(t, src)
+	got, err := FixFile(pkg, file, []byte(src), []*rules.Fix{useImport(file, "f", "os")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll("package x\n\nimport \"os\"\n\n// f does little.\nfunc f() {\n\t_ = 1\n\tprintln(os.X)\n\t_ = 2\n}\n", "\n", "\r\n")
+	if string(got) != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// When the fix lands among lines the printer reformats, the printed lines
+// at the fix site replace the original ones, and nothing else changes.
+func TestFixFileReformattedSite(t *testing.T) {
+	src := `package x
+
+func   g()   {}
+
+func f() {
+	x  :=  1
+	_ = x
+}
+`
+	pkg, file := checked(t, src)
+	got, err := FixFile(pkg, file, []byte(src), []*rules.Fix{useImport(file, "f", "os")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(got), "func   g()   {}") {
+		t.Errorf("a line away from the fix changed:\n%s", got)
+	}
+	if !strings.Contains(string(got), "\tprintln(os.X)\n\t_ = x\n") {
+		t.Errorf("fix missing:\n%s", got)
+	}
+}
+
+func TestFixFileChangedOnDisk(t *testing.T) {
+	src := "package x\n\nfunc f() {\n\t_ = 1\n}\n"
+	pkg, file := checked(t, src)
+	_, err := FixFile(pkg, file, []byte(src+"// more\n"), []*rules.Fix{useImport(file, "f", "os")})
+	if !errors.Is(err, ErrChangedOnDisk) {
+		t.Errorf("got %v, want ErrChangedOnDisk", err)
+	}
+}
