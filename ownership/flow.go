@@ -304,6 +304,9 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 			} else {
 				f.note(HandedOn, sel, "its Close method is passed on as a value")
 			}
+		case !called && f.info.Selections[sel] != nil && f.info.Selections[sel].Kind() == types.MethodVal:
+			// A method value (f.Read) carries the value with it.
+			f.useInPlace(parent, r)
 		}
 
 	case edge.CallExpr_Args:
