@@ -88,6 +88,8 @@ load or type-check, and files that could not be written.`,
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "say what is analyzed, skipped and why fixes were dropped")
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
+	cmd.InitDefaultHelpFlag()
+	cmd.InitDefaultVersionFlag()
 	cmd.SetArgs(goStyleFlags(args, func(name string) bool { return f.Lookup(name) != nil }))
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
@@ -215,10 +217,10 @@ func asFile(w io.Writer) *os.File {
 	return f
 }
 
-// relPath makes path relative to the current directory when it lies below
-// it, as go vet prints paths.
+// relPath makes path relative to the current directory, also when it lies
+// outside it (../pkg/file.go), so diff headers stay a/ and b/ relative.
 func relPath(cwd, path string) string {
-	if rel, err := filepath.Rel(cwd, path); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, err := filepath.Rel(cwd, path); err == nil {
 		return rel
 	}
 	return path

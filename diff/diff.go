@@ -45,7 +45,40 @@ func Unified(name string, old, new []byte) string {
 		// Cannot happen: the edits were computed from o and are consistent.
 		panic("diff: internal error: " + err.Error())
 	}
-	return out
+	return renumberNewStarts(out)
+}
+
+// renumberNewStarts recomputes the new-file start line of every hunk header
+// from its old-file start and the lines the earlier hunks added or
+// removed. go-udiff miscounts it after a hunk that joins two changes with
+// context lines (as x/tools' internal diff did, golang/go#81453); git apply
+// ignores the number, but patch and editors rely on it.
+func renumberNewStarts(out string) string {
+	lines := strings.SplitAfter(out, "\n")
+	delta := 0
+	for i, line := range lines {
+		f := strings.Fields(line)
+		if len(f) < 4 || f[0] != "@@" || f[3] != "@@" || !strings.HasPrefix(f[1], "-") || !strings.HasPrefix(f[2], "+") {
+			continue
+		}
+		oldStart, _ := strconv.Atoi(strings.SplitN(f[1][1:], ",", 2)[0])
+		oldCount, newCount := hunkCounts(line)
+		newStart := oldStart + delta
+		// A range with no lines names the line before it.
+		if oldCount == 0 {
+			newStart++
+		}
+		if newCount == 0 {
+			newStart--
+		}
+		newRange := strconv.Itoa(newStart)
+		if newCount != 1 {
+			newRange += "," + strconv.Itoa(newCount)
+		}
+		lines[i] = strings.Replace(line, f[2], "+"+newRange, 1)
+		delta += newCount - oldCount
+	}
+	return strings.Join(lines, "")
 }
 
 // quoteName returns name as it should appear in a "---" or "+++" header:

@@ -93,68 +93,93 @@ func FixFile(pkg *rules.Package, file *ast.File, src []byte, fixes []*rules.Fix)
 
 // mapEdits carries line edits of printed (a print of src) over to src. An
 // edit carries over when the printed lines it replaces, or for an insertion
-// a line beside it, are lines that src has unchanged. It reports false when
-// some edit does not.
+// a line beside it, are lines that src has too, up to white space (the
+// printer trims trailing blanks and realigns). It reports false when some
+// edit does not carry over.
 func mapEdits(src, printed string, edits []udiff.Edit) ([]udiff.Edit, bool) {
-	// same[i] is the offset in src of the printed line starting at offset
-	// i, for the printed lines src has as they are.
-	same := map[int]int{}
-	srcAt, printedAt := 0, 0
-	equalRun := func(n int) { // the next n bytes of both are equal
-		for end := srcAt + n; srcAt < end; {
-			same[printedAt] = srcAt
-			l := strings.IndexByte(src[srcAt:end], '\n') + 1
-			if l == 0 {
-				l = end - srcAt
-			}
-			srcAt, printedAt = srcAt+l, printedAt+l
-		}
+	srcLines, printedLines := lineStarts(src), lineStarts(printed)
+	toSrc := alignLines(src, printed, srcLines, printedLines)
+	lineAt := func(off int) int { // the printed line that starts at off
+		i, _ := slices.BinarySearch(printedLines, off)
+		return i
 	}
-	for _, e := range udiff.Lines(src, printed) {
-		equalRun(e.Start - srcAt)
-		srcAt, printedAt = e.End, printedAt+len(e.New)
-	}
-	equalRun(len(src) - srcAt)
-	same[len(printed)] = len(src)
-
-	lineStartBefore := func(off int) int { return strings.LastIndexByte(printed[:off], '\n') + 1 }
 	var out []udiff.Edit
 	for _, e := range edits {
-		if e.Start == e.End {
-			// An insertion: after a line src has, or before one.
-			if e.Start > 0 {
-				prev := lineStartBefore(e.Start - 1)
-				if at, ok := same[prev]; ok {
-					end := at + (e.Start - prev)
-					out = append(out, udiff.Edit{Start: end, End: end, New: e.New})
-					continue
-				}
+		first, end := lineAt(e.Start), lineAt(e.End)
+		if first == end {
+			// An insertion: after a line src has, or else before one.
+			if j, ok := toSrc[first-1]; ok && first > 0 {
+				out = append(out, udiff.Edit{Start: srcLines[j+1], End: srcLines[j+1], New: e.New})
+				continue
 			}
-			if at, ok := same[e.Start]; ok {
-				out = append(out, udiff.Edit{Start: at, End: at, New: e.New})
+			if j, ok := toSrc[first]; ok {
+				out = append(out, udiff.Edit{Start: srcLines[j], End: srcLines[j], New: e.New})
 				continue
 			}
 			return nil, false
 		}
-		// A replacement: every replaced line must be one src has, in a run.
-		start, ok := same[e.Start]
+		// A replacement: the replaced lines must be a run of lines src has.
+		j, ok := toSrc[first]
 		if !ok {
 			return nil, false
 		}
-		for off := e.Start; off < e.End; {
-			at, ok := same[off]
-			if !ok || at-start != off-e.Start {
+		for i := first; i < end; i++ {
+			if k, ok := toSrc[i]; !ok || k != j+(i-first) {
 				return nil, false
 			}
-			next := strings.IndexByte(printed[off:e.End], '\n')
-			if next < 0 {
-				break
-			}
-			off += next + 1
 		}
-		out = append(out, udiff.Edit{Start: start, End: start + (e.End - e.Start), New: e.New})
+		out = append(out, udiff.Edit{Start: srcLines[j], End: srcLines[j+end-first], New: e.New})
 	}
 	return out, true
+}
+
+// lineStarts returns the offsets at which the lines of s start, and len(s)
+// last.
+func lineStarts(s string) []int {
+	starts := []int{0}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' && i+1 < len(s) {
+			starts = append(starts, i+1)
+		}
+	}
+	return append(starts, len(s))
+}
+
+// alignLines matches the lines of printed to the lines of src that are the
+// same up to white space, in order: the result maps a printed line's index
+// to its src line's index.
+func alignLines(src, printed string, srcLines, printedLines []int) map[int]int {
+	squash := func(s string, starts []int) string {
+		var b strings.Builder
+		for i := 0; i+1 < len(starts); i++ {
+			for _, r := range s[starts[i]:starts[i+1]] {
+				if r != ' ' && r != '\t' && r != '\r' && r != '\n' {
+					b.WriteRune(r)
+				}
+			}
+			b.WriteByte('\n')
+		}
+		return b.String()
+	}
+	a, b := squash(src, srcLines), squash(printed, printedLines)
+	aStarts := lineStarts(a)
+	aLine := func(off int) int {
+		i, _ := slices.BinarySearch(aStarts, off)
+		return i
+	}
+	toSrc := map[int]int{}
+	i, j := 0, 0 // next unmatched src and printed lines
+	match := func(srcEnd int) {
+		for ; i < srcEnd; i, j = i+1, j+1 {
+			toSrc[j] = i
+		}
+	}
+	for _, e := range udiff.Lines(a, b) {
+		match(aLine(e.Start))
+		i, j = aLine(e.End), j+strings.Count(e.New, "\n")
+	}
+	match(len(srcLines) - 1)
+	return toSrc
 }
 
 // lineSpan widens [start, end) to whole lines of src, with the final line's

@@ -182,28 +182,49 @@ func TestFixFileKeepsLineEndings(t *testing.T) {
 	}
 }
 
-// When the fix lands among lines the printer reformats, the printed lines
-// at the fix site replace the original ones, and nothing else changes.
-func TestFixFileReformattedSite(t *testing.T) {
+// Lines that differ only in white space are recognised, so the fix goes
+// between them and they stay as they are.
+func TestFixFileUnformattedNeighbours(t *testing.T) {
+	src := "package x\n\nfunc f() {\n\tx  :=  1 \n\t_ = x\t\n}\n"
+	pkg, file := checked(t, src)
+	got, err := FixFile(pkg, file, []byte(src), []*rules.Fix{useImport(file, "f", "os")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "package x\n\nimport \"os\"\n\nfunc f() {\n\tx  :=  1 \n\tprintln(os.X)\n\t_ = x\t\n}\n"
+	if string(got) != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// When the fix lands among lines the printer restructures, the printed
+// lines at the fix site replace the original ones, and nothing else changes.
+func TestFixFileRestructuredSite(t *testing.T) {
 	src := `package x
 
 func   g()   {}
 
-func f() {
-	x  :=  1
-	_ = x
-}
+func f() { x := 1; _ = x }
 `
 	pkg, file := checked(t, src)
 	got, err := FixFile(pkg, file, []byte(src), []*rules.Fix{useImport(file, "f", "os")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(got), "func   g()   {}") {
-		t.Errorf("a line away from the fix changed:\n%s", got)
-	}
-	if !strings.Contains(string(got), "\tprintln(os.X)\n\t_ = x\n") {
-		t.Errorf("fix missing:\n%s", got)
+	want := `package x
+
+import "os"
+
+func   g()   {}
+
+func f() {
+	x := 1
+	println(os.X)
+	_ = x
+}
+`
+	if string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
 

@@ -98,7 +98,13 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 			l.Packages = append(l.Packages, p)
 			continue
 		}
+		typeErrs := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
 		for _, e := range p.Errors {
+			if typeErrs && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+				// The go command's report of the compile failure that
+				// the type checker's errors spell out with positions.
+				continue
+			}
 			le := Error{Pos: e.Pos, Msg: e.Msg}
 			if !seen[le] {
 				seen[le] = true
