@@ -68,7 +68,7 @@ func Run(opts Options) (*Result, error) {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range load.Packages {
 		g.Go(func() error {
-			findings, changes := runPackage(p, load.Only, opts.Rules, logf)
+			findings, changes := runPackage(p, load, opts.Rules, logf)
 			mu.Lock()
 			defer mu.Unlock()
 			res.Findings = append(res.Findings, findings...)
@@ -87,7 +87,7 @@ func Run(opts Options) (*Result, error) {
 
 // runPackage matches rules against one package, fixes the files with
 // fixable findings and verifies the fixed package.
-func runPackage(p *packages.Package, only map[string]bool, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
+func runPackage(p *packages.Package, load *rewrite.Load, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
 	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo}
 	for _, f := range p.Syntax {
 		if ast.IsGenerated(f) {
@@ -98,7 +98,7 @@ func runPackage(p *packages.Package, only map[string]bool, rs []*rules.Rule, log
 	byFile := map[string][]int{} // file → indexes of its fixable findings
 	for _, f := range rules.Run(pkg, rs) {
 		pos := p.Fset.Position(f.Pos)
-		if only != nil && !only[pos.Filename] {
+		if !load.Analyzes(p, pos.Filename) {
 			continue
 		}
 		findings = append(findings, Finding{Finding: f, Position: pos, EndPosition: p.Fset.Position(f.End)})

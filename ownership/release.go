@@ -13,8 +13,10 @@ import (
 // ReleaseAfter returns the statement after which a deferred release of the
 // resource belongs: the error check that directly follows the acquisition,
 // never before it, or the acquiring statement itself when there is no
-// error to check and closing a failed acquisition is harmless. When there
-// is no such place, it returns nil and says why.
+// error to check and closing a failed acquisition is harmless; in both
+// cases after the defers right below that use the resource, so that the
+// release runs before them. When there is no such place, it returns nil
+// and says why.
 func ReleaseAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
 	stmt, ok := a.stmtCursor()
 	if !ok {
@@ -31,7 +33,7 @@ func ReleaseAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
 	}
 	if a.Err == nil {
 		if a.Acquirer.Kind.NilSafe {
-			return a.Stmt, ""
+			return afterDefersOf(info, stmt, a.Var), ""
 		}
 		return nil, "its error is not checked, so it may be nil"
 	}
@@ -43,7 +45,37 @@ func ReleaseAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
 	if !ok || !isErrCheck(info, check, a.Err) {
 		return nil, "its error is not checked right after it is acquired"
 	}
-	return check, ""
+	return afterDefersOf(info, next, a.Var), ""
+}
+
+// afterDefersOf skips the defer statements right after c that use v, such
+// as "defer os.Remove(f.Name())": deferred after them, the close runs
+// before them.
+func afterDefersOf(info *types.Info, c inspector.Cursor, v *types.Var) ast.Stmt {
+	for {
+		next, ok := c.NextSibling()
+		if !ok {
+			break
+		}
+		d, ok := next.Node().(*ast.DeferStmt)
+		if !ok || !uses(info, d, v) {
+			break
+		}
+		c = next
+	}
+	return c.Node().(ast.Stmt)
+}
+
+// uses reports whether v appears in n.
+func uses(info *types.Info, n ast.Node, v *types.Var) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // stmtCursor returns the cursor of the acquiring statement when it stands

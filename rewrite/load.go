@@ -35,9 +35,10 @@ type Load struct {
 	// Errors are the load, parse and type errors, one per problem, as
 	// "file:line:col: message" where there is a position.
 	Errors []Error
-	// Only, when not nil, limits analysis to these absolute file names:
-	// the .go files named on the command line.
-	Only map[string]bool
+	// Only holds the absolute names of the .go files named on the command
+	// line. A package reached only through them is analyzed for them alone.
+	Only       map[string]bool
+	restricted map[string]bool // IDs of packages reached only through named files
 	// Unloaded are named files that no loaded package holds, such as files
 	// excluded by build constraints: they are left alone.
 	Unloaded []string
@@ -57,9 +58,6 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 // files, each standing for the package that holds it. Packages that fail to
 // load or type-check are reported in Errors and left out of Packages.
 func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
-	if len(args) == 0 {
-		args = []string{"."}
-	}
 	var patterns []string
 	var only map[string]bool
 	for _, arg := range args {
@@ -81,17 +79,43 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 			only = map[string]bool{}
 		}
 		only[abs] = true
-		patterns = append(patterns, "file="+abs)
 	}
 	pcfg := &packages.Config{Mode: loadMode, Dir: cfg.Dir, Tests: cfg.Tests}
 	if cfg.Tags != "" {
 		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
 	}
-	pkgs, err := packages.Load(pcfg, patterns...)
-	if err != nil {
-		return nil, err
+	var queries []string
+	for f := range only {
+		queries = append(queries, "file="+f)
 	}
-	l := &Load{Only: only}
+	slices.Sort(queries)
+	l := &Load{Only: only, restricted: map[string]bool{}}
+	var pkgs []*packages.Package
+	// Packages named by a pattern are analyzed whole; those reached only
+	// through a named file, for that file. The two need separate loads
+	// to tell which is which.
+	if len(patterns) > 0 || len(queries) == 0 {
+		if len(patterns) == 0 {
+			patterns = []string{"."}
+		}
+		whole, err := packages.Load(pcfg, patterns...)
+		if err != nil {
+			return nil, err
+		}
+		pkgs = whole
+	}
+	if len(queries) > 0 {
+		named, err := packages.Load(pcfg, queries...)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range named {
+			if !slices.ContainsFunc(pkgs, func(q *packages.Package) bool { return q.ID == p.ID }) {
+				l.restricted[p.ID] = true
+				pkgs = append(pkgs, p)
+			}
+		}
+	}
 	seen := map[Error]bool{}
 	for _, p := range analysisSet(pkgs) {
 		if len(p.Errors) == 0 {
@@ -116,6 +140,13 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 		l.reportUnloaded()
 	}
 	return l, nil
+}
+
+// Analyzes reports whether leakfix analyzes the named file of p: every
+// file of a package named by a pattern, and only the named files of a
+// package reached through them.
+func (l *Load) Analyzes(p *packages.Package, file string) bool {
+	return !l.restricted[p.ID] || l.Only[file]
 }
 
 // analysisSet picks, from a load with tests, one package for each set of

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/types"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dave/dst"
@@ -47,8 +48,9 @@ func (e *Editor) Dst(n ast.Node) (dst.Node, error) {
 
 // InsertAfter inserts stmts right after anchor in the statement list that
 // holds it. The anchor's trailing decoration (a blank line that separated it
-// from the next statement, say) moves to the last inserted statement, so
-// no stray blank line appears between the anchor and the new code.
+// from the next statement, say), and any comment on the lines below it that
+// the decorator attached to it, move to the last inserted statement, so the
+// new code comes right after the anchor and the spacing below stays.
 func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
 	d, err := e.Dst(anchor)
 	if err != nil {
@@ -62,6 +64,13 @@ func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
 	last := stmts[len(stmts)-1].Decorations()
 	last.After = decs.After
 	decs.After = dst.NewLine
+	// Comments on the lines below the anchor that the decorator gave to it
+	// ("}\n// note") stay below the anchor, after the new statements;
+	// those on the anchor's own last line stay with it.
+	if i := slices.Index(decs.End, "\n"); i >= 0 {
+		last.End = append(decs.End[i:len(decs.End):len(decs.End)], last.End...)
+		decs.End = decs.End[:i]
+	}
 	for _, s := range stmts {
 		s.Decorations().Before = dst.NewLine
 	}

@@ -81,3 +81,25 @@ func Odd(path string)   error {
 	_, err = f.Stat()
 	return err
 }
+
+// A comment right below the check stays below the inserted close.
+func CommentBelow(path string) error {
+	f, err := os.Open(path) // want `never closed`
+	if err != nil {
+		return err
+	} /* same line */
+	// below the check
+
+	_, err = f.Stat()
+	return err
+}
+
+// The close goes after the deferred removal, so that it runs first.
+func Temp(t *testing.T) {
+	f, err := os.CreateTemp("", "x") // want `never closed`
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	f.WriteString("data")
+}
