@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/sync/errgroup"
@@ -179,12 +180,12 @@ func runPackage(p *packages.Package, load *rewrite.Load, rs []*rules.Rule, logf 
 // fixVerified applies the fixes of the findings at idx to file and checks
 // that the package still type-checks with the result.
 func fixVerified(p *packages.Package, pkg *rules.Package, file *ast.File, src []byte, findings []Finding, idx []int) ([]byte, bool, string) {
-	var fixes []*rules.Fix
+	var fixes []*fix.Fix
 	for _, i := range idx {
 		fixes = append(fixes, findings[i].Fix)
 	}
 	name := p.Fset.Position(file.Pos()).Filename
-	content, err := rewrite.FixFile(pkg, file, src, fixes)
+	content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: file, Src: src}, fixes)
 	if err != nil {
 		return nil, false, err.Error()
 	}

@@ -6,6 +6,7 @@ import (
 	"go/types"
 
 	"github.com/dave/dst"
+	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -100,16 +101,16 @@ func shortName(f *types.Func) string {
 
 // deferClose inserts "defer x.Close()" (or "defer x.Body.Close()") after the
 // given statement.
-func deferClose(a *ownership.Acquisition, after ast.Stmt) *Fix {
+func deferClose(a *ownership.Acquisition, after ast.Stmt) *fix.Fix {
 	name, field := a.Var.Name(), a.Acquirer.Kind.Field
 	text := name
 	if field != "" {
 		text += "." + field
 	}
-	return &Fix{
+	return &fix.Fix{
 		Message: fmt.Sprintf("defer %s.Close()", text),
-		Sites:   []Site{{after.Pos(), after.End()}},
-		Edit: func(e *Editor) error {
+		Sites:   []fix.Site{{Pos: after.Pos(), End: after.End()}},
+		Edit: func(e *fix.Editor) error {
 			var x dst.Expr = dst.NewIdent(name)
 			if field != "" {
 				x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(field)}

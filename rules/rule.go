@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakfix/leakfix/fix"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -97,25 +98,10 @@ type Finding struct {
 	Pos, End token.Pos
 	Message  string
 	// Fix is the safe automatic fix, or nil when there is none.
-	Fix *Fix
+	Fix *fix.Fix
 	// NoFix says why there is no automatic fix, when Fix is nil.
 	NoFix string
 }
-
-// A Fix rewrites the decorated syntax tree of the finding's file.
-type Fix struct {
-	Message string
-	// Sites are the ranges of the original file the fix rewrites. Only the
-	// parts of the restored file that differ from the original inside (or
-	// at the edge of) these ranges are kept, so every other line of the file
-	// stays byte-identical even when the file is not gofmt-clean.
-	Sites []Site
-	// Edit applies the fix to the decorated file.
-	Edit func(*Editor) error
-}
-
-// A Site is a range of the original file.
-type Site struct{ Pos, End token.Pos }
 
 // Run runs rules over pkg and returns their findings, sorted by position,
 // without those in generated files or silenced by a suppression comment.

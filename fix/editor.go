@@ -1,4 +1,8 @@
-package rules
+// Package fix applies fixes to a Go file: each fix edits the file's
+// decorated syntax tree (github.com/dave/dst), and only what the fixes
+// changed is carried back onto the original text, so that every other byte
+// of the file stays as it was.
+package fix
 
 import (
 	"fmt"
@@ -18,7 +22,7 @@ import (
 // and edit their dst counterparts, so that comments stay attached to the
 // code around them.
 type Editor struct {
-	pkg     *Package
+	file0   *File
 	astFile *ast.File
 	dec     *decorator.Decorator
 	file    *dst.File
@@ -31,17 +35,16 @@ type Import struct {
 	Path string
 }
 
-// NewEditor returns an editor for file, which dec decorated from astFile, a
-// file of pkg.
-func NewEditor(pkg *Package, astFile *ast.File, dec *decorator.Decorator, file *dst.File) *Editor {
-	return &Editor{pkg: pkg, astFile: astFile, dec: dec, file: file}
+// newEditor returns an editor for file, which dec decorated from f.
+func newEditor(f *File, dec *decorator.Decorator, file *dst.File) *Editor {
+	return &Editor{file0: f, astFile: f.Syntax, dec: dec, file: file}
 }
 
 // Dst returns the decorated node for an original node.
 func (e *Editor) Dst(n ast.Node) (dst.Node, error) {
 	d, ok := e.dec.Dst.Nodes[n]
 	if !ok {
-		return nil, fmt.Errorf("no decorated node for %T at %v", n, e.pkg.Fset.Position(n.Pos()))
+		return nil, fmt.Errorf("no decorated node for %T at %v", n, e.file0.Fset.Position(n.Pos()))
 	}
 	return d, nil
 }
@@ -58,7 +61,7 @@ func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
 	}
 	list, i := e.stmtList(d.(dst.Stmt))
 	if list == nil {
-		return fmt.Errorf("statement at %v is not in a statement list", e.pkg.Fset.Position(anchor.Pos()))
+		return fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(anchor.Pos()))
 	}
 	decs := d.Decorations()
 	last := stmts[len(stmts)-1].Decorations()
@@ -123,7 +126,7 @@ func (e *Editor) ImportName(importPath string) string {
 			}
 			continue
 		}
-		if pn, ok := e.pkg.Info.Implicits[spec].(*types.PkgName); ok {
+		if pn, ok := e.file0.Info.Implicits[spec].(*types.PkgName); ok {
 			return pn.Imported().Name()
 		}
 	}
@@ -152,7 +155,7 @@ func (e *Editor) Imports() []Import { return e.imports }
 // nameTaken reports whether name is declared in the package scope, imported
 // in the file, or declared or used anywhere in the file.
 func (e *Editor) nameTaken(name string) bool {
-	if e.pkg.Types.Scope().Lookup(name) != nil {
+	if e.file0.Pkg.Scope().Lookup(name) != nil {
 		return true
 	}
 	for _, imp := range e.imports {

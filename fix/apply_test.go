@@ -1,4 +1,4 @@
-package rewrite
+package fix
 
 import (
 	"errors"
@@ -11,12 +11,15 @@ import (
 	"testing"
 
 	"github.com/dave/dst"
-	"github.com/leakfix/leakfix/rules"
 )
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 // checked parses and type-checks src as a one-file package, with every
 // import resolved to an empty package.
-func checked(t *testing.T, src string) (*rules.Package, *ast.File) {
+func checked(t *testing.T, src string) (*File, *ast.File) {
 	t.Helper()
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "x.go", src, parser.ParseComments)
@@ -36,22 +39,22 @@ func checked(t *testing.T, src string) (*rules.Package, *ast.File) {
 		Error: func(error) {}, // uses of the empty packages do not resolve
 	}
 	tpkg, _ := conf.Check("x", fset, []*ast.File{f}, info)
-	return &rules.Package{Fset: fset, Files: []*ast.File{f}, Types: tpkg, Info: info}, f
+	return &File{Fset: fset, Pkg: tpkg, Info: info, Syntax: f, Src: []byte(src)}, f
 }
 
 // useImport is a fix that inserts "println(NAME.X)" after the first
 // statement of the function named fn, NAME being the name the file gets
 // for importPath.
-func useImport(file *ast.File, fn, importPath string) *rules.Fix {
+func useImport(file *ast.File, fn, importPath string) *Fix {
 	var anchor ast.Stmt
 	for _, d := range file.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == fn {
 			anchor = fd.Body.List[0]
 		}
 	}
-	return &rules.Fix{
-		Sites: []rules.Site{{Pos: anchor.Pos(), End: anchor.End()}},
-		Edit: func(e *rules.Editor) error {
+	return &Fix{
+		Sites: []Site{{Pos: anchor.Pos(), End: anchor.End()}},
+		Edit: func(e *Editor) error {
 			name := e.ImportName(importPath)
 			return e.InsertAfter(anchor, &dst.ExprStmt{X: &dst.CallExpr{
 				Fun:  dst.NewIdent("println"),
@@ -61,7 +64,7 @@ func useImport(file *ast.File, fn, importPath string) *rules.Fix {
 	}
 }
 
-func TestFixFileImports(t *testing.T) {
+func TestApplyImports(t *testing.T) {
 	tests := []struct {
 		name, src, want string
 	}{{
@@ -158,7 +161,7 @@ func f() {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pkg, file := checked(t, tt.src)
-			got, err := FixFile(pkg, file, []byte(tt.src), []*rules.Fix{useImport(file, "f", "net/http")})
+			got, err := Apply(pkg, []*Fix{useImport(file, "f", "net/http")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,10 +172,10 @@ func f() {
 	}
 }
 
-func TestFixFileKeepsLineEndings(t *testing.T) {
+func TestApplyKeepsLineEndings(t *testing.T) {
 	src := strings.ReplaceAll("package x\n\n// f does little.\nfunc f() {\n\t_ = 1\n\t_ = 2\n}\n", "\n", "\r\n")
 	pkg, file := checked(t, src)
-	got, err := FixFile(pkg, file, []byte(src), []*rules.Fix{useImport(file, "f", "os")})
+	got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,10 +187,10 @@ func TestFixFileKeepsLineEndings(t *testing.T) {
 
 // Lines that differ only in white space are recognised, so the fix goes
 // between them and they stay as they are.
-func TestFixFileUnformattedNeighbours(t *testing.T) {
+func TestApplyUnformattedNeighbours(t *testing.T) {
 	src := "package x\n\nfunc f() {\n\tx  :=  1 \n\t_ = x\t\n}\n"
 	pkg, file := checked(t, src)
-	got, err := FixFile(pkg, file, []byte(src), []*rules.Fix{useImport(file, "f", "os")})
+	got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +202,7 @@ func TestFixFileUnformattedNeighbours(t *testing.T) {
 
 // When the fix lands among lines the printer restructures, the printed
 // lines at the fix site replace the original ones, and nothing else changes.
-func TestFixFileRestructuredSite(t *testing.T) {
+func TestApplyRestructuredSite(t *testing.T) {
 	src := `package x
 
 func   g()   {}
@@ -207,7 +210,7 @@ func   g()   {}
 func f() { x := 1; _ = x }
 `
 	pkg, file := checked(t, src)
-	got, err := FixFile(pkg, file, []byte(src), []*rules.Fix{useImport(file, "f", "os")})
+	got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,11 +231,12 @@ func f() {
 	}
 }
 
-func TestFixFileChangedOnDisk(t *testing.T) {
+func TestApplyStale(t *testing.T) {
 	src := "package x\n\nfunc f() {\n\t_ = 1\n}\n"
 	pkg, file := checked(t, src)
-	_, err := FixFile(pkg, file, []byte(src+"// more\n"), []*rules.Fix{useImport(file, "f", "os")})
-	if !errors.Is(err, ErrChangedOnDisk) {
-		t.Errorf("got %v, want ErrChangedOnDisk", err)
+	pkg.Src = []byte(src + "// more\n")
+	_, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
+	if !errors.Is(err, ErrStale) {
+		t.Errorf("got %v, want ErrStale", err)
 	}
 }

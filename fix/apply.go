@@ -1,22 +1,49 @@
-package rewrite
+package fix
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"slices"
 	"strconv"
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/dave/dst/decorator"
-	"github.com/leakfix/leakfix/rules"
 )
 
-// FixFile applies fixes to file, a file of pkg whose content is src, and
-// returns the new content.
+// A Fix rewrites the decorated syntax tree of one file.
+type Fix struct {
+	Message string
+	// Sites are the ranges of the original file the fix rewrites. They
+	// are used when a fix lands among lines that the printer reformats:
+	// then the printed lines at the sites replace the original ones.
+	Sites []Site
+	// Edit applies the fix to the decorated file.
+	Edit func(*Editor) error
+}
+
+// A Site is a range of the original file.
+type Site struct{ Pos, End token.Pos }
+
+// A File is a type-checked Go file and its content.
+type File struct {
+	Fset   *token.FileSet
+	Pkg    *types.Package
+	Info   *types.Info
+	Syntax *ast.File
+	Src    []byte
+}
+
+// ErrStale is returned (wrapped) when a file's content is not the one its
+// syntax tree was parsed from.
+var ErrStale = errors.New("file changed on disk since it was loaded")
+
+// Apply applies fixes to f and returns its new content.
 //
 // The file is decorated in plain mode and printed twice: before the fixes
 // edit the decorated tree, and after. The difference between the two prints
@@ -26,13 +53,14 @@ import (
 // reformat it). Where a fix lands among lines the printer reformats, the
 // printed lines at the fix's sites replace the original ones instead.
 // Imports the fixes need are added as a separate small edit.
-func FixFile(pkg *rules.Package, file *ast.File, src []byte, fixes []*rules.Fix) ([]byte, error) {
-	tf := pkg.Fset.File(file.Pos())
+func Apply(f *File, fixes []*Fix) ([]byte, error) {
+	file, src := f.Syntax, f.Src
+	tf := f.Fset.File(file.Pos())
 	name := tf.Name()
 	if tf.Size() != len(src) {
-		return nil, fmt.Errorf("%s: %w", name, ErrChangedOnDisk)
+		return nil, fmt.Errorf("%s: %w", name, ErrStale)
 	}
-	dec := decorator.NewDecorator(pkg.Fset)
+	dec := decorator.NewDecorator(f.Fset)
 	dfile, err := dec.DecorateFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("%s: decorate: %v", name, err)
@@ -52,7 +80,7 @@ func FixFile(pkg *rules.Package, file *ast.File, src []byte, fixes []*rules.Fix)
 	if err != nil {
 		return nil, err
 	}
-	ed := rules.NewEditor(pkg, file, dec, dfile)
+	ed := newEditor(f, dec, dfile)
 	var sites [][2]int
 	for _, fx := range fixes {
 		if err := fx.Edit(ed); err != nil {
@@ -207,7 +235,7 @@ func toCRLF(s string) string {
 // otherwise in the first group; the block is never regrouped. A file with only
 // single-line imports gets another single-line import; a file without any
 // gets an import declaration after the package clause.
-func addImports(out string, src []byte, tf *token.File, file *ast.File, imps []rules.Import, crlf bool) string {
+func addImports(out string, src []byte, tf *token.File, file *ast.File, imps []Import, crlf bool) string {
 	nl := "\n"
 	if crlf {
 		nl = "\r\n"
