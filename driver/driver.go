@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
 	"sync"
 
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/sync/errgroup"
@@ -64,12 +66,13 @@ func Run(opts Options) (*Result, error) {
 		logf("skipped %s: not in the build (tags %q, tests %v)", f, opts.Load.Tags, opts.Load.Tests)
 	}
 	res := &Result{Errors: load.Errors}
+	sums := summarize(load.Packages)
 	var mu sync.Mutex
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range load.Packages {
 		g.Go(func() error {
-			findings, changes := runPackage(p, load, opts.Rules, logf)
+			findings, changes := runPackage(p, load, sums, opts.Rules, logf)
 			mu.Lock()
 			defer mu.Unlock()
 			res.Findings = append(res.Findings, findings...)
@@ -86,10 +89,41 @@ func Run(opts Options) (*Result, error) {
 	return res, nil
 }
 
+// summarize learns what the functions of the loaded packages do with the
+// resources passed to them, dependencies first, so that each package's
+// summaries can build on those of the packages it imports. Packages that
+// were not loaded from source stay unknown, but for the standard library's
+// built-in table.
+func summarize(pkgs []*packages.Package) ownership.SummaryMap {
+	loaded := map[string]*packages.Package{}
+	for _, p := range pkgs {
+		loaded[p.ID] = p
+	}
+	all := ownership.SummaryMap{}
+	done := map[string]bool{}
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		if done[p.ID] {
+			return
+		}
+		done[p.ID] = true
+		for _, imp := range p.Imports {
+			if dep, ok := loaded[imp.ID]; ok {
+				visit(dep)
+			}
+		}
+		maps.Copy(all, ownership.Summarize(p.TypesInfo, p.Syntax, all))
+	}
+	for _, p := range pkgs {
+		visit(p)
+	}
+	return all
+}
+
 // runPackage matches rules against one package, fixes the files with
 // fixable findings and verifies the fixed package.
-func runPackage(p *packages.Package, load *rewrite.Load, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
-	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo}
+func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
+	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, Summaries: sums}
 	for _, f := range p.Syntax {
 		if ast.IsGenerated(f) {
 			logf("skipped %s: generated", p.Fset.Position(f.Pos()).Filename)

@@ -5,9 +5,11 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // An Acquisition is one call that acquires a resource.
@@ -148,8 +150,10 @@ type Judgement struct {
 
 // Judge follows the acquired value through its function and decides who is
 // responsible for it. Closing wins over handing on, which wins over unknown.
-func Judge(info *types.Info, a *Acquisition) Judgement {
-	f := &follower{info: info, fn: a.Func, kind: a.Acquirer.Kind, best: Judgement{Verdict: Leaks}}
+// sums tells what functions outside the standard library do with what they
+// are given (nil when nothing is known).
+func Judge(info *types.Info, a *Acquisition, sums Summaries) Judgement {
+	f := &follower{info: info, fn: a.Func, kind: a.Acquirer.Kind, summaries: sums, best: Judgement{Verdict: Leaks}}
 	switch {
 	case a.Discarded:
 		return Judgement{Verdict: Leaks, Reason: "discarded", At: a.Call.Pos()}
@@ -183,11 +187,12 @@ const (
 )
 
 type follower struct {
-	info *types.Info
-	fn   inspector.Cursor
-	kind *Kind
-	best Judgement
-	seen map[*types.Var]bool
+	info      *types.Info
+	fn        inspector.Cursor
+	kind      *Kind
+	summaries Summaries // may be nil
+	best      Judgement
+	seen      map[*types.Var]bool
 }
 
 func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
@@ -227,8 +232,8 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 	f.seen[v] = true
 	for c := range f.fn.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
-		if id == def || f.info.ObjectOf(id) != v {
-			continue
+		if id == def || f.info.Uses[id] != v {
+			continue // not a use: another object, or v's declaration
 		}
 		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs || ek == edge.ValueSpec_Names || ek == edge.RangeStmt_Key || ek == edge.RangeStmt_Value {
 			f.note(Unknown, id, "it is reassigned")
@@ -380,8 +385,49 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 	case takes:
 		f.note(HandedOn, arg.Node(), "passed to %s, which takes it over", types.ExprString(ce.Fun))
 	default:
-		f.note(Unknown, arg.Node(), "it is passed to %s", types.ExprString(ce.Fun))
+		switch f.learned(ce, arg.ParentEdgeIndex()) {
+		case takes:
+			f.note(HandedOn, arg.Node(), "passed to %s, which closes or keeps it", types.ExprString(ce.Fun))
+		case consumes:
+		default:
+			f.note(Unknown, arg.Node(), "it is passed to %s", types.ExprString(ce.Fun))
+		}
 	}
+}
+
+// learned returns what the summary of call's callee says it does with its
+// argument at index arg: takes it over, consumes it in place, or 0 when
+// nothing is known.
+func (f *follower) learned(call *ast.CallExpr, arg int) argEffect {
+	if f.summaries == nil {
+		return 0
+	}
+	fn, ok := typeutil.Callee(f.info, call).(*types.Func)
+	if !ok {
+		return 0
+	}
+	sum, ok := f.summaries.Summary(fn)
+	if !ok {
+		return 0
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s := f.info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+			arg-- // T.Method(recv, args...): the receiver comes first
+		}
+	}
+	sig := fn.Signature()
+	if n := sig.Params().Len(); sig.Variadic() && arg >= n-1 {
+		arg = n - 1
+	}
+	switch {
+	case arg < 0:
+		return 0
+	case slices.Contains(sum.Takes, arg):
+		return takes
+	case slices.Contains(sum.Borrows, arg):
+		return consumes
+	}
+	return 0
 }
 
 // useWrapper follows the result of a wrapping call (bufio.NewReader(f)).

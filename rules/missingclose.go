@@ -48,7 +48,7 @@ Example:
 
 func runMissingClose(pass *Pass) {
 	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root()) {
-		j := ownership.Judge(pass.Info, a)
+		j := ownership.Judge(pass.Info, a, pass.Summaries)
 		what := describe(pass.Info, a)
 		switch j.Verdict {
 		case ownership.Closed, ownership.HandedOn:

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -76,6 +77,9 @@ type Package struct {
 	Files []*ast.File
 	Types *types.Package
 	Info  *types.Info
+	// Summaries tells what functions of this and other packages do with
+	// the resources passed to them (nil when nothing is known).
+	Summaries ownership.Summaries
 }
 
 // A Pass is one rule's run over one package.
