@@ -10,8 +10,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -141,7 +143,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
 	}
-	logf := func(string, ...any) {}
+	var logf func(string, ...any)
 	if opts.verbose {
 		logf = func(format string, a ...any) { fmt.Fprintf(stderr, "leakfix: "+format+"\n", a...) }
 	}
@@ -155,6 +157,13 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
 	}
+	return report(res, opts, cwd, stdout, stderr)
+}
+
+// report shows the result of a run: load errors, the diff or the list of
+// files, the findings that remain; with -w, it writes the files. It returns
+// the exit status.
+func report(res *driver.Result, opts options, cwd string, stdout, stderr io.Writer) int {
 	status := exitClean
 	for _, e := range res.Errors {
 		if e.Pos == "" {
@@ -182,7 +191,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		}
 		if opts.write {
 			if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
-				fmt.Fprintf(stderr, "leakfix: %v\n", err)
+				fmt.Fprintf(stderr, "leakfix: %s\n", writeError(name, err))
 				status = exitErrors
 				continue
 			}
@@ -191,7 +200,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 
 	for _, f := range res.Findings {
-		fixed := f.Fixed && written[f.Position.Filename]
+		fixed := f.Fixed && written[f.File]
 		if fixed && !opts.verbose {
 			continue
 		}
@@ -210,6 +219,20 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// writeError explains why the file could not be written, naming it as the
+// user named it.
+func writeError(name string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	msg := fmt.Sprintf("write %s: %v", name, err)
+	if errors.Is(err, rewrite.ErrChangedOnDisk) {
+		msg += "; not overwritten (run leakfix again)"
+	}
+	return msg
 }
 
 func asFile(w io.Writer) *os.File {

@@ -10,8 +10,10 @@ import (
 	"go/token"
 	"maps"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/leakfix/leakfix/fix"
@@ -27,22 +29,30 @@ type Options struct {
 	Load  rewrite.LoadConfig
 	Args  []string      // package patterns or .go files
 	Rules []*rules.Rule // the rules to run
-	// Log, when set, receives verbose progress notes.
+	// Log, when set, receives verbose notes: the build configuration,
+	// the files analyzed and skipped, and why fixes were dropped.
 	Log func(format string, args ...any)
 }
 
 // A Finding is a rule's finding with its resolved position.
 type Finding struct {
 	rules.Finding
+	// Position and EndPosition are where the finding is, as go vet
+	// reports it: //line directives apply.
 	Position, EndPosition token.Position
-	// Fixed is set when the fix is in the file's new content.
+	// File is the file on disk that holds the finding, the one its fix
+	// rewrites (absolute).
+	File string
+	// Fixed is set when the fix is in the file's new content. The Fix
+	// itself is not kept once applied: it holds on to the package's
+	// syntax and types, which are released after the package is done.
 	Fixed bool
 }
 
 // A FileChange is the fixed content of one file.
 type FileChange struct {
 	Path     string // absolute
-	Old, New []byte
+	Old, New []byte // Old is the content the package was loaded from
 }
 
 // Result is what a run found and fixed.
@@ -52,35 +62,54 @@ type Result struct {
 	Errors   []rewrite.Error
 }
 
-// Run runs the pipeline.
+// Run runs the pipeline. Packages are loaded in batches (see
+// rewrite.Load): each batch is summarized, analyzed, fixed and verified,
+// and released before the next one is loaded.
 func Run(opts Options) (*Result, error) {
 	logf := opts.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	rel := func(path string) string { return relPath(cwd, path) }
+	if opts.Log != nil {
+		build, err := rewrite.DescribeBuild(opts.Load)
+		if err != nil {
+			return nil, err
+		}
+		logf("build configuration: %s", build)
 	}
 	load, err := rewrite.LoadPackages(opts.Load, opts.Args)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range load.Unloaded {
-		logf("skipped %s: not in the build (tags %q, tests %v)", f, opts.Load.Tags, opts.Load.Tests)
+		logf("skipped %s: not in the build", rel(f))
 	}
-	res := &Result{Errors: load.Errors}
-	sums := summarize(load.Packages)
-	var mu sync.Mutex
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, p := range load.Packages {
-		g.Go(func() error {
-			findings, changes := runPackage(p, load, sums, opts.Rules, logf)
-			mu.Lock()
-			defer mu.Unlock()
-			res.Findings = append(res.Findings, findings...)
-			res.Changes = append(res.Changes, changes...)
-			return nil
-		})
+	res := &Result{}
+	sums := ownership.SummaryMap{}
+	for batch := range load.Batches() {
+		summarize(sums, batch.Packages)
+		run := &packageRun{load: load, batch: batch, sums: sums, rules: opts.Rules, logf: logf, rel: rel}
+		var mu sync.Mutex
+		var g errgroup.Group
+		g.SetLimit(runtime.GOMAXPROCS(0))
+		for _, p := range batch.Packages {
+			g.Go(func() error {
+				findings, changes := run.analyze(p)
+				mu.Lock()
+				defer mu.Unlock()
+				res.Findings = append(res.Findings, findings...)
+				res.Changes = append(res.Changes, changes...)
+				return nil
+			})
+		}
+		g.Wait()
 	}
-	g.Wait()
+	res.Errors = load.Errors
 	slices.SortFunc(res.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Position.Filename, b.Position.Filename),
 			cmp.Compare(a.Position.Offset, b.Position.Offset), cmp.Compare(a.Rule, b.Rule))
@@ -89,17 +118,16 @@ func Run(opts Options) (*Result, error) {
 	return res, nil
 }
 
-// summarize learns what the functions of the loaded packages do with the
-// resources passed to them, dependencies first, so that each package's
-// summaries can build on those of the packages it imports. Packages that
-// were not loaded from source stay unknown, but for the standard library's
-// built-in table.
-func summarize(pkgs []*packages.Package) ownership.SummaryMap {
+// summarize adds to all what the functions of pkgs do with the resources
+// passed to them, dependencies first, so that each package's summaries can
+// build on those of the packages it imports. Packages of earlier batches
+// are known through all; packages that were not loaded from source stay
+// unknown, but for the standard library's built-in table.
+func summarize(all ownership.SummaryMap, pkgs []*packages.Package) {
 	loaded := map[string]*packages.Package{}
 	for _, p := range pkgs {
 		loaded[p.ID] = p
 	}
-	all := ownership.SummaryMap{}
 	done := map[string]bool{}
 	var visit func(p *packages.Package)
 	visit = func(p *packages.Package) {
@@ -117,114 +145,205 @@ func summarize(pkgs []*packages.Package) ownership.SummaryMap {
 	for _, p := range pkgs {
 		visit(p)
 	}
-	return all
 }
 
-// runPackage matches rules against one package, fixes the files with
-// fixable findings and verifies the fixed package.
-func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
-	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, Summaries: sums}
+// A packageRun holds what analyzing the packages of one batch needs
+// besides each package.
+type packageRun struct {
+	load  *rewrite.Load
+	batch *rewrite.Batch
+	sums  ownership.Summaries
+	rules []*rules.Rule
+	logf  func(string, ...any)
+	rel   func(string) string // a path as the user sees it
+}
+
+// A sourceFile is one syntax tree of a package and the file on disk it
+// stands for.
+type sourceFile struct {
+	syntax *ast.File
+	path   string // the file on disk: for cmd/cgo's output, the file cgo translated
+	// generated files are skipped: the rules report nothing in them.
+	generated bool
+	// built files are written by the build (by cgo, say) and not the
+	// translation of a file of the user's.
+	built bool
+	// noFix says why leakfix does not rewrite the file, or is "".
+	noFix string
+}
+
+// sourceFiles maps each file of p to the file on disk it stands for.
+func sourceFiles(p *packages.Package) map[*token.File]*sourceFile {
+	files := map[*token.File]*sourceFile{}
 	for _, f := range p.Syntax {
-		if ast.IsGenerated(f) {
-			logf("skipped %s: generated", p.Fset.Position(f.Pos()).Filename)
+		tf := p.Fset.File(f.Pos())
+		sf := &sourceFile{syntax: f, path: tf.Name()}
+		if orig, ok := rules.CgoSource(p.Fset, f); ok {
+			sf.path, sf.noFix = orig, "the file uses cgo, and leakfix does not rewrite cgo files"
+		} else {
+			sf.built = !slices.Contains(p.GoFiles, sf.path)
+			sf.generated = ast.IsGenerated(f)
+			sf.noFix = rewrite.NotRewritable(p, f)
 		}
+		files[tf] = sf
 	}
+	return files
+}
+
+// analyze matches the rules against p, fixes the files with fixable
+// findings and verifies the fixed package.
+func (r *packageRun) analyze(p *packages.Package) ([]Finding, []FileChange) {
+	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, Summaries: r.sums}
+	files := sourceFiles(p)
+	r.logFiles(p, files)
 	var findings []Finding
-	byFile := map[string][]int{} // file → indexes of its fixable findings
-	for _, f := range rules.Run(pkg, rs) {
-		pos := p.Fset.Position(f.Pos)
-		if !load.Analyzes(p, pos.Filename) {
+	byFile := map[*sourceFile][]int{} // indexes of the fixable findings of each file
+	for _, f := range rules.Run(pkg, r.rules) {
+		sf := files[p.Fset.File(f.Pos)]
+		if !r.load.Analyzes(p, sf.path) {
 			continue
 		}
-		findings = append(findings, Finding{Finding: f, Position: pos, EndPosition: p.Fset.Position(f.End)})
+		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.path})
 		if f.Fix != nil {
-			byFile[pos.Filename] = append(byFile[pos.Filename], len(findings)-1)
+			byFile[sf] = append(byFile[sf], len(findings)-1)
 		}
 	}
 	noFix := func(i int, why string) {
+		pos := findings[i].Position
+		pos.Filename = r.rel(pos.Filename)
+		r.logf("%s: dropped fix %q: %s", pos, findings[i].Fix.Message, why)
 		findings[i].Fix, findings[i].NoFix = nil, why
 	}
 	replaced := map[string][]byte{}
+	old := map[string][]byte{}
 	accepted := map[string][]int{}
-	for name, idx := range byFile {
-		file, ok := rewrite.FileOf(p, name)
-		if !ok {
+	for sf, idx := range byFile {
+		src, ok := r.batch.Source(sf.path)
+		why := sf.noFix
+		if why == "" && !ok {
+			why = "the file's content is not known" // go/packages did not parse it itself
+		}
+		if why != "" {
 			for _, i := range idx {
-				noFix(i, "the file is generated or processed by cgo")
+				noFix(i, why)
 			}
 			continue
 		}
-		src, err := os.ReadFile(name)
-		if err != nil {
-			for _, i := range idx {
-				noFix(i, err.Error())
-			}
-			continue
+		content, fixes, whyDropped := fixFile(p, sf, src, findings, idx)
+		for _, i := range fixes.dropped {
+			noFix(i, whyDropped[i])
 		}
-		content, ok, why := fixVerified(p, pkg, file, src, findings, idx)
-		if !ok {
-			// Find the fixes that are safe alone, and keep those.
-			var good []int
-			for _, i := range idx {
-				if _, ok, why := fixVerified(p, pkg, file, src, findings, append(good[:len(good):len(good)], i)); ok {
-					good = append(good, i)
-				} else {
-					logf("%s: dropped fix %q: %s", findings[i].Position, findings[i].Fix.Message, why)
-					noFix(i, why)
-				}
-			}
-			if len(good) == 0 {
-				continue
-			}
-			idx = good
-			content, ok, why = fixVerified(p, pkg, file, src, findings, idx)
-			if !ok {
+		if len(fixes.kept) > 0 {
+			replaced[sf.path], old[sf.path], accepted[sf.path] = content, src, fixes.kept
+		}
+	}
+	// Each file's fixes type-check on their own; check them together,
+	// unless they are in one file, and so checked already.
+	if len(replaced) > 1 {
+		if err := rewrite.Verify(p, replaced); err != nil {
+			for _, idx := range accepted {
 				for _, i := range idx {
-					noFix(i, why)
+					noFix(i, fmt.Sprintf("the fixed package does not type-check: %v", err))
 				}
-				continue
 			}
+			replaced = nil
 		}
-		replaced[name] = content
-		accepted[name] = idx
-	}
-	if len(replaced) == 0 {
-		return findings, nil
-	}
-	// Each file's fixes type-check on their own; check them together once.
-	if err := rewrite.Verify(p, replaced); err != nil {
-		for _, idx := range accepted {
-			for _, i := range idx {
-				noFix(i, fmt.Sprintf("the fixed package does not type-check: %v", err))
-			}
-		}
-		return findings, nil
 	}
 	var changes []FileChange
 	for name, content := range replaced {
 		for _, i := range accepted[name] {
 			findings[i].Fixed = true
 		}
-		old, _ := os.ReadFile(name)
-		changes = append(changes, FileChange{Path: name, Old: old, New: content})
+		changes = append(changes, FileChange{Path: name, Old: old[name], New: content})
+	}
+	for i := range findings {
+		findings[i].Fix = nil
 	}
 	return findings, changes
 }
 
-// fixVerified applies the fixes of the findings at idx to file and checks
-// that the package still type-checks with the result.
-func fixVerified(p *packages.Package, pkg *rules.Package, file *ast.File, src []byte, findings []Finding, idx []int) ([]byte, bool, string) {
+// fixIndexes are the findings whose fixes a file keeps, and those it drops.
+type fixIndexes struct{ kept, dropped []int }
+
+// fixFile applies the fixes of the findings at idx to the file, keeping
+// those that type-check: all of them when they do together, else each one
+// that does alone and with the ones kept before it. It returns the fixed
+// content and why each dropped fix was dropped.
+func fixFile(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, fixIndexes, map[int]string) {
+	content, err := fixVerified(p, sf, src, findings, idx)
+	if err == nil {
+		return content, fixIndexes{kept: idx}, nil
+	}
+	if len(idx) == 1 {
+		return nil, fixIndexes{dropped: idx}, map[int]string{idx[0]: err.Error()}
+	}
+	var out fixIndexes
+	why := map[int]string{}
+	for _, i := range idx {
+		try := append(out.kept[:len(out.kept):len(out.kept)], i)
+		if c, err := fixVerified(p, sf, src, findings, try); err == nil {
+			content, out.kept = c, try
+		} else {
+			out.dropped = append(out.dropped, i)
+			why[i] = err.Error()
+		}
+	}
+	return content, out, why
+}
+
+// fixVerified applies the fixes of the findings at idx to the file and
+// checks that the package still type-checks with the result.
+func fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, error) {
 	var fixes []*fix.Fix
 	for _, i := range idx {
 		fixes = append(fixes, findings[i].Fix)
 	}
-	name := p.Fset.Position(file.Pos()).Filename
-	content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: file, Src: src}, fixes)
+	content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}, fixes)
 	if err != nil {
-		return nil, false, err.Error()
+		return nil, err
 	}
-	if err := rewrite.Verify(p, map[string][]byte{name: content}); err != nil {
-		return nil, false, fmt.Sprintf("the fixed file does not type-check: %v", err)
+	if err := rewrite.Verify(p, map[string][]byte{sf.path: content}); err != nil {
+		return nil, fmt.Errorf("the fixed file does not type-check: %v", err)
 	}
-	return content, true, ""
+	return content, nil
+}
+
+// logFiles says which files of p are analyzed, and which are skipped and
+// why: generated, excluded by the build configuration, or not fixed
+// because cgo translates them.
+func (r *packageRun) logFiles(p *packages.Package, files map[*token.File]*sourceFile) {
+	var analyzed, notes []string
+	for _, sf := range files {
+		name := r.rel(sf.path)
+		switch {
+		case sf.built || !r.load.Analyzes(p, sf.path):
+		case sf.generated:
+			notes = append(notes, fmt.Sprintf("skipped %s: generated", name))
+		default:
+			analyzed = append(analyzed, name)
+			if sf.noFix != "" {
+				notes = append(notes, fmt.Sprintf("%s: findings reported, not fixed: %s", name, sf.noFix))
+			}
+		}
+	}
+	for _, f := range p.IgnoredFiles {
+		if strings.HasSuffix(f, ".go") && r.load.Analyzes(p, f) {
+			notes = append(notes, fmt.Sprintf("skipped %s: excluded by the build configuration", r.rel(f)))
+		}
+	}
+	slices.Sort(analyzed)
+	slices.Sort(notes)
+	r.logf("%s: analyzed %s", p.ID, strings.Join(analyzed, " "))
+	for _, n := range notes {
+		r.logf("%s", n)
+	}
+}
+
+// relPath makes path relative to dir, also when it lies outside it
+// (../pkg/file.go).
+func relPath(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil {
+		return rel
+	}
+	return path
 }

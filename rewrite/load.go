@@ -8,14 +8,23 @@
 package rewrite
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"iter"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -24,24 +33,45 @@ type LoadConfig struct {
 	Dir   string // where to run the go command ("" for the current directory)
 	Tags  string // build tags, as for go build -tags
 	Tests bool   // include _test.go files
+	// BatchBytes bounds the Go source type-checked and held in memory at
+	// once (0 for DefaultBatchBytes). A package larger than that is a
+	// batch of its own.
+	BatchBytes int64
 }
 
-// A Load is the result of loading the command line's arguments.
+// DefaultBatchBytes is the default LoadConfig.BatchBytes: enough packages
+// to keep every core busy type-checking them. A package's syntax trees and
+// type information take about twenty times the size of its source.
+func DefaultBatchBytes() int64 {
+	return max(1<<20, 512<<10*int64(runtime.GOMAXPROCS(0)))
+}
+
+// A Load is the command line's arguments, listed: which packages to
+// analyze, in batches that are parsed, type-checked and analyzed one after
+// the other, so that memory holds the syntax and types of one batch at a
+// time, not of every package.
+//
+// The go command is run once, to list the packages and build the export
+// data of their dependencies. Each package is then type-checked from
+// source, its imports read from export data, the packages of earlier
+// batches included: so packages do not wait for each other, and every
+// package sees the same types for a dependency.
 type Load struct {
-	// Packages are the loaded, type-checked packages to analyze: each
-	// file belongs to exactly one of them (a package's test variant
-	// replaces it, since it has all its files).
-	Packages []*packages.Package
 	// Errors are the load, parse and type errors, one per problem, as
-	// "file:line:col: message" where there is a position.
+	// "file:line:col: message" where there is a position. Batches add
+	// theirs as they load.
 	Errors []Error
 	// Only holds the absolute names of the .go files named on the command
 	// line. A package reached only through them is analyzed for them alone.
-	Only       map[string]bool
-	restricted map[string]bool // IDs of packages reached only through named files
-	// Unloaded are named files that no loaded package holds, such as files
+	Only map[string]bool
+	// Unloaded are named files that no package holds, such as files
 	// excluded by build constraints: they are left alone.
 	Unloaded []string
+
+	batches    [][]*packages.Package // the packages to check, by batch, dependencies first
+	restricted map[string]bool       // IDs of packages reached only through named files
+	exports    *exportData
+	reported   map[Error]bool
 }
 
 // An Error is a problem loading a package.
@@ -50,13 +80,34 @@ type Error struct {
 	Msg string
 }
 
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax |
+// A Batch is a set of packages type-checked together.
+type Batch struct {
+	// Packages are the packages to analyze: each file belongs to exactly
+	// one of them (a package's test variant replaces it, since it has all
+	// its files). Packages that fail to load or type-check are left out,
+	// and their errors added to the Load's.
+	Packages []*packages.Package
+	// sources holds the content each file was parsed from.
+	sources map[string][]byte
+	files   []*token.File // every file parsed for the batch
+}
+
+// Source returns the content the named file was parsed from: fixes apply
+// to it, and the file is written only if it still holds it.
+func (b *Batch) Source(file string) ([]byte, bool) {
+	src, ok := b.sources[file]
+	return src, ok
+}
+
+// listMode lists packages, their files and the export data of every
+// package they depend on, without parsing or type-checking anything.
+const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedDeps | packages.NeedExportFile |
 	packages.NeedTypesSizes | packages.NeedModule
 
-// LoadPackages loads args: package patterns as go build takes them, or .go
-// files, each standing for the package that holds it. Packages that fail to
-// load or type-check are reported in Errors and left out of Packages.
+// LoadPackages lists args: package patterns as go build takes them, or .go
+// files, each standing for the package that holds it. Batches then loads
+// the packages.
 func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 	var patterns []string
 	var only map[string]bool
@@ -80,65 +131,56 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 		}
 		only[abs] = true
 	}
-	pcfg := &packages.Config{Mode: loadMode, Dir: cfg.Dir, Tests: cfg.Tests}
+	pcfg := &packages.Config{Mode: listMode, Dir: cfg.Dir, Tests: cfg.Tests}
 	if cfg.Tags != "" {
 		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
 	}
-	var queries []string
-	for f := range only {
-		queries = append(queries, "file="+f)
-	}
-	slices.Sort(queries)
-	l := &Load{Only: only, restricted: map[string]bool{}}
-	var pkgs []*packages.Package
+	l := &Load{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}}
+	l.exports = newExportData()
+	var roots []*packages.Package
 	// Packages named by a pattern are analyzed whole; those reached only
-	// through a named file, for that file. The two need separate loads
+	// through a named file, for that file. The two need separate lists
 	// to tell which is which.
-	if len(patterns) > 0 || len(queries) == 0 {
+	if len(patterns) > 0 || len(only) == 0 {
 		if len(patterns) == 0 {
 			patterns = []string{"."}
 		}
-		whole, err := packages.Load(pcfg, patterns...)
+		pkgs, err := packages.Load(pcfg, patterns...)
 		if err != nil {
 			return nil, err
 		}
-		pkgs = whole
+		roots = pkgs
+		l.exports.add(pkgs)
 	}
-	if len(queries) > 0 {
-		named, err := packages.Load(pcfg, queries...)
+	if len(only) > 0 {
+		queries := make([]string, 0, len(only))
+		for f := range only {
+			queries = append(queries, "file="+f)
+		}
+		slices.Sort(queries)
+		pkgs, err := packages.Load(pcfg, queries...)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range named {
-			if !slices.ContainsFunc(pkgs, func(q *packages.Package) bool { return q.ID == p.ID }) {
+		l.exports.add(pkgs)
+		held := map[string]bool{}
+		for _, p := range pkgs {
+			for _, f := range p.GoFiles {
+				held[f] = true
+			}
+			if !slices.ContainsFunc(roots, func(q *packages.Package) bool { return q.ID == p.ID }) {
 				l.restricted[p.ID] = true
-				pkgs = append(pkgs, p)
+				roots = append(roots, p)
 			}
 		}
-	}
-	seen := map[Error]bool{}
-	for _, p := range analysisSet(pkgs) {
-		if len(p.Errors) == 0 {
-			l.Packages = append(l.Packages, p)
-			continue
-		}
-		typeErrs := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
-		for _, e := range p.Errors {
-			if typeErrs && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
-				// The go command's report of the compile failure that
-				// the type checker's errors spell out with positions.
-				continue
-			}
-			le := Error{Pos: e.Pos, Msg: e.Msg}
-			if !seen[le] {
-				seen[le] = true
-				l.Errors = append(l.Errors, le)
+		for f := range only {
+			if !held[f] {
+				l.Unloaded = append(l.Unloaded, f)
 			}
 		}
+		slices.Sort(l.Unloaded)
 	}
-	if only != nil {
-		l.reportUnloaded()
-	}
+	l.batches = planBatches(roots, cmp.Or(cfg.BatchBytes, DefaultBatchBytes()))
 	return l, nil
 }
 
@@ -149,74 +191,324 @@ func (l *Load) Analyzes(p *packages.Package, file string) bool {
 	return !l.restricted[p.ID] || l.Only[file]
 }
 
-// analysisSet picks, from a load with tests, one package for each set of
-// files: a package's test variant ("p [p.test]") has all of p's files, so it
-// replaces p, unless it fails to load and p does not. Generated test mains
-// are left out.
-func analysisSet(pkgs []*packages.Package) []*packages.Package {
-	variantOK := map[string]bool{} // PkgPath → its in-package test variant loaded cleanly
-	for _, p := range pkgs {
-		if isTestVariantOf(p) {
-			variantOK[p.PkgPath] = len(p.Errors) == 0
+// Batches parses and type-checks the listed packages one batch at a time
+// and yields each batch. A batch is not referenced once the next one is
+// asked for, so its memory can be reclaimed. Problems with the packages go
+// to l.Errors.
+func (l *Load) Batches() iter.Seq[*Batch] {
+	return func(yield func(*Batch) bool) {
+		for _, pkgs := range l.batches {
+			b := l.check(pkgs)
+			ok := yield(b)
+			// The batch's files are done with: let the file set forget
+			// them, or it would grow with every batch.
+			for _, tf := range b.files {
+				l.exports.fset.RemoveFile(tf)
+			}
+			if !ok {
+				return
+			}
 		}
 	}
-	var out []*packages.Package
+}
+
+// check parses and type-checks a batch of packages. A package's test
+// variant ("p [p.test]") is checked instead of the package itself, which
+// is checked only when the variant fails, and generated test mains not at
+// all.
+func (l *Load) check(pkgs []*packages.Package) *Batch {
+	b := &Batch{sources: map[string][]byte{}}
+	var first, fallback []*packages.Package
+	variants := map[string]bool{} // PkgPath of each test variant
+	for _, p := range pkgs {
+		if isTestVariant(p) {
+			variants[p.PkgPath] = true
+		}
+	}
 	for _, p := range pkgs {
 		switch {
 		case strings.HasSuffix(p.ID, ".test") && p.Name == "main":
 			// the generated test main
-		case isTestVariantOf(p):
-			out = append(out, p)
-		case !strings.Contains(p.ID, " ["):
-			if ok, hasVariant := variantOK[p.PkgPath]; !hasVariant || !ok && len(p.Errors) == 0 {
-				out = append(out, p)
-			}
+		case !strings.Contains(p.ID, " [") && variants[p.PkgPath]:
+			fallback = append(fallback, p)
 		default:
-			out = append(out, p) // an external test package: p_test [p.test]
+			first = append(first, p)
 		}
 	}
+	parsed := l.parse(b, slices.Concat(first, fallback))
+	checked := l.typeCheck(first, parsed)
+	failed := map[string]bool{} // PkgPath of each test variant that failed
+	for _, p := range checked {
+		if isTestVariant(p) && len(p.Errors) > 0 {
+			failed[p.PkgPath] = true
+		}
+	}
+	fallback = slices.DeleteFunc(fallback, func(p *packages.Package) bool { return !failed[p.PkgPath] })
+	checked = append(checked, l.typeCheck(fallback, parsed)...)
+	for _, p := range checked {
+		if len(p.Errors) == 0 {
+			b.Packages = append(b.Packages, p)
+		} else {
+			l.addErrors(p)
+		}
+	}
+	return b
+}
+
+// A parsedFile is the syntax tree of a file, or the error parsing it.
+type parsedFile struct {
+	syntax *ast.File
+	err    error
+}
+
+// parse parses the files of pkgs, each once, in parallel, and records
+// their content in b.
+func (l *Load) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
+	var names []string
+	for _, p := range pkgs {
+		for _, name := range p.CompiledGoFiles {
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	files := make([]parsedFile, len(names))
+	sources := make([][]byte, len(names))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		g.Go(func() error {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				files[i].err = err
+				return nil
+			}
+			sources[i] = src
+			// Nothing in leakfix uses the syntactic object resolution
+			// that the parser does by default.
+			files[i].syntax, files[i].err = parser.ParseFile(l.exports.fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+			return nil
+		})
+	}
+	g.Wait()
+	parsed := make(map[string]parsedFile, len(names))
+	for i, name := range names {
+		parsed[name] = files[i]
+		if sources[i] != nil {
+			b.sources[name] = sources[i]
+		}
+		if f := files[i].syntax; f != nil {
+			b.files = append(b.files, l.exports.fset.File(f.Pos()))
+		}
+	}
+	return parsed
+}
+
+// typeCheck type-checks pkgs from their parsed files, in parallel, and
+// returns a package for each, with syntax, types and errors.
+func (l *Load) typeCheck(pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
+	out := make([]*packages.Package, len(pkgs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, meta := range pkgs {
+		g.Go(func() error {
+			out[i] = l.typeCheckOne(meta, parsed)
+			return nil
+		})
+	}
+	g.Wait()
 	return out
 }
 
-// isTestVariantOf reports whether p is a package recompiled with its own
+func (l *Load) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
+	fset := l.exports.fset
+	p := &packages.Package{
+		ID: meta.ID, Name: meta.Name, PkgPath: meta.PkgPath, Dir: meta.Dir,
+		GoFiles: meta.GoFiles, CompiledGoFiles: meta.CompiledGoFiles, IgnoredFiles: meta.IgnoredFiles,
+		Module: meta.Module, TypesSizes: meta.TypesSizes,
+		Errors:  slices.Clone(meta.Errors),
+		Imports: map[string]*packages.Package{},
+		Fset:    fset,
+	}
+	for _, name := range meta.CompiledGoFiles {
+		f := parsed[name]
+		var el scanner.ErrorList
+		switch {
+		case errors.As(f.err, &el):
+			for _, e := range el {
+				p.Errors = append(p.Errors, packages.Error{Pos: e.Pos.String(), Msg: e.Msg, Kind: packages.ParseError})
+			}
+		case f.err != nil:
+			p.Errors = append(p.Errors, packages.Error{Pos: name + ":1", Msg: f.err.Error(), Kind: packages.ParseError})
+		}
+		if f.syntax != nil {
+			p.Syntax = append(p.Syntax, f.syntax)
+		}
+	}
+	p.TypesInfo = &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		FileVersions: map[*ast.File]string{},
+	}
+	conf := &types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if path == "unsafe" {
+				return types.Unsafe, nil
+			}
+			imp, ok := meta.Imports[path]
+			if !ok {
+				return nil, fmt.Errorf("no package for import %q", path)
+			}
+			t, err := l.exports.load(imp.ID)
+			if err == nil {
+				p.Imports[path] = &packages.Package{ID: imp.ID, Name: imp.Name, PkgPath: imp.PkgPath, Types: t}
+			}
+			return t, err
+		}),
+		Sizes: meta.TypesSizes,
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok {
+				p.Errors = append(p.Errors, packages.Error{Pos: fset.Position(te.Pos).String(), Msg: te.Msg, Kind: packages.TypeError})
+			} else {
+				p.Errors = append(p.Errors, packages.Error{Pos: "-", Msg: err.Error(), Kind: packages.TypeError})
+			}
+		},
+	}
+	if meta.Module != nil && meta.Module.GoVersion != "" {
+		conf.GoVersion = "go" + meta.Module.GoVersion
+	}
+	// The package is named as go list says, even where the files' package
+	// clauses disagree.
+	p.Types = types.NewPackage(meta.PkgPath, meta.Name)
+	types.NewChecker(conf, fset, p.Types, p.TypesInfo).Files(p.Syntax)
+	return p
+}
+
+// addErrors records the errors of p, each once.
+func (l *Load) addErrors(p *packages.Package) {
+	typeErrs := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
+	for _, e := range p.Errors {
+		if typeErrs && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+			// The go command's report of the compile failure that the
+			// type checker's errors spell out with positions.
+			continue
+		}
+		le := Error{Pos: e.Pos, Msg: e.Msg}
+		if le.Pos == "-" {
+			le.Pos = ""
+		}
+		if !l.reported[le] {
+			l.reported[le] = true
+			l.Errors = append(l.Errors, le)
+		}
+	}
+}
+
+// planBatches orders the packages to check so that a package comes after
+// the packages its non-test files import (test files can import packages
+// that import the package under test, so their imports cannot be ordered
+// too), and cuts the order into batches of at most budget bytes of source,
+// a package and its test variants staying together.
+func planBatches(roots []*packages.Package, budget int64) [][]*packages.Package {
+	groups := map[string][]*packages.Package{} // by groupKey
+	var keys []string
+	for _, p := range roots {
+		k := groupKey(p.ID)
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], p)
+	}
+	slices.Sort(keys)
+	var order []string
+	done := map[string]bool{}
+	var visit func(k string)
+	visit = func(k string) {
+		if done[k] {
+			return
+		}
+		done[k] = true
+		for _, p := range groups[k] {
+			if strings.Contains(p.ID, " [") {
+				continue // tests
+			}
+			for _, imp := range p.Imports {
+				if _, ok := groups[imp.ID]; ok {
+					visit(imp.ID)
+				}
+			}
+		}
+		order = append(order, k)
+	}
+	for _, k := range keys {
+		visit(k)
+	}
+	var batches [][]*packages.Package
+	var size int64
+	for _, k := range order {
+		n := sourceBytes(groups[k])
+		if len(batches) == 0 || size > 0 && size+n > budget {
+			batches = append(batches, nil)
+			size = 0
+		}
+		batches[len(batches)-1] = append(batches[len(batches)-1], groups[k]...)
+		size += n
+	}
+	return batches
+}
+
+// groupKey is the import path of the package that a package ID stands
+// for, or tests: "p" for "p", "p [p.test]", "p_test [p.test]" and "p.test".
+func groupKey(id string) string {
+	if _, variant, ok := strings.Cut(id, " ["); ok {
+		return strings.TrimSuffix(strings.TrimSuffix(variant, "]"), ".test")
+	}
+	return strings.TrimSuffix(id, ".test")
+}
+
+// sourceBytes is the size of the files a group's packages have, each
+// counted once: a measure of the memory their syntax and types take.
+func sourceBytes(pkgs []*packages.Package) int64 {
+	seen := map[string]bool{}
+	var n int64
+	for _, p := range pkgs {
+		for _, f := range p.CompiledGoFiles {
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			if info, err := os.Stat(f); err == nil {
+				n += info.Size()
+			}
+		}
+	}
+	return n
+}
+
+// isTestVariant reports whether p is a package recompiled with its own
 // _test.go files: "p [p.test]".
-func isTestVariantOf(p *packages.Package) bool {
+func isTestVariant(p *packages.Package) bool {
 	return p.ID == p.PkgPath+" ["+p.PkgPath+".test]"
 }
 
-// reportUnloaded lists the named files that no loaded package holds, such
-// as files excluded by build constraints.
-func (l *Load) reportUnloaded() {
-	held := map[string]bool{}
-	for _, p := range l.Packages {
-		for _, f := range p.GoFiles {
-			held[f] = true
-		}
+// NotRewritable says why leakfix must not rewrite f, a file of p, or
+// returns "" when it may: f must be Go source as written (not the output of
+// cgo or another tool that the build runs), not generated, and not use cgo.
+func NotRewritable(p *packages.Package, f *ast.File) string {
+	switch {
+	case !slices.Contains(p.GoFiles, p.Fset.File(f.Pos()).Name()):
+		return "the file is produced by the build, not written by hand"
+	case importsC(f):
+		return "the file uses cgo, and leakfix does not rewrite cgo files"
+	case ast.IsGenerated(f):
+		return "the file is generated"
 	}
-	for _, e := range l.Errors {
-		if file, _, ok := strings.Cut(e.Pos, ":"); ok {
-			held[file] = true // its package failed, and says so
-		}
-	}
-	for f := range l.Only {
-		if !held[f] {
-			l.Unloaded = append(l.Unloaded, f)
-		}
-	}
-	slices.Sort(l.Unloaded)
-}
-
-// FileOf returns the syntax tree of the named file of p, and whether the
-// file is one leakfix may rewrite: Go source as written (not produced by
-// cgo), not generated.
-func FileOf(p *packages.Package, name string) (*ast.File, bool) {
-	for _, f := range p.Syntax {
-		if p.Fset.Position(f.Pos()).Filename != name {
-			continue
-		}
-		return f, slices.Contains(p.GoFiles, name) && !ast.IsGenerated(f) && !importsC(f)
-	}
-	return nil, false
+	return ""
 }
 
 func importsC(f *ast.File) bool {
@@ -226,4 +518,25 @@ func importsC(f *ast.File) bool {
 		}
 	}
 	return false
+}
+
+// DescribeBuild describes the build configuration that decides which files
+// are loaded: the target platform, cgo, build tags and tests, as the go
+// command sees them in cfg.Dir.
+func DescribeBuild(cfg LoadConfig) (string, error) {
+	cmd := exec.Command("go", "env", "GOOS", "GOARCH", "CGO_ENABLED")
+	cmd.Dir = cfg.Dir
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env: %w", err)
+	}
+	env := strings.Fields(string(out))
+	if len(env) != 3 {
+		return "", fmt.Errorf("go env: unexpected output %q", out)
+	}
+	tags := cfg.Tags
+	if tags == "" {
+		tags = "(none)"
+	}
+	return fmt.Sprintf("GOOS=%s GOARCH=%s CGO_ENABLED=%s, tags %s, tests %v", env[0], env[1], env[2], tags, cfg.Tests), nil
 }

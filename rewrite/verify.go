@@ -20,7 +20,7 @@ import (
 func Verify(p *packages.Package, replaced map[string][]byte) error {
 	files := make([]*ast.File, 0, len(p.Syntax))
 	for _, f := range p.Syntax {
-		name := p.Fset.Position(f.Pos()).Filename
+		name := p.Fset.File(f.Pos()).Name()
 		src, ok := replaced[name]
 		if !ok {
 			files = append(files, f)
@@ -66,10 +66,6 @@ func importerFor(p *packages.Package) types.Importer {
 		return extraImport(path)
 	})
 }
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 var extra struct {
 	sync.Mutex

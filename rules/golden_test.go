@@ -70,7 +70,7 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 	for _, f := range res.Findings {
 		key := fmt.Sprintf("%s:%d", f.Position.Filename, f.Position.Line)
 		text := f.Message
-		if f.Fix == nil {
+		if !f.Fixed {
 			text += " (no automatic fix: " + f.NoFix + ")"
 		}
 		got[key] = append(got[key], text)
