@@ -65,9 +65,17 @@ func Apply(f *File, fixes []*Fix) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: decorate: %v", name, err)
 	}
-	crlf := bytes.Contains(src, []byte("\r\n"))
+	// The printer writes neither a byte-order mark nor CRLF line endings:
+	// print as src is written, so that the lines of the prints and of src
+	// compare, and new lines end as most of src's lines do.
+	bom := ""
+	if bytes.HasPrefix(src, []byte(byteOrderMark)) {
+		bom = byteOrderMark
+	}
+	crlf := mostlyCRLF(src)
 	print := func() (string, error) {
 		var buf bytes.Buffer
+		buf.WriteString(bom)
 		if err := decorator.NewRestorer().Fprint(&buf, dfile); err != nil {
 			return "", fmt.Errorf("%s: print: %v", name, err)
 		}
@@ -106,12 +114,17 @@ func Apply(f *File, fixes []*Fix) ([]byte, error) {
 	if len(edits) == 0 {
 		return nil, fmt.Errorf("%s: the fixes changed nothing", name)
 	}
-	out, err := udiff.Apply(string(src), edits)
-	if err != nil {
+	if err := checkLineDirectives(src, file, tf, edits); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	if imps := ed.Imports(); len(imps) > 0 {
-		out = addImports(out, src, tf, file, imps, crlf)
+		if edits, err = addImports(edits, src, tf, file, imps, crlf); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+	}
+	out, err := udiff.Apply(string(src), edits)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	if _, err := parser.ParseFile(token.NewFileSet(), name, out, parser.ParseComments|parser.SkipObjectResolution); err != nil {
 		return nil, fmt.Errorf("the fixed file does not parse: %v", err)
@@ -159,6 +172,30 @@ func mapEdits(src, printed string, edits []udiff.Edit) ([]udiff.Edit, bool) {
 		out = append(out, udiff.Edit{Start: srcLines[j], End: srcLines[j+end-first], New: e.New})
 	}
 	return out, true
+}
+
+// checkLineDirectives fails when a //line or /*line directive is on a line
+// an edit replaces, or on the line just before or after it. Code inserted
+// after a directive would shift the positions the directive gives to every
+// line below it, and the decorator places comments among such lines by the
+// lines the directives give, which need not be the file's.
+func checkLineDirectives(src []byte, file *ast.File, tf *token.File, edits []udiff.Edit) error {
+	for _, cg := range file.Comments {
+		for _, c := range cg.List {
+			if !strings.HasPrefix(c.Text, "//line ") && !strings.HasPrefix(c.Text, "/*line ") {
+				continue
+			}
+			off := tf.Offset(c.Slash)
+			for _, e := range edits {
+				before := lineSpan(src, max(e.Start-1, 0), max(e.Start-1, 0))[0]
+				after := lineSpan(src, min(e.End, len(src)), min(e.End, len(src)))[1]
+				if before <= off && off < after {
+					return fmt.Errorf("a line directive at line %d is next to the fix", tf.PositionFor(c.Slash, false).Line)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // lineStarts returns the offsets at which the lines of s start, and len(s)
@@ -222,37 +259,50 @@ func lineSpan(src []byte, start, end int) [2]int {
 	return [2]int{start, end}
 }
 
+const byteOrderMark = "\ufeff"
+
+// mostlyCRLF reports whether most lines of src end in CRLF.
+func mostlyCRLF(src []byte) bool {
+	return bytes.Count(src, []byte("\r\n")) > bytes.Count(src, []byte("\n"))/2
+}
+
 func toCRLF(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
 }
 
-// addImports inserts import declarations into out, a fixed version of src
-// in which everything up to the end of the imports is still as in src (fixes
-// only change function bodies), so offsets in src hold in out.
+// addImports adds to edits, the fixes' edits of src, the insertion of
+// import declarations. Fixes change function bodies; an import goes into
+// the import block, or after the package clause, which a fix changes only
+// when a function shares its line: then the import cannot be placed, and
+// addImports fails.
 //
 // A new import joins a parenthesized import block, in sorted position in the
 // group of standard-library imports when the path is a standard one, and
 // otherwise in the first group; the block is never regrouped. A file with only
 // single-line imports gets another single-line import; a file without any
 // gets an import declaration after the package clause.
-func addImports(out string, src []byte, tf *token.File, file *ast.File, imps []Import, crlf bool) string {
+func addImports(edits []udiff.Edit, src []byte, tf *token.File, file *ast.File, imps []Import, crlf bool) ([]udiff.Edit, error) {
 	nl := "\n"
 	if crlf {
 		nl = "\r\n"
 	}
-	var edits []udiff.Edit
+	var all []udiff.Edit
 	for _, imp := range imps {
 		spec := strconv.Quote(imp.Path)
 		if imp.Name != "" {
 			spec = imp.Name + " " + spec
 		}
-		edits = append(edits, importEdit(src, tf, file, imp.Path, spec, nl))
+		ie := importEdit(src, tf, file, imp.Path, spec, nl)
+		if slices.ContainsFunc(edits, func(e udiff.Edit) bool { return e.Start < ie.Start && ie.Start <= e.End }) {
+			return nil, fmt.Errorf("cannot add the import of %q: a fix rewrites the line where it goes", imp.Path)
+		}
+		all = append(all, ie)
 	}
-	res, err := udiff.Apply(out, edits)
-	if err != nil {
-		panic(err) // the edits are insertions before any fix site
-	}
-	return res
+	// Imports come first among edits at the same offset: they go before
+	// any code.
+	all = append(all, edits...)
+	slices.SortStableFunc(all, func(a, b udiff.Edit) int { return a.Start - b.Start })
+	return all, nil
 }
 
 func importEdit(src []byte, tf *token.File, file *ast.File, importPath, spec, nl string) udiff.Edit {
@@ -302,7 +352,7 @@ func importEdit(src []byte, tf *token.File, file *ast.File, importPath, spec, nl
 func pickGroup(tf *token.File, specs []ast.Spec, importPath string) []ast.Spec {
 	var groups [][]ast.Spec
 	for i, s := range specs {
-		if i == 0 || tf.Line(s.Pos()) > tf.Line(specs[i-1].End())+1 {
+		if i == 0 || rawLine(tf, s.Pos()) > rawLine(tf, specs[i-1].End())+1 {
 			groups = append(groups, nil)
 		}
 		groups[len(groups)-1] = append(groups[len(groups)-1], s)
@@ -315,6 +365,11 @@ func pickGroup(tf *token.File, specs []ast.Spec, importPath string) []ast.Spec {
 		}
 	}
 	return groups[0]
+}
+
+// rawLine is the line of p in tf, whatever //line directives say.
+func rawLine(tf *token.File, p token.Pos) int {
+	return tf.PositionFor(p, false).Line
 }
 
 func isStd(importPath string) bool {

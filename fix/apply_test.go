@@ -240,3 +240,157 @@ func TestApplyStale(t *testing.T) {
 		t.Errorf("got %v, want ErrStale", err)
 	}
 }
+
+// A UTF-8 byte-order mark stays at the start of the file, whether the fix
+// and the import it needs are near it or not.
+func TestApplyKeepsByteOrderMark(t *testing.T) {
+	const bom = "\ufeff"
+	tests := []struct{ name, src, want string }{{
+		name: "fix below, import after the package clause",
+		src:  bom + "package x\n\nfunc f() {\n\t_ = 1\n}\n",
+		want: bom + "package x\n\nimport \"os\"\n\nfunc f() {\n\t_ = 1\n\tprintln(os.X)\n}\n",
+	}, {
+		name: "fix on the first line, which the printer restructures",
+		src:  bom + "package x; import \"os\"; func f() { _ = 1 }\n",
+		want: bom + "package x\n\nimport \"os\"\n\nfunc f() {\n\t_ = 1\n\tprintln(os.X)\n}\n",
+	}, {
+		name: "with CRLF line endings",
+		src:  bom + "package x\r\n\r\nfunc f() {\r\n\t_ = 1\r\n}\r\n",
+		want: bom + "package x\r\n\r\nimport \"os\"\r\n\r\nfunc f() {\r\n\t_ = 1\r\n\tprintln(os.X)\r\n}\r\n",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pkg, file := checked(t, tt.src)
+			got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// Inserted lines end as most lines of the file do; the lines that were
+// there keep their own endings.
+func TestApplyMixedLineEndings(t *testing.T) {
+	tests := []struct{ name, src, want string }{{
+		name: "mostly LF",
+		src:  "package x\n\n// f does little.\r\nfunc f() {\n\t_ = 1\n}\n",
+		want: "package x\n\nimport \"os\"\n\n// f does little.\r\nfunc f() {\n\t_ = 1\n\tprintln(os.X)\n}\n",
+	}, {
+		name: "mostly CRLF",
+		src:  "package x\r\n\r\n// f does little.\nfunc f() {\r\n\t_ = 1\r\n}\r\n",
+		want: "package x\r\n\r\nimport \"os\"\r\n\r\n// f does little.\nfunc f() {\r\n\t_ = 1\r\n\tprintln(os.X)\r\n}\r\n",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pkg, file := checked(t, tt.src)
+			got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// A fix lands where it belongs in a file with //line directives, which
+// change the positions the file set reports, not the file. A fix next to a
+// directive is refused: code inserted below a directive would move every
+// line the directive numbers.
+func TestApplyLineDirectives(t *testing.T) {
+	tests := []struct{ name, src, want, wantErr string }{{
+		name: "directives elsewhere, numbering lines backwards",
+		src: `package x
+
+//line other.go:1
+func g() {
+	_ = 0
+}
+
+//line other.go:1
+func f() {
+	_ = 1
+
+	_ = 2
+}
+`,
+		want: `package x
+
+import "os"
+
+//line other.go:1
+func g() {
+	_ = 0
+}
+
+//line other.go:1
+func f() {
+	_ = 1
+	println(os.X)
+
+	_ = 2
+}
+`,
+	}, {
+		name: "a directive below the fix",
+		src: `package x
+
+func f() {
+	_ = 1
+//line template.tmpl:300:5
+	_ = 2
+}
+`,
+		wantErr: "x.go: a line directive at line 5 is next to the fix",
+	}, {
+		name: "a directive below the fix, then a blank line",
+		src: `package x
+
+func f() {
+	_ = 1 // one
+//line x.go:5
+
+	_ = 2
+}
+`,
+		wantErr: "x.go: a line directive at line 5 is next to the fix",
+	}, {
+		name:    "a block directive on the line of the fix",
+		src:     "package x\n\nfunc f() {\n\t_ = 1 /*line a.go:9:9*/; _ = 2\n}\n",
+		wantErr: "x.go: a line directive at line 4 is next to the fix",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pkg, file := checked(t, tt.src)
+			got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Errorf("got error %v, want %q; output:\n%s", err, tt.wantErr, got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// An import cannot go where a fix rewrites the line: then the fix fails,
+// rather than producing a file that does not parse.
+func TestApplyImportOnRewrittenLine(t *testing.T) {
+	pkg, file := checked(t, "package x; func f() { _ = 1 }\n")
+	got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
+	want := `x.go: cannot add the import of "os": a fix rewrites the line where it goes`
+	if err == nil || err.Error() != want {
+		t.Errorf("got error %v, want %q; output:\n%s", err, want, got)
+	}
+}
