@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +44,8 @@ type File struct {
 // syntax tree was parsed from.
 var ErrStale = errors.New("file changed on disk since it was loaded")
 
-// Apply applies fixes to f and returns its new content.
+// Apply applies fixes to f and returns its new content. An error says why
+// the fixes could not be applied; it does not name the file.
 //
 // The file is decorated in plain mode and printed twice: before the fixes
 // edit the decorated tree, and after. The difference between the two prints
@@ -58,12 +60,12 @@ func Apply(f *File, fixes []*Fix) ([]byte, error) {
 	tf := f.Fset.File(file.Pos())
 	name := tf.Name()
 	if tf.Size() != len(src) {
-		return nil, fmt.Errorf("%s: %w", name, ErrStale)
+		return nil, ErrStale
 	}
 	dec := decorator.NewDecorator(f.Fset)
 	dfile, err := dec.DecorateFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("%s: decorate: %v", name, err)
+		return nil, fmt.Errorf("decorate: %v", err)
 	}
 	// The printer writes neither a byte-order mark nor CRLF line endings:
 	// print as src is written, so that the lines of the prints and of src
@@ -77,7 +79,7 @@ func Apply(f *File, fixes []*Fix) ([]byte, error) {
 		var buf bytes.Buffer
 		buf.WriteString(bom)
 		if err := decorator.NewRestorer().Fprint(&buf, dfile); err != nil {
-			return "", fmt.Errorf("%s: print: %v", name, err)
+			return "", fmt.Errorf("print: %v", err)
 		}
 		if crlf {
 			return toCRLF(buf.String()), nil
@@ -92,7 +94,7 @@ func Apply(f *File, fixes []*Fix) ([]byte, error) {
 	var sites [][2]int
 	for _, fx := range fixes {
 		if err := fx.Edit(ed); err != nil {
-			return nil, fmt.Errorf("%s: %s: %v", name, fx.Message, err)
+			return nil, fmt.Errorf("%s: %v", fx.Message, err)
 		}
 		for _, s := range fx.Sites {
 			sites = append(sites, lineSpan(src, tf.Offset(s.Pos), tf.Offset(s.End)))
@@ -112,19 +114,19 @@ func Apply(f *File, fixes []*Fix) ([]byte, error) {
 		}
 	}
 	if len(edits) == 0 {
-		return nil, fmt.Errorf("%s: the fixes changed nothing", name)
-	}
-	if err := checkLineDirectives(src, file, tf, edits); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, errors.New("the fixes changed nothing")
 	}
 	if imps := ed.Imports(); len(imps) > 0 {
 		if edits, err = addImports(edits, src, tf, file, imps, crlf); err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return nil, err
 		}
+	}
+	if err := checkLineDirectives(file, tf, edits); err != nil {
+		return nil, err
 	}
 	out, err := udiff.Apply(string(src), edits)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, err
 	}
 	if _, err := parser.ParseFile(token.NewFileSet(), name, out, parser.ParseComments|parser.SkipObjectResolution); err != nil {
 		return nil, fmt.Errorf("the fixed file does not parse: %v", err)
@@ -174,25 +176,30 @@ func mapEdits(src, printed string, edits []udiff.Edit) ([]udiff.Edit, bool) {
 	return out, true
 }
 
-// checkLineDirectives fails when a //line or /*line directive is on a line
-// an edit replaces, or on the line just before or after it. Code inserted
-// after a directive would shift the positions the directive gives to every
-// line below it, and the decorator places comments among such lines by the
-// lines the directives give, which need not be the file's.
-func checkLineDirectives(src []byte, file *ast.File, tf *token.File, edits []udiff.Edit) error {
+// checkLineDirectives fails when an edit inserts or replaces lines below
+// a //line or /*line directive: the lines it inserts would have no place in
+// what the directive maps the file onto, and would shift the positions of
+// every line after them. (Edits above the first directive shift only lines
+// the file numbers itself.)
+func checkLineDirectives(file *ast.File, tf *token.File, edits []udiff.Edit) error {
+	var directives []*ast.Comment
 	for _, cg := range file.Comments {
 		for _, c := range cg.List {
-			if !strings.HasPrefix(c.Text, "//line ") && !strings.HasPrefix(c.Text, "/*line ") {
-				continue
+			if strings.HasPrefix(c.Text, "//line ") || strings.HasPrefix(c.Text, "/*line ") {
+				directives = append(directives, c)
 			}
-			off := tf.Offset(c.Slash)
-			for _, e := range edits {
-				before := lineSpan(src, max(e.Start-1, 0), max(e.Start-1, 0))[0]
-				after := lineSpan(src, min(e.End, len(src)), min(e.End, len(src)))[1]
-				if before <= off && off < after {
-					return fmt.Errorf("a line directive at line %d is next to the fix", tf.PositionFor(c.Slash, false).Line)
-				}
+		}
+	}
+	for _, e := range edits {
+		// The directive that numbers the edit's lines: the last one above.
+		var above *ast.Comment
+		for _, c := range directives {
+			if tf.Offset(c.Slash) < e.End {
+				above = c
 			}
+		}
+		if above != nil {
+			return fmt.Errorf("the fix would go below the line directive on line %d of %s", tf.PositionFor(above.Slash, false).Line, filepath.Base(tf.Name()))
 		}
 	}
 	return nil

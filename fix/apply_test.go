@@ -298,57 +298,44 @@ func TestApplyMixedLineEndings(t *testing.T) {
 	}
 }
 
-// A fix lands where it belongs in a file with //line directives, which
-// change the positions the file set reports, not the file. A fix next to a
-// directive is refused: code inserted below a directive would move every
-// line the directive numbers.
+// In a file with //line directives, a fix goes where it belongs in the
+// file above the first directive, and is refused below one: the lines it
+// inserts would have no place in what the directive maps the file onto,
+// and would shift the positions of the lines after them.
 func TestApplyLineDirectives(t *testing.T) {
 	tests := []struct{ name, src, want, wantErr string }{{
-		name: "directives elsewhere, numbering lines backwards",
+		name: "a directive below the fix, numbering lines backwards",
 		src: `package x
 
-//line other.go:1
-func g() {
-	_ = 0
-}
-
-//line other.go:1
 func f() {
 	_ = 1
 
 	_ = 2
+}
+
+//line other.go:1
+func g() {
+	_ = 0
 }
 `,
 		want: `package x
 
 import "os"
 
-//line other.go:1
-func g() {
-	_ = 0
-}
-
-//line other.go:1
 func f() {
 	_ = 1
 	println(os.X)
 
 	_ = 2
 }
-`,
-	}, {
-		name: "a directive below the fix",
-		src: `package x
 
-func f() {
-	_ = 1
-//line template.tmpl:300:5
-	_ = 2
+//line other.go:1
+func g() {
+	_ = 0
 }
 `,
-		wantErr: "x.go: a line directive at line 5 is next to the fix",
 	}, {
-		name: "a directive below the fix, then a blank line",
+		name: "a directive on the line below the fix",
 		src: `package x
 
 func f() {
@@ -358,11 +345,53 @@ func f() {
 	_ = 2
 }
 `,
-		wantErr: "x.go: a line directive at line 5 is next to the fix",
+		want: `package x
+
+import "os"
+
+func f() {
+	_ = 1 // one
+	println(os.X)
+//line x.go:5
+
+	_ = 2
+}
+`,
+	}, {
+		name: "a directive above the function",
+		src: `package x
+
+//line other.go:1
+func f() {
+	_ = 1
+}
+`,
+		wantErr: "the fix would go below the line directive on line 3 of x.go",
+	}, {
+		name: "a directive above the fix, in the function",
+		src: `package x
+
+func f() {
+//line template.tmpl:300:5
+	_ = 1
+	_ = 2
+}
+`,
+		wantErr: "the fix would go below the line directive on line 4 of x.go",
+	}, {
+		name: "a directive above the import",
+		src: `//line gen.tmpl:1
+package x
+
+func f() {
+	_ = 1
+}
+`,
+		wantErr: "the fix would go below the line directive on line 1 of x.go",
 	}, {
 		name:    "a block directive on the line of the fix",
 		src:     "package x\n\nfunc f() {\n\t_ = 1 /*line a.go:9:9*/; _ = 2\n}\n",
-		wantErr: "x.go: a line directive at line 4 is next to the fix",
+		wantErr: "the fix would go below the line directive on line 4 of x.go",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -389,7 +418,7 @@ func f() {
 func TestApplyImportOnRewrittenLine(t *testing.T) {
 	pkg, file := checked(t, "package x; func f() { _ = 1 }\n")
 	got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
-	want := `x.go: cannot add the import of "os": a fix rewrites the line where it goes`
+	want := `cannot add the import of "os": a fix rewrites the line where it goes`
 	if err == nil || err.Error() != want {
 		t.Errorf("got error %v, want %q; output:\n%s", err, want, got)
 	}
