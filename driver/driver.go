@@ -93,7 +93,7 @@ func Run(opts Options) (*Result, error) {
 	sums := ownership.SummaryMap{}
 	for batch := range load.Batches() {
 		summarize(sums, batch.Packages)
-		run := &packageRun{load: load, batch: batch, sums: sums, rules: opts.Rules, logf: logf, rel: rel}
+		run := &packageRun{source: batch.Source, analyzes: load.Analyzes, sums: sums, rules: opts.Rules, logf: logf, rel: rel}
 		var mu sync.Mutex
 		var g errgroup.Group
 		g.SetLimit(runtime.GOMAXPROCS(0))
@@ -150,12 +150,12 @@ func summarize(all ownership.SummaryMap, pkgs []*packages.Package) {
 // A packageRun holds what analyzing the packages of one batch needs
 // besides each package.
 type packageRun struct {
-	load  *rewrite.Load
-	batch *rewrite.Batch
-	sums  ownership.Summaries
-	rules []*rules.Rule
-	logf  func(string, ...any)
-	rel   func(string) string // a path as the user sees it
+	source   func(file string) ([]byte, bool)            // the content a file was parsed from
+	analyzes func(p *packages.Package, file string) bool // whether findings in file count
+	sums     ownership.Summaries
+	rules    []*rules.Rule
+	logf     func(string, ...any)
+	rel      func(string) string // a path as the user sees it
 }
 
 // A sourceFile is one syntax tree of a package and the file on disk it
@@ -200,7 +200,7 @@ func (r *packageRun) analyze(p *packages.Package) ([]Finding, []FileChange) {
 	byFile := map[*sourceFile][]int{} // indexes of the fixable findings of each file
 	for _, f := range rules.Run(pkg, r.rules) {
 		sf := files[p.Fset.File(f.Pos)]
-		if !r.load.Analyzes(p, sf.path) {
+		if !r.analyzes(p, sf.path) {
 			continue
 		}
 		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.path})
@@ -208,30 +208,37 @@ func (r *packageRun) analyze(p *packages.Package) ([]Finding, []FileChange) {
 			byFile[sf] = append(byFile[sf], len(findings)-1)
 		}
 	}
-	noFix := func(i int, why string) {
+	// noFix takes its fix off finding i, and says why: a fix that was
+	// tried, and failed to apply or to type-check, is dropped; one in a
+	// file leakfix may not rewrite is not applied.
+	noFix := func(i int, tried bool, why string) {
 		pos := findings[i].Position
 		pos.Filename = r.rel(pos.Filename)
-		r.logf("%s: dropped fix %q: %s", pos, findings[i].Fix.Message, why)
+		what := "not applying"
+		if tried {
+			what = "dropped"
+		}
+		r.logf("%s: %s fix %q: %s", pos, what, findings[i].Fix.Message, why)
 		findings[i].Fix, findings[i].NoFix = nil, why
 	}
 	replaced := map[string][]byte{}
 	old := map[string][]byte{}
 	accepted := map[string][]int{}
 	for sf, idx := range byFile {
-		src, ok := r.batch.Source(sf.path)
+		src, ok := r.source(sf.path)
 		why := sf.noFix
 		if why == "" && !ok {
-			why = "the file's content is not known" // go/packages did not parse it itself
+			why = "the file's content is not known" // the load did not read it
 		}
 		if why != "" {
 			for _, i := range idx {
-				noFix(i, why)
+				noFix(i, false, why)
 			}
 			continue
 		}
 		content, fixes, whyDropped := fixFile(p, sf, src, findings, idx)
 		for _, i := range fixes.dropped {
-			noFix(i, whyDropped[i])
+			noFix(i, true, whyDropped[i])
 		}
 		if len(fixes.kept) > 0 {
 			replaced[sf.path], old[sf.path], accepted[sf.path] = content, src, fixes.kept
@@ -243,7 +250,7 @@ func (r *packageRun) analyze(p *packages.Package) ([]Finding, []FileChange) {
 		if err := rewrite.Verify(p, replaced); err != nil {
 			for _, idx := range accepted {
 				for _, i := range idx {
-					noFix(i, fmt.Sprintf("the fixed package does not type-check: %v", err))
+					noFix(i, true, fmt.Sprintf("the fixed package does not type-check: %v", err))
 				}
 			}
 			replaced = nil
@@ -316,7 +323,7 @@ func (r *packageRun) logFiles(p *packages.Package, files map[*token.File]*source
 	for _, sf := range files {
 		name := r.rel(sf.path)
 		switch {
-		case sf.built || !r.load.Analyzes(p, sf.path):
+		case sf.built || !r.analyzes(p, sf.path):
 		case sf.generated:
 			notes = append(notes, fmt.Sprintf("skipped %s: generated", name))
 		default:
@@ -327,7 +334,7 @@ func (r *packageRun) logFiles(p *packages.Package, files map[*token.File]*source
 		}
 	}
 	for _, f := range p.IgnoredFiles {
-		if strings.HasSuffix(f, ".go") && r.load.Analyzes(p, f) {
+		if strings.HasSuffix(f, ".go") && r.analyzes(p, f) {
 			notes = append(notes, fmt.Sprintf("skipped %s: excluded by the build configuration", r.rel(f)))
 		}
 	}

@@ -1,10 +1,12 @@
 package rewrite
 
 import (
+	"errors"
 	"fmt"
 	"go/token"
 	"go/types"
 	"os"
+	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/gcexportdata"
@@ -75,7 +77,15 @@ func (x *exportData) read(id string) (*types.Package, error) {
 		return nil, fmt.Errorf("no package %s", id)
 	}
 	if p.ExportFile == "" {
-		return nil, fmt.Errorf("no export data for %s (does it build?)", p.PkgPath)
+		// The go command could not build it, and says why.
+		var msgs []string
+		for _, e := range p.Errors {
+			msgs = append(msgs, strings.Join(strings.Fields(e.Msg), " "))
+		}
+		if len(msgs) == 0 {
+			msgs = append(msgs, "it does not build")
+		}
+		return nil, errors.New(strings.Join(msgs, "; "))
 	}
 	f, err := os.Open(p.ExportFile)
 	if err != nil {

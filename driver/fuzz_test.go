@@ -1,0 +1,273 @@
+package driver
+
+import (
+	"bytes"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakfix/leakfix/ownership"
+	"github.com/leakfix/leakfix/rules"
+	"golang.org/x/tools/go/packages"
+)
+
+// FuzzRewrite runs the rewriting path of the pipeline (match, fix,
+// verify) on one file held in memory, type-checked as a package of its own,
+// and checks that it does not panic, that the fixed file parses and has
+// every comment of the input in order, and that a second run changes
+// nothing. The seeds are the golden cases of every rule, and example files
+// of the standard library that use files, HTTP bodies or sql.Rows, also
+// with CRLF line endings and a byte-order mark.
+//
+//	go test ./driver -run '^$' -fuzz FuzzRewrite -fuzztime 1m
+//
+// Inputs that do not parse or type-check are skipped, as the pipeline never
+// analyzes such packages; so are inputs importing a package the seeds do
+// not import, to keep each run in memory.
+func FuzzRewrite(f *testing.F) {
+	for _, src := range fuzzSeeds(f) {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		out, ok := rewriteInMemory(t, src)
+		if !ok || out == nil {
+			return
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), fuzzFile, out, parser.ParseComments); err != nil {
+			t.Fatalf("the fixed file does not parse: %v\n%s", err, out)
+		}
+		if missing := missingComment(src, out); missing != "" {
+			t.Fatalf("comment %q lost or moved out of order:\n%s", missing, out)
+		}
+		again, ok := rewriteInMemory(t, out)
+		if !ok {
+			t.Fatalf("the fixed file does not type-check:\n%s", out)
+		}
+		if again != nil {
+			t.Fatalf("a second run changes the file again:\n%s\n--- into:\n%s", out, again)
+		}
+	})
+}
+
+// TestFuzzSeedsExerciseFixes keeps the fuzz test honest: most seeds must
+// be packages the pipeline analyzes, and many must get fixes.
+func TestFuzzSeedsExerciseFixes(t *testing.T) {
+	seeds := fuzzSeeds(t)
+	analyzed, fixed := 0, 0
+	for _, src := range seeds {
+		if out, ok := rewriteInMemory(t, src); ok {
+			analyzed++
+			if out != nil {
+				fixed++
+			}
+		}
+	}
+	if analyzed < len(seeds)*9/10 || fixed < len(seeds)/4 {
+		t.Errorf("of %d seeds, %d are analyzed and %d get fixes", len(seeds), analyzed, fixed)
+	}
+}
+
+// fuzzFile is the name the fuzzed file has.
+var fuzzFile = filepath.Join(string(filepath.Separator), "fuzz", "x.go")
+
+// stdSeeds are files of the standard library that type-check on their own
+// (they use only the exported API of their package) and acquire resources.
+var stdSeeds = []string{
+	"errors/example_test.go",
+	"net/http/httputil/example_test.go",
+	"net/http/example_test.go",
+	"net/http/httptest/example_test.go",
+	"os/example_test.go",
+	"database/sql/example_test.go",
+	"mime/multipart/example_test.go",
+	"bufio/example_test.go",
+	"io/example_test.go",
+	"archive/zip/example_test.go",
+}
+
+// fuzzSeeds reads the seeds: the golden cases' inputs and stdSeeds, each
+// also with CRLF line endings and with a byte-order mark.
+func fuzzSeeds(tb testing.TB) [][]byte {
+	golden, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*.go"))
+	if err != nil || len(golden) == 0 {
+		tb.Fatalf("no golden cases: %v", err)
+	}
+	var seeds [][]byte
+	for _, name := range golden {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		seeds = append(seeds, src)
+	}
+	for _, name := range stdSeeds {
+		src, err := os.ReadFile(filepath.Join(build.Default.GOROOT, "src", name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		seeds = append(seeds, src)
+	}
+	for _, src := range seeds[:len(seeds):len(seeds)] {
+		seeds = append(seeds, bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n")), append([]byte("\ufeff"), src...))
+	}
+	return seeds
+}
+
+// rewriteInMemory runs the pipeline on src as a package of its own and
+// returns the fixed file, nil when nothing was fixed. It reports false when
+// src is not a package the pipeline would analyze.
+func rewriteInMemory(t testing.TB, src []byte) ([]byte, bool) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, fuzzFile, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, false
+	}
+	imports := map[string]*packages.Package{}
+	for _, spec := range file.Imports {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			return nil, false
+		}
+		if path == "unsafe" || path == "C" {
+			continue
+		}
+		tp, ok := fuzzImports(t, seedImports(t))[path]
+		if !ok {
+			return nil, false
+		}
+		imports[path] = &packages.Package{ID: path, PkgPath: path, Name: tp.Name(), Types: tp}
+	}
+	info := &types.Info{
+		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{},
+		Uses: map[*ast.Ident]types.Object{}, Implicits: map[ast.Node]types.Object{},
+		Instances: map[*ast.Ident]types.Instance{}, Scopes: map[ast.Node]*types.Scope{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{}, FileVersions: map[*ast.File]string{},
+	}
+	sizes := types.SizesFor("gc", build.Default.GOARCH)
+	conf := types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if path == "unsafe" {
+				return types.Unsafe, nil
+			}
+			return imports[path].Types, nil
+		}),
+		Sizes: sizes,
+	}
+	tpkg, err := conf.Check("fuzz", fset, []*ast.File{file}, info)
+	if err != nil {
+		return nil, false
+	}
+	p := &packages.Package{
+		ID: "fuzz", Name: tpkg.Name(), PkgPath: "fuzz",
+		GoFiles: []string{fuzzFile}, CompiledGoFiles: []string{fuzzFile},
+		Imports: imports, Fset: fset, Syntax: []*ast.File{file},
+		Types: tpkg, TypesInfo: info, TypesSizes: sizes,
+	}
+	sums := ownership.SummaryMap{}
+	summarize(sums, []*packages.Package{p})
+	run := &packageRun{
+		source:   func(string) ([]byte, bool) { return src, true },
+		analyzes: func(*packages.Package, string) bool { return true },
+		sums:     sums,
+		rules:    rules.All(),
+		logf:     func(string, ...any) {},
+		rel:      func(path string) string { return path },
+	}
+	_, changes := run.analyze(p)
+	if len(changes) == 0 {
+		return nil, true
+	}
+	if !bytes.Equal(changes[0].Old, src) {
+		t.Fatalf("the change replaces content other than the input")
+	}
+	return changes[0].New, true
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// seedImports lists the packages the seeds import.
+func seedImports(tb testing.TB) []string {
+	seedImportsOnce.Do(func() {
+		seen := map[string]bool{}
+		for _, src := range fuzzSeeds(tb) {
+			f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+			if err != nil {
+				continue
+			}
+			for _, spec := range f.Imports {
+				if path, err := strconv.Unquote(spec.Path.Value); err == nil && !seen[path] && path != "unsafe" && path != "C" {
+					seen[path] = true
+					seedImportsList = append(seedImportsList, path)
+				}
+			}
+		}
+		slices.Sort(seedImportsList)
+	})
+	return seedImportsList
+}
+
+var (
+	seedImportsOnce sync.Once
+	seedImportsList []string
+
+	fuzzImportsOnce sync.Once
+	fuzzImportsMap  map[string]*types.Package
+)
+
+// fuzzImports loads the types of the given packages from export data,
+// once for the process, all in one load so that they agree on the types
+// they share.
+func fuzzImports(tb testing.TB, paths []string) map[string]*types.Package {
+	fuzzImportsOnce.Do(func() {
+		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes}, paths...)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fuzzImportsMap = map[string]*types.Package{}
+		for _, p := range pkgs {
+			if len(p.Errors) > 0 {
+				tb.Fatalf("loading %s: %v", p.PkgPath, p.Errors[0])
+			}
+			fuzzImportsMap[p.PkgPath] = p.Types
+		}
+	})
+	return fuzzImportsMap
+}
+
+// missingComment returns the first comment of src, in order, that out does
+// not have in the same order, or "".
+func missingComment(src, out []byte) string {
+	comments := func(src []byte) []string {
+		f, err := parser.ParseFile(token.NewFileSet(), fuzzFile, src, parser.ParseComments)
+		if err != nil {
+			return nil
+		}
+		var texts []string
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				texts = append(texts, strings.TrimRight(c.Text, "\r"))
+			}
+		}
+		return texts
+	}
+	have := comments(out)
+	for _, c := range comments(src) {
+		i := slices.Index(have, c)
+		if i < 0 {
+			return c
+		}
+		have = have[i+1:]
+	}
+	return ""
+}
