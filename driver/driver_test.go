@@ -266,3 +266,33 @@ func Use(p string) {
 		}
 	}
 }
+
+// A package whose tests do not type-check is still analyzed and fixed,
+// without them; the tests' errors are reported.
+func TestBrokenTestsLeavePackageAnalyzed(t *testing.T) {
+	writeModule(t, map[string]string{
+		"p/p.go": `package p
+
+import "os"
+
+func Name(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	return f.Name()
+}
+`,
+		"p/p_test.go": "package p\n\nvar _ int = \"not an int\"\n",
+	})
+	res, err := Run(Options{Load: rewrite.LoadConfig{Tests: true}, Args: []string{"./..."}, Rules: rules.All()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 1 || !strings.HasSuffix(res.Errors[0].Pos, "p_test.go:3:13") {
+		t.Errorf("errors: %v, want one, in p_test.go", res.Errors)
+	}
+	if len(res.Findings) != 1 || !res.Findings[0].Fixed || len(res.Changes) != 1 {
+		t.Errorf("findings %v, %d changes; want p.go's leak fixed", res.Findings, len(res.Changes))
+	}
+}

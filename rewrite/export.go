@@ -25,7 +25,7 @@ import (
 // "imports" view: an object is then declared once, in the package that
 // every other read finds.
 type exportData struct {
-	fset *token.FileSet // also holds the batches' files, while they are loaded
+	fset *token.FileSet
 
 	mu    sync.Mutex // reads may declare objects in any package: one at a time
 	meta  map[string]*packages.Package
@@ -33,9 +33,9 @@ type exportData struct {
 	errs  map[string]error
 }
 
-func newExportData() *exportData {
+func newExportData(fset *token.FileSet) *exportData {
 	return &exportData{
-		fset:  token.NewFileSet(),
+		fset:  fset,
 		meta:  map[string]*packages.Package{},
 		types: map[string]*types.Package{},
 		errs:  map[string]error{},

@@ -70,8 +70,12 @@ type Load struct {
 
 	batches    [][]*packages.Package // the packages to check, by batch, dependencies first
 	restricted map[string]bool       // IDs of packages reached only through named files
-	exports    *exportData
-	reported   map[Error]bool
+	// fset holds the positions of the dependencies' export data, and of
+	// the files of the batch being loaded: one file set, so that every
+	// position resolves.
+	fset     *token.FileSet
+	exports  *exportData
+	reported map[Error]bool
 }
 
 // An Error is a problem loading a package.
@@ -135,8 +139,8 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 	if cfg.Tags != "" {
 		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
 	}
-	l := &Load{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}}
-	l.exports = newExportData()
+	l := &Load{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet()}
+	l.exports = newExportData(l.fset)
 	var roots []*packages.Package
 	// Packages named by a pattern are analyzed whole; those reached only
 	// through a named file, for that file. The two need separate lists
@@ -203,7 +207,7 @@ func (l *Load) Batches() iter.Seq[*Batch] {
 			// The batch's files are done with: let the file set forget
 			// them, or it would grow with every batch.
 			for _, tf := range b.files {
-				l.exports.fset.RemoveFile(tf)
+				l.fset.RemoveFile(tf)
 			}
 			if !ok {
 				return
@@ -286,7 +290,7 @@ func (l *Load) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 			sources[i] = src
 			// Nothing in leakfix uses the syntactic object resolution
 			// that the parser does by default.
-			files[i].syntax, files[i].err = parser.ParseFile(l.exports.fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+			files[i].syntax, files[i].err = parser.ParseFile(l.fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
 			return nil
 		})
 	}
@@ -298,7 +302,7 @@ func (l *Load) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 			b.sources[name] = sources[i]
 		}
 		if f := files[i].syntax; f != nil {
-			b.files = append(b.files, l.exports.fset.File(f.Pos()))
+			b.files = append(b.files, l.fset.File(f.Pos()))
 		}
 	}
 	return parsed
@@ -321,7 +325,7 @@ func (l *Load) typeCheck(pkgs []*packages.Package, parsed map[string]parsedFile)
 }
 
 func (l *Load) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
-	fset := l.exports.fset
+	fset := l.fset
 	p := &packages.Package{
 		ID: meta.ID, Name: meta.Name, PkgPath: meta.PkgPath, Dir: meta.Dir,
 		GoFiles: meta.GoFiles, CompiledGoFiles: meta.CompiledGoFiles, IgnoredFiles: meta.IgnoredFiles,
