@@ -81,6 +81,56 @@ func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
 	return nil
 }
 
+// InsertBefore inserts stmts right before anchor in the statement list that
+// holds it. The comments above the anchor and the spacing before it move
+// to the first inserted statement, so that they stay above the new code.
+func (e *Editor) InsertBefore(anchor ast.Stmt, stmts ...dst.Stmt) error {
+	d, err := e.Dst(anchor)
+	if err != nil {
+		return err
+	}
+	list, i := e.stmtList(d.(dst.Stmt))
+	if list == nil {
+		return fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(anchor.Pos()))
+	}
+	decs := d.Decorations()
+	first := stmts[0].Decorations()
+	first.Before, first.Start = decs.Before, decs.Start
+	decs.Before, decs.Start = dst.NewLine, nil
+	for _, s := range stmts[1:] {
+		s.Decorations().Before = dst.NewLine
+	}
+	stmts[len(stmts)-1].Decorations().After = dst.NewLine
+	*list = append((*list)[:i], append(stmts, (*list)[i:]...)...)
+	return nil
+}
+
+// Append adds stmts at the end of the statement list of block (an
+// *ast.BlockStmt, *ast.CaseClause or *ast.CommClause).
+func (e *Editor) Append(block ast.Node, stmts ...dst.Stmt) error {
+	d, err := e.Dst(block)
+	if err != nil {
+		return err
+	}
+	var list *[]dst.Stmt
+	switch d := d.(type) {
+	case *dst.BlockStmt:
+		list = &d.List
+	case *dst.CaseClause:
+		list = &d.Body
+	case *dst.CommClause:
+		list = &d.Body
+	default:
+		return fmt.Errorf("%T has no statement list", d)
+	}
+	for _, s := range stmts {
+		s.Decorations().Before = dst.NewLine
+		s.Decorations().After = dst.NewLine
+	}
+	*list = append(*list, stmts...)
+	return nil
+}
+
 // stmtList finds the statement list that holds s, and s's index in it.
 func (e *Editor) stmtList(s dst.Stmt) (*[]dst.Stmt, int) {
 	var list *[]dst.Stmt

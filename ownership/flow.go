@@ -146,6 +146,47 @@ type Judgement struct {
 	Verdict Verdict
 	Reason  string    // what the deciding use does, as a clause: "it is passed to process"
 	At      token.Pos // the deciding use
+	// Releases are the positions of the uses that close the resource or
+	// hand it on: the path analysis needs each one, not only the first.
+	Releases []token.Pos
+	// Vars are the variables that hold the resource or a reader over it.
+	Vars []*types.Var
+	// Reassigned is the first assignment of another value to one of Vars,
+	// or token.NoPos. Past it, a variable's uses are of the other value,
+	// which a flow-insensitive follower cannot tell apart.
+	Reassigned token.Pos
+}
+
+// NeededBy reports whether evaluating n uses the resource: a read through
+// it or a wrapper over it, but not the fields of an HTTP response other
+// than its body (resp.StatusCode), nor a file's Name, which stay valid
+// after a close.
+func (j Judgement) NeededBy(info *types.Info, n ast.Node) bool {
+	needed := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if needed {
+			return false
+		}
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && j.holds(info.Uses[id]) {
+				switch t := info.TypeOf(id).String(); {
+				case t == "*net/http.Response" && sel.Sel.Name != "Body",
+					t == "*os.File" && sel.Sel.Name == "Name":
+					return false
+				}
+			}
+		}
+		if id, ok := n.(*ast.Ident); ok && j.holds(info.Uses[id]) {
+			needed = true
+		}
+		return true
+	})
+	return needed
+}
+
+func (j Judgement) holds(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	return ok && slices.Contains(j.Vars, v)
 }
 
 // Judge follows the acquired value through its function and decides who is
@@ -196,9 +237,12 @@ type follower struct {
 }
 
 func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
+	if v == Closed || v == HandedOn {
+		f.best.Releases = append(f.best.Releases, at.Pos())
+	}
 	rank := map[Verdict]int{Leaks: 0, Unknown: 1, HandedOn: 2, Closed: 3}
 	if rank[v] > rank[f.best.Verdict] {
-		f.best = Judgement{Verdict: v, Reason: fmt.Sprintf(format, args...), At: at.Pos()}
+		f.best.Verdict, f.best.Reason, f.best.At = v, fmt.Sprintf(format, args...), at.Pos()
 	}
 }
 
@@ -230,6 +274,7 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 		return
 	}
 	f.seen[v] = true
+	f.best.Vars = append(f.best.Vars, v)
 	for c := range f.fn.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
 		if id == def || f.info.Uses[id] != v {
@@ -237,6 +282,9 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 		}
 		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs || ek == edge.ValueSpec_Names || ek == edge.RangeStmt_Key || ek == edge.RangeStmt_Value {
 			f.note(Unknown, id, "it is reassigned")
+			if !f.best.Reassigned.IsValid() {
+				f.best.Reassigned = id.Pos()
+			}
 			continue
 		}
 		f.use(c, r)
@@ -467,6 +515,14 @@ func (f *follower) assigned(lhs ast.Expr, value ast.Node, r role) {
 		// An existing local may hold other values on other paths: a
 		// close or hand-off through it counts, but it never proves a leak.
 		f.note(Unknown, value, "it is assigned to %s", id.Name)
+		released := len(f.best.Releases)
+		f.followVar(v, id, r)
+		if len(f.best.Releases) > released {
+			// The variable may outlive the resource's own: for the
+			// paths, the value is released where it moves into it.
+			f.best.Releases = append(f.best.Releases, value.Pos())
+		}
+		return
 	}
 	f.followVar(v, id, r)
 }
