@@ -151,6 +151,13 @@ type Judgement struct {
 	Releases []token.Pos
 	// Vars are the variables that hold the resource or a reader over it.
 	Vars []*types.Var
+	// Doubt is the first use that cannot be judged (as a clause: "it is
+	// passed to process"), at DoubtAt; "" when every use was understood.
+	// The verdict may still be Closed or HandedOn through other uses, but
+	// no fix may rely on the paths when the fate of the value at the
+	// doubtful use is unknown.
+	Doubt   string
+	DoubtAt token.Pos
 	// Reassigned is the first assignment of another value to one of Vars,
 	// or token.NoPos. Past it, a variable's uses are of the other value,
 	// which a flow-insensitive follower cannot tell apart.
@@ -237,8 +244,11 @@ type follower struct {
 }
 
 func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
-	if v == Closed || v == HandedOn {
+	switch {
+	case v == Closed || v == HandedOn:
 		f.best.Releases = append(f.best.Releases, at.Pos())
+	case v == Unknown && f.best.Doubt == "":
+		f.best.Doubt, f.best.DoubtAt = fmt.Sprintf(format, args...), at.Pos()
 	}
 	rank := map[Verdict]int{Leaks: 0, Unknown: 1, HandedOn: 2, Closed: 3}
 	if rank[v] > rank[f.best.Verdict] {

@@ -69,7 +69,10 @@ func FollowPaths(info *types.Info, a *Acquisition, live ast.Stmt, j Judgement) *
 	list := stmtList(scope.Node())
 	start := slices.Index(list, live)
 	p := &Paths{Scope: scope.Node(), InLoop: inLoop(scope, a.Func)}
-	w := &walker{info: info, releases: j.Releases, exits: map[ast.Stmt]*Exit{}, paths: p}
+	w := &walker{info: info, releases: j.Releases, exits: map[ast.Stmt]*Exit{}, paths: p, vars: map[types.Object]bool{}}
+	for _, v := range j.Vars {
+		w.vars[v] = true
+	}
 	if end := w.list(list[start+1:], open); end != 0 {
 		w.exit(nil, end)
 	}
@@ -99,6 +102,9 @@ func stmtList(n ast.Node) []ast.Stmt {
 	}
 	return nil
 }
+
+// InLoop reports whether the acquisition is inside a loop of its function.
+func InLoop(a *Acquisition) bool { return inLoop(a.Cursor, a.Func) }
 
 // inLoop reports whether c is inside a for or range statement of the
 // function fn.
@@ -139,6 +145,7 @@ type walker struct {
 	paths    *Paths
 	targets  []*target
 	label    string // of the labeled statement being entered
+	vars     map[types.Object]bool
 }
 
 func (w *walker) exit(s ast.Stmt, st state) {
@@ -210,11 +217,20 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 
 	case *ast.IfStmt:
 		st := w.apply(s.Cond, w.apply(s.Init, in))
-		out := w.list(s.Body.List, st)
-		if s.Else != nil {
-			return out | w.stmt(s.Else, st)
+		// In a branch where the resource's variable is nil there is
+		// nothing to release.
+		thenSt, elseSt := st, st
+		switch w.nilTest(s.Cond) {
+		case token.EQL:
+			thenSt = w.nothingOpen(st)
+		case token.NEQ:
+			elseSt = w.nothingOpen(st)
 		}
-		return out | st
+		out := w.list(s.Body.List, thenSt)
+		if s.Else != nil {
+			return out | w.stmt(s.Else, elseSt)
+		}
+		return out | elseSt
 
 	case *ast.ForStmt:
 		t := w.push(s, label, true)
@@ -275,6 +291,36 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 	}
 	// Assignments, declarations, defer, go, send, inc/dec: simple statements.
 	return w.apply(s, in)
+}
+
+// nilTest returns token.EQL for a condition "v == nil" and token.NEQ for
+// "v != nil", v holding the resource, and token.ILLEGAL otherwise.
+func (w *walker) nilTest(cond ast.Expr) token.Token {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL && b.Op != token.NEQ {
+		return token.ILLEGAL
+	}
+	isNil := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && w.info.Uses[id] == types.Universe.Lookup("nil")
+	}
+	holds := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && w.vars[w.info.Uses[id]]
+	}
+	if holds(b.X) && isNil(b.Y) || isNil(b.X) && holds(b.Y) {
+		return b.Op
+	}
+	return token.ILLEGAL
+}
+
+// nothingOpen is st with the open paths counted as released: where the
+// variable is nil, nothing leaks.
+func (w *walker) nothingOpen(st state) state {
+	if st&open != 0 {
+		return st&^open | released
+	}
+	return st
 }
 
 // clauses walks the case clauses of a switch.

@@ -70,6 +70,15 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		return f, true
 	}
 	released := j.Verdict != ownership.Leaks
+	if j.Doubt != "" {
+		// Released somewhere, and handled in a way leakfix cannot judge
+		// elsewhere: the paths it leaks on, if any, are unknown.
+		return f, false
+	}
+	if a.Var == nil {
+		f.NoFix = "it is not assigned to a variable"
+		return f, !released
+	}
 	if j.Reassigned.IsValid() {
 		f.NoFix = fmt.Sprintf("it is reassigned on line %d", pass.Fset.Position(j.Reassigned).Line)
 		return f, !released
@@ -80,6 +89,16 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		// known start: say nothing rather than guess.
 		f.NoFix = why
 		return f, !released
+	}
+	if pass.Info.Defs[a.Ident] != a.Var {
+		// Assigned to a variable declared elsewhere, which may outlive
+		// the block and hold the resource past its end.
+		if released || ownership.InLoop(a) {
+			f.NoFix = "it is assigned to a variable declared outside its block"
+			return f, !released
+		}
+		f.Fix = deferClose(a, ownership.DeferAfter(pass.Info, a, live))
+		return f, true
 	}
 	paths := ownership.FollowPaths(pass.Info, a, live, j)
 	leaks := paths.OpenExits()
