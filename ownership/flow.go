@@ -39,12 +39,13 @@ type Acquisition struct {
 	Discarded bool
 }
 
-// Find returns the acquisitions in the files under root.
-func Find(info *types.Info, root inspector.Cursor) []*Acquisition {
+// Find returns the acquisitions, by the functions of table, in the files
+// under root.
+func Find(info *types.Info, root inspector.Cursor, table Acquirers) []*Acquisition {
 	var out []*Acquisition
 	for c := range root.Preorder((*ast.CallExpr)(nil)) {
 		call := c.Node().(*ast.CallExpr)
-		acq, ok := AcquirerOf(info, call)
+		acq, ok := table.Of(info, call)
 		if !ok {
 			continue
 		}
@@ -65,6 +66,21 @@ func Find(info *types.Info, root inspector.Cursor) []*Acquisition {
 
 // bind finds where the acquired value and its error go.
 func (a *Acquisition) bind(info *types.Info) {
+	if a.Acquirer.OnReceiver {
+		// cmd.StdoutPipe(): cmd holds the resource.
+		if sel, ok := ast.Unparen(a.Call.Fun).(*ast.SelectorExpr); ok {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
+				a.Var, _ = info.Uses[id].(*types.Var)
+			}
+		}
+		if a.Var == nil {
+			a.Target = a.Call.Fun // held by something other than a variable
+		}
+		if ek, _ := a.Cursor.ParentEdge(); ek == edge.AssignStmt_Rhs {
+			a.Stmt = a.Cursor.Parent().Node().(ast.Stmt)
+		}
+		return
+	}
 	parent := a.Cursor.Parent()
 	ek, _ := a.Cursor.ParentEdge()
 	var lhs []ast.Expr
@@ -361,11 +377,11 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 				return
 			}
 			f.useInPlace(parent, closer)
-		case sel.Sel.Name == "Close" && r != wrapper:
+		case sel.Sel.Name == f.kind.ReleaseMethod() && r != wrapper:
 			if called {
 				f.note(Closed, sel, "closed")
 			} else {
-				f.note(HandedOn, sel, "its Close method is passed on as a value")
+				f.note(HandedOn, sel, "its %s method is passed on as a value", sel.Sel.Name)
 			}
 		case !called && f.info.Selections[sel] != nil && f.info.Selections[sel].Kind() == types.MethodVal:
 			// A method value (f.Read) carries the value with it.
@@ -374,6 +390,13 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 
 	case edge.CallExpr_Args:
 		f.passed(parent, c)
+
+	case edge.CallExpr_Fun:
+		if f.kind.Func {
+			f.note(Closed, c.Node(), "called") // cancel()
+		} else {
+			f.note(Unknown, c.Node(), "it is used in a way leakfix does not follow")
+		}
 
 	case edge.TypeAssertExpr_X:
 		// The same value, seen through an interface.

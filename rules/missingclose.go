@@ -15,26 +15,41 @@ import (
 // MissingClose finds resources that a function acquires and never releases.
 var MissingClose = &Rule{
 	Name:    "missing-close",
-	Summary: "a file, response body, multipart file or sql.Rows that is never closed",
-	Doc: `A value from os.Open, os.Create, os.OpenFile or os.CreateTemp; the Body of
-an HTTP response from (*http.Client).Do, Get, Post, PostForm or Head or the
-package-level http.Get, Post, PostForm or Head; a multipart file from
-(*multipart.FileHeader).Open or (*http.Request).FormFile; or *sql.Rows from
-Query or QueryContext on *sql.DB, *sql.Conn, *sql.Tx or *sql.Stmt, that the
-function never closes and never hands on.
+	Summary: "a file, response body, connection, sql.Rows or other resource that is not closed on every path",
+	Doc: `A resource the function acquires and does not close, or hand on, on
+every path: a value from os.Open, os.Create, os.OpenFile or os.CreateTemp;
+the Body of an HTTP response from (*http.Client).Do, Get, Post, PostForm or
+Head or the package-level http.Get, Post, PostForm or Head; a multipart file
+from (*multipart.FileHeader).Open or (*http.Request).FormFile; *sql.Rows
+from Query or QueryContext, a *sql.Stmt from Prepare, a *sql.Conn from
+(*sql.DB).Conn; a net.Conn or net.Listener from net.Dial, net.Listen,
+(*net.Dialer).DialContext, tls.Dial and their kin; a *zip.ReadCloser from
+zip.OpenReader; the pipes of (*exec.Cmd).StdoutPipe, StderrPipe and
+StdinPipe, which only cmd.Wait releases; and the resources a project
+declares in its .leakfix.json.
 
-Fix: "defer f.Close()" ("defer resp.Body.Close()") right after the error
-check that follows the acquisition, never before it, or right after the
-acquiring statement when there is no error to check and closing a failed
-acquisition is harmless (an *os.File).
+Each resource is followed along every path from its error check to every
+exit of its scope. It is released where it is closed, and handed on where
+it is returned (also inside a struct, slice, map or closure), stored where
+it outlives the call, sent on a channel, given to a goroutine, registered
+as a cleanup (t.Cleanup, a deferred helper, f.Close added to a list), or
+passed to a function that closes or keeps it: what a function of the
+analysed packages does with its parameters is learned from its body, and
+the standard library's from a built-in table (bufio.NewReader and
+json.NewDecoder only wrap; http.NewRequest takes a body over).
 
-Not a leak, and left alone: a resource that is returned, stored in a field,
-global or container, sent on a channel, handed to a goroutine, or passed to
-a function that takes it over (net/http closes a request's body).
+Fix, when the resource is never released: "defer f.Close()" ("defer
+resp.Body.Close()") right after the error check that follows the
+acquisition, never before it, and after the defers right below that use
+it (a deferred os.Remove(f.Name()) then runs after the close). When it is
+released on some paths only, or acquired in a loop: "f.Close()" right
+before each return, break or continue that leaves it open, and at the end
+of its block (where a loop iteration ends), never a defer in a loop.
 
 Reported without a fix: a resource passed to a function that may close or
-keep it, captured by a closure, reassigned, or acquired in a loop or with
-no error check, where a deferred close might be wrong.
+keep it, captured by a closure, reassigned, not error-checked where a nil
+value would panic, or reaching an exit open on some paths and released on
+others; a return that still reads it; goto.
 
 Example:
 
@@ -44,11 +59,41 @@ Example:
 	}
 	defer f.Close() // added
 	return json.NewDecoder(f).Decode(&v)`,
-	Run: runMissingClose,
+	Run: func(pass *Pass) { runReleases(pass, func(k *ownership.Kind) bool { return !k.Func }) },
 }
 
-func runMissingClose(pass *Pass) {
-	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root()) {
+// LostCancel finds context cancel funcs that are not called on every path.
+var LostCancel = &Rule{
+	Name:    "lost-cancel",
+	Summary: "the cancel func of context.WithCancel, WithTimeout or WithDeadline is not called on every path",
+	Doc: `The cancel func returned by context.WithCancel, WithTimeout, WithDeadline
+and their Cause variants, when some path neither calls it nor hands it on
+(returned, stored, passed to a function that calls or keeps it). Until it is
+called, the context and its timer stay registered with the parent context.
+go vet's lostcancel check reports this; leakfix also fixes it.
+
+Fix: "defer cancel()" ("defer cancel(nil)" for WithCancelCause) right after
+the call when it is never called, or "cancel()" before each exit that leaves
+it uncalled when it is called on some paths, or in a loop.
+
+Reported without a fix: a discarded cancel func (ctx, _ :=
+context.WithCancel(parent)), and the shapes missing-close cannot fix.
+
+Example:
+
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel() // added
+	return client.Ping(ctx)`,
+	Run: func(pass *Pass) { runReleases(pass, func(k *ownership.Kind) bool { return k.Func }) },
+}
+
+// runReleases reports the acquisitions of the kinds the rule covers that
+// are not released on every path.
+func runReleases(pass *Pass, covers func(*ownership.Kind) bool) {
+	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers()) {
+		if !covers(a.Acquirer.Kind) {
+			continue
+		}
 		if f, ok := missingClose(pass, a); ok {
 			pass.Report(f)
 		}
@@ -57,15 +102,18 @@ func runMissingClose(pass *Pass) {
 
 // missingClose judges one acquisition, and plans its fix.
 func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
-	what := describe(pass.Info, a)
-	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never closed"}
+	what, verb := describe(pass.Info, a), "closed"
+	if a.Acquirer.Kind.Func {
+		verb = "called"
+	}
+	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never " + verb}
 	j := ownership.Judge(pass.Info, a, pass.Summaries)
 	switch {
 	case a.Discarded:
 		f.NoFix = "the result is discarded"
 		return f, true
 	case j.Verdict == ownership.Unknown:
-		f.Message = what + " is never closed here"
+		f.Message = what + " is never " + verb + " here"
 		f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line)
 		return f, true
 	}
@@ -77,6 +125,10 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	}
 	if a.Var == nil {
 		f.NoFix = "it is not assigned to a variable"
+		return f, !released
+	}
+	if why := a.Acquirer.Kind.NoFix; why != "" {
+		f.NoFix = why
 		return f, !released
 	}
 	if j.Reassigned.IsValid() {
@@ -108,6 +160,8 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	case paths.Unfollowed != "":
 		f.NoFix = fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
 		return f, !released
+	case released && a.Acquirer.Kind.Func:
+		f.Message = fmt.Sprintf("%s is not called at %s", what, exitList(pass, leaks))
 	case released:
 		f.Message = fmt.Sprintf("%s is left open at %s", what, exitList(pass, leaks))
 	}
@@ -132,8 +186,7 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			return nil, fmt.Sprintf("%s still reads it", exitName(pass, e))
 		}
 	}
-	closer := closeText(a)
-	fx := &fix.Fix{Message: "close it at " + exitList(pass, leaks)}
+	fx := &fix.Fix{Message: "release it at " + exitList(pass, leaks)}
 	for _, e := range leaks {
 		if e.Stmt != nil {
 			fx.Sites = append(fx.Sites, fix.Site{Pos: e.Stmt.Pos(), End: e.Stmt.End()})
@@ -146,9 +199,9 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 		for _, e := range leaks {
 			var err error
 			if e.Stmt != nil {
-				err = ed.InsertBefore(e.Stmt, closeCall(closer))
+				err = ed.InsertBefore(e.Stmt, &dst.ExprStmt{X: releaseCall(a)})
 			} else {
-				err = ed.Append(paths.Scope, closeCall(closer))
+				err = ed.Append(paths.Scope, &dst.ExprStmt{X: releaseCall(a)})
 			}
 			if err != nil {
 				return err
@@ -222,33 +275,32 @@ func shortName(f *types.Func) string {
 	return f.Pkg().Name() + "." + f.Name()
 }
 
-// closeText is the expression whose Close releases the resource: "f",
-// "resp.Body".
-func closeText(a *ownership.Acquisition) []string {
-	if field := a.Acquirer.Kind.Field; field != "" {
-		return []string{a.Var.Name(), field}
+// releaseCall builds a fresh call that releases the resource of a:
+// "f.Close()", "resp.Body.Close()", "cancel()", "cancel(nil)".
+func releaseCall(a *ownership.Acquisition) *dst.CallExpr {
+	k := a.Acquirer.Kind
+	var x dst.Expr = dst.NewIdent(a.Var.Name())
+	if k.Field != "" {
+		x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(k.Field)}
 	}
-	return []string{a.Var.Name()}
+	if !k.Func {
+		x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(k.ReleaseMethod())}
+	}
+	call := &dst.CallExpr{Fun: x}
+	for _, arg := range k.ReleaseArgs {
+		call.Args = append(call.Args, dst.NewIdent(arg))
+	}
+	return call
 }
 
-// closeCall builds a fresh "x.Close()" call for the expression path.
-func closeCall(path []string) *dst.ExprStmt {
-	var x dst.Expr = dst.NewIdent(path[0])
-	for _, sel := range path[1:] {
-		x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(sel)}
-	}
-	return &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: x, Sel: dst.NewIdent("Close")}}}
-}
-
-// deferClose inserts "defer x.Close()" (or "defer x.Body.Close()") after the
-// given statement.
+// deferClose inserts "defer f.Close()" ("defer resp.Body.Close()", "defer
+// cancel()") after the given statement.
 func deferClose(a *ownership.Acquisition, after ast.Stmt) *fix.Fix {
-	closer := closeText(a)
 	return &fix.Fix{
-		Message: fmt.Sprintf("defer %s.Close()", strings.Join(closer, ".")),
+		Message: "defer the release",
 		Sites:   []fix.Site{{Pos: after.Pos(), End: after.End()}},
 		Edit: func(e *fix.Editor) error {
-			return e.InsertAfter(after, &dst.DeferStmt{Call: closeCall(closer).X.(*dst.CallExpr)})
+			return e.InsertAfter(after, &dst.DeferStmt{Call: releaseCall(a)})
 		},
 	}
 }
