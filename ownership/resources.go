@@ -13,8 +13,10 @@ package ownership
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/types"
 	"maps"
+	"os"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -138,4 +140,26 @@ func calleeName(info *types.Info, call *ast.CallExpr) string {
 		return fn.FullName()
 	}
 	return ""
+}
+
+// OpensForWriting reports whether the acquisition opens a file that may be
+// written: os.Create and os.CreateTemp, and os.OpenFile unless its flag is
+// a constant without O_WRONLY or O_RDWR. Losing the Close error of such a
+// file can lose what was written.
+func (a *Acquisition) OpensForWriting(info *types.Info) bool {
+	switch a.Acquirer.Func {
+	case "os.Create", "os.CreateTemp":
+		return true
+	case "os.OpenFile":
+		if len(a.Call.Args) < 2 {
+			return true
+		}
+		flag := info.Types[a.Call.Args[1]].Value
+		if flag == nil || flag.Kind() != constant.Int {
+			return true
+		}
+		v, ok := constant.Int64Val(flag)
+		return !ok || v&int64(os.O_WRONLY|os.O_RDWR) != 0
+	}
+	return false
 }

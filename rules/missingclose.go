@@ -149,7 +149,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 			f.NoFix = "it is assigned to a variable declared outside its block"
 			return f, !released
 		}
-		f.Fix = deferClose(a, ownership.DeferAfter(pass.Info, a, live))
+		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
 		return f, true
 	}
 	paths := ownership.FollowPaths(pass.Info, a, live, j)
@@ -166,7 +166,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.Message = fmt.Sprintf("%s is left open at %s", what, exitList(pass, leaks))
 	}
 	if !released && !paths.InLoop {
-		f.Fix = deferClose(a, ownership.DeferAfter(pass.Info, a, live))
+		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
 		return f, true
 	}
 	f.Fix, f.NoFix = closeAtExits(pass, a, j, paths, leaks)
@@ -187,7 +187,14 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 		}
 	}
 	fx := &fix.Fix{Message: "release it at " + exitList(pass, leaks)}
+	r := newReleaser(pass, a)
+	var edits []func(*fix.Editor) error
 	for _, e := range leaks {
+		edit, why := r.atExit(e.Stmt, paths.Scope)
+		if edit == nil {
+			return nil, why
+		}
+		edits = append(edits, edit)
 		if e.Stmt != nil {
 			fx.Sites = append(fx.Sites, fix.Site{Pos: e.Stmt.Pos(), End: e.Stmt.End()})
 			continue
@@ -196,14 +203,8 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 		fx.Sites = append(fx.Sites, fix.Site{Pos: list[len(list)-1].Pos(), End: paths.Scope.End()})
 	}
 	fx.Edit = func(ed *fix.Editor) error {
-		for _, e := range leaks {
-			var err error
-			if e.Stmt != nil {
-				err = ed.InsertBefore(e.Stmt, &dst.ExprStmt{X: releaseCall(a)})
-			} else {
-				err = ed.Append(paths.Scope, &dst.ExprStmt{X: releaseCall(a)})
-			}
-			if err != nil {
+		for _, edit := range edits {
+			if err := edit(ed); err != nil {
 				return err
 			}
 		}
@@ -291,16 +292,4 @@ func releaseCall(a *ownership.Acquisition) *dst.CallExpr {
 		call.Args = append(call.Args, dst.NewIdent(arg))
 	}
 	return call
-}
-
-// deferClose inserts "defer f.Close()" ("defer resp.Body.Close()", "defer
-// cancel()") after the given statement.
-func deferClose(a *ownership.Acquisition, after ast.Stmt) *fix.Fix {
-	return &fix.Fix{
-		Message: "defer the release",
-		Sites:   []fix.Site{{Pos: after.Pos(), End: after.End()}},
-		Edit: func(e *fix.Editor) error {
-			return e.InsertAfter(after, &dst.DeferStmt{Call: releaseCall(a)})
-		},
-	}
 }
