@@ -105,6 +105,35 @@ func (e *Editor) InsertBefore(anchor ast.Stmt, stmts ...dst.Stmt) error {
 	return nil
 }
 
+// Delete removes stmt from the statement list that holds it. Its comments
+// are kept: they move to the statement after it, or, at the end of the
+// list, below the statement before it.
+func (e *Editor) Delete(stmt ast.Stmt) error {
+	d, err := e.Dst(stmt)
+	if err != nil {
+		return err
+	}
+	list, i := e.stmtList(d.(dst.Stmt))
+	if list == nil {
+		return fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(stmt.Pos()))
+	}
+	decs := d.Decorations()
+	comments := append(decs.Start.All(), decs.End.All()...)
+	switch {
+	case i+1 < len(*list):
+		next := (*list)[i+1].Decorations()
+		next.Start.Replace(append(comments, next.Start.All()...)...)
+		if i == 0 || decs.Before == dst.EmptyLine {
+			next.Before = decs.Before
+		}
+	case i > 0 && len(comments) > 0:
+		prev := (*list)[i-1].Decorations()
+		prev.End.Append(append([]string{"\n"}, comments...)...)
+	}
+	*list = slices.Delete(*list, i, i+1)
+	return nil
+}
+
 // Append adds stmts at the end of the statement list of block (an
 // *ast.BlockStmt, *ast.CaseClause or *ast.CommClause).
 func (e *Editor) Append(block ast.Node, stmts ...dst.Stmt) error {

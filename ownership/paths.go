@@ -64,10 +64,20 @@ func (p *Paths) OpenExits() []*Exit {
 // placed at statements (before this return, at the end of this block),
 // which the syntax tree keeps and a graph's blocks do not.
 func FollowPaths(info *types.Info, a *Acquisition, live ast.Stmt, j Judgement) *Paths {
+	p, _ := FollowPathsFrom(info, a, live, j)
+	return p
+}
+
+// FollowPathsFrom is FollowPaths from any statement of the acquisition's
+// block; it reports false when from is not one.
+func FollowPathsFrom(info *types.Info, a *Acquisition, from ast.Stmt, j Judgement) (*Paths, bool) {
 	stmt, _ := a.stmtCursor()
 	scope := stmt.Parent()
 	list := stmtList(scope.Node())
-	start := slices.Index(list, live)
+	start := slices.Index(list, from)
+	if start < 0 {
+		return nil, false
+	}
 	p := &Paths{Scope: scope.Node(), InLoop: inLoop(scope, a.Func)}
 	w := &walker{info: info, releases: j.Releases, exits: map[ast.Stmt]*Exit{}, paths: p, vars: map[types.Object]bool{}}
 	for _, v := range j.Vars {
@@ -88,7 +98,7 @@ func FollowPaths(info *types.Info, a *Acquisition, live ast.Stmt, j Judgement) *
 		}
 		return cmp.Compare(x.Stmt.Pos(), y.Stmt.Pos())
 	})
-	return p
+	return p, true
 }
 
 func stmtList(n ast.Node) []ast.Stmt {
@@ -105,6 +115,19 @@ func stmtList(n ast.Node) []ast.Stmt {
 
 // InLoop reports whether the acquisition is inside a loop of its function.
 func InLoop(a *Acquisition) bool { return inLoop(a.Cursor, a.Func) }
+
+// Loop returns the innermost loop of its function that the acquisition is
+// in.
+func Loop(a *Acquisition) (inspector.Cursor, bool) {
+	for e := range a.Cursor.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		switch e.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return e, true
+		}
+		break
+	}
+	return inspector.Cursor{}, false
+}
 
 // inLoop reports whether c is inside a for or range statement of the
 // function fn.
