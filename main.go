@@ -44,6 +44,7 @@ type options struct {
 	verbose           bool
 	color             string
 	dir               string
+	maxBodyBytes      int64
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -86,6 +87,7 @@ load or type-check, and files that could not be written.`,
 	f.StringSliceVar(&opts.disable, "disable", nil, "rules not to run (comma-separated)")
 	f.BoolVar(&opts.listRules, "list-rules", false, "list the rules with their documentation, and exit")
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "say what is analyzed, skipped and why fixes were dropped")
+	f.Int64Var(&opts.maxBodyBytes, "max-body-bytes", 0, "the limit unbounded-read rules put on bodies (default 32 MiB, or max-body-bytes in .leakfix.yaml)")
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
 	cmd.InitDefaultHelpFlag()
@@ -146,10 +148,11 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		logf = func(format string, a ...any) { fmt.Fprintf(stderr, "leakfix: "+format+"\n", a...) }
 	}
 	res, err := driver.Run(driver.Options{
-		Load:  rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
-		Args:  args,
-		Rules: rs,
-		Log:   logf,
+		Load:         rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
+		Args:         args,
+		Rules:        rs,
+		MaxBodyBytes: opts.maxBodyBytes,
+		Log:          logf,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)

@@ -36,7 +36,7 @@ type Rule struct {
 
 // All returns every rule, in the order --list-rules shows them.
 func All() []*Rule {
-	return []*Rule{MissingClose, LostCancel, DeferInLoop}
+	return []*Rule{MissingClose, LostCancel, DeferInLoop, UnboundedRead, UnboundedClientRead}
 }
 
 // Lookup returns the rule with the given name.
