@@ -18,7 +18,20 @@ import (
 // costs one type-check of one package; a dependency that only the new
 // content imports is loaded from export data too.
 func Verify(p *packages.Package, replaced map[string][]byte) error {
-	files := make([]*ast.File, 0, len(p.Syntax))
+	return VerifyWith(p, replaced, nil)
+}
+
+// VerifyWith is Verify with files added to the package too (keyed by
+// file name).
+func VerifyWith(p *packages.Package, replaced, added map[string][]byte) error {
+	files := make([]*ast.File, 0, len(p.Syntax)+len(added))
+	for name, src := range added {
+		nf, err := parser.ParseFile(p.Fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		files = append(files, nf)
+	}
 	for _, f := range p.Syntax {
 		name := p.Fset.Position(f.Pos()).Filename
 		src, ok := replaced[name]

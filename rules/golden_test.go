@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,6 +34,7 @@ func TestGolden(t *testing.T) {
 func runGolden(t *testing.T, rule *rules.Rule) {
 	dir := filepath.Join("..", "testdata", rule.Name)
 	cases, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	cases = slices.DeleteFunc(cases, func(c string) bool { return strings.Count(filepath.Base(c), ".") > 1 })
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no cases in %s", dir)
 	}
@@ -116,6 +118,25 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 		}
 		if got := changed[file]; string(got) != string(want) {
 			t.Errorf("%s: fixed file differs from %s.golden\n--- got:\n%s", c, c, got)
+		}
+	}
+	// Files the fixes add, against NAME.<file>.golden.
+	for path, out := range changed {
+		if _, isInput := inputs[path]; isInput {
+			continue
+		}
+		caseName := filepath.Base(filepath.Dir(path))
+		golden := filepath.Join(dir, caseName+"."+filepath.Base(path)+".golden")
+		if *update {
+			writeFile(t, golden, string(out))
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s: added by a fix, but %v; got:\n%s", path, err, out)
+			continue
+		}
+		if string(out) != string(want) {
+			t.Errorf("%s: differs from %s\n--- got:\n%s", path, golden, out)
 		}
 	}
 	if t.Failed() {

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
@@ -31,7 +32,8 @@ read with an error, which the handler's own error path answers. The limit
 is 32 MiB (net/http's own default for multipart memory) unless
 --max-body-bytes or max-body-bytes in .leakfix.yaml says otherwise.
 
-Left alone: a body already limited (r.Body assigned before the read,
+Left alone: handlers in _test.go files, which face no hostile client and
+may send large bodies on purpose; a body already limited (r.Body assigned before the read,
 io.LimitReader around it, or a helper of the analysed packages that
 assigns r.Body). Reported without a fix: r passed before the read to a
 function leakfix cannot see into, which may limit it.`,
@@ -71,6 +73,9 @@ var wholeReads = map[string]bool{
 
 func runUnboundedServer(pass *Pass) {
 	for fn := range pass.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		if inTestFile(pass, fn.Node()) {
+			continue
+		}
 		ftype, body := funcParts(fn.Node())
 		if body == nil {
 			continue
@@ -103,7 +108,7 @@ func runUnboundedServer(pass *Pass) {
 
 func runUnboundedClient(pass *Pass) {
 	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers()) {
-		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || pass.Info.Defs[a.Ident] != a.Var {
+		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || pass.Info.Defs[a.Ident] != a.Var || inTestFile(pass, a.Call) {
 			continue
 		}
 		live, _ := ownership.LiveAfter(pass.Info, a)
@@ -121,6 +126,13 @@ func runUnboundedClient(pass *Pass) {
 		f.Fix, f.NoFix = limitBefore(pass, first.cursor, a.Func, a.Var, nil)
 		pass.Report(f)
 	}
+}
+
+// inTestFile reports whether n is in a _test.go file: a test's handlers and
+// clients face no hostile peer, and a test may send large bodies on
+// purpose.
+func inTestFile(pass *Pass, n ast.Node) bool {
+	return strings.HasSuffix(pass.Fset.Position(n.Pos()).Filename, "_test.go")
 }
 
 func isReadAll(info *types.Info, call *ast.CallExpr) bool {
