@@ -288,14 +288,7 @@ func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
 // declaredInside reports whether v is a local variable of f's function
 // (not a named result, not a variable of an enclosing function).
 func (f *follower) declaredInside(v *types.Var) bool {
-	var body *ast.BlockStmt
-	var ftype *ast.FuncType
-	switch fn := f.fn.Node().(type) {
-	case *ast.FuncDecl:
-		body, ftype = fn.Body, fn.Type
-	case *ast.FuncLit:
-		body, ftype = fn.Body, fn.Type
-	}
+	ftype, body := FuncParts(f.fn.Node())
 	if ftype.Params != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End() {
 		return true
 	}

@@ -177,7 +177,7 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 			return nil, "the response leaves the function in an expression leakfix cannot put code before"
 		case s.Pos() < live.End():
 			return nil, "the response may leave the function before its error is checked"
-		case inLoopOf(pass, s, r.Func):
+		case inLoop(r.Func, s):
 			return nil, "the response leaves the function from a loop"
 		}
 		handOffs = append(handOffs, s)
@@ -212,6 +212,12 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 	return fx, ""
 }
 
+// inLoop reports whether the statement s of fn is in one of fn's loops.
+func inLoop(fn inspector.Cursor, s ast.Stmt) bool {
+	c, ok := fn.FindNode(s)
+	return !ok || ownership.InLoopOf(c, fn)
+}
+
 // onlyUsedIn reports whether the cancel func is used only by the defer.
 func onlyUsedIn(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt) bool {
 	for ic := range c.Func.Preorder((*ast.Ident)(nil)) {
@@ -241,21 +247,6 @@ func stmtAt(pass *Pass, r *ownership.Acquisition, pos token.Pos) (ast.Stmt, bool
 		}
 	}
 	return nil, false
-}
-
-func inLoopOf(pass *Pass, s ast.Stmt, fn inspector.Cursor) bool {
-	c, ok := fn.FindNode(s)
-	if !ok {
-		return true
-	}
-	for e := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		switch e.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			return true
-		}
-		return false
-	}
-	return false
 }
 
 // guardedCall is "func() { if cancel != nil { cancel() } }()".

@@ -76,7 +76,7 @@ func runUnboundedServer(pass *Pass) {
 		if inTestFile(pass, fn.Node()) {
 			continue
 		}
-		ftype, body := funcParts(fn.Node())
+		ftype, body := ownership.FuncParts(fn.Node())
 		if body == nil {
 			continue
 		}
@@ -284,7 +284,7 @@ func isFuncBody(c inspector.Cursor) bool {
 }
 
 func isParamOf(fn ast.Node, v *types.Var) bool {
-	ftype, _ := funcParts(fn)
+	ftype, _ := ownership.FuncParts(fn)
 	return ftype != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End()
 }
 
@@ -300,16 +300,6 @@ func sizeExpr(n int64) dst.Expr {
 		}
 	}
 	return &dst.BasicLit{Kind: token.INT, Value: strconv.FormatInt(n, 10)}
-}
-
-func funcParts(n ast.Node) (*ast.FuncType, *ast.BlockStmt) {
-	switch fn := n.(type) {
-	case *ast.FuncDecl:
-		return fn.Type, fn.Body
-	case *ast.FuncLit:
-		return fn.Type, fn.Body
-	}
-	return nil, nil
 }
 
 // handlerParams finds a handler's http.ResponseWriter and *http.Request
