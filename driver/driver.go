@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"maps"
 	"os"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -74,7 +76,7 @@ func Run(opts Options) (*Result, error) {
 		logf("skipped %s: not in the build (tags %q, tests %v)", f, opts.Load.Tags, opts.Load.Tests)
 	}
 	res := &Result{Errors: load.Errors}
-	sums := summarize(load.Packages)
+	sums, inspectors := summarize(load.Packages)
 	configs := &config.Finder{}
 	var mu sync.Mutex
 	var g errgroup.Group
@@ -96,7 +98,7 @@ func Run(opts Options) (*Result, error) {
 				res.Errors = append(res.Errors, configError(err))
 				return nil
 			}
-			findings, changes := runPackage(p, load, sums, cfg, opts, logf)
+			findings, changes := runPackage(p, load, sums, inspectors[p.ID], cfg, opts, logf)
 			mu.Lock()
 			defer mu.Unlock()
 			res.Findings = append(res.Findings, findings...)
@@ -118,33 +120,62 @@ func Run(opts Options) (*Result, error) {
 
 // summarize learns what the functions of the loaded packages do with the
 // resources passed to them, dependencies first, so that each package's
-// summaries can build on those of the packages it imports. Packages that
-// were not loaded from source stay unknown, but for the standard library's
+// summaries can build on those of the packages it imports; packages whose
+// dependencies are done are summarized in parallel. Packages that were
+// not loaded from source stay unknown, but for the standard library's
 // built-in table.
-func summarize(pkgs []*packages.Package) ownership.SummaryMap {
-	loaded := map[string]*packages.Package{}
+//
+// It returns the inspector it built for each package, for the rules.
+func summarize(pkgs []*packages.Package) (ownership.Summaries, map[string]*inspector.Inspector) {
+	all := &syncSummaries{m: ownership.SummaryMap{}}
+	inspectors := make(map[string]*inspector.Inspector, len(pkgs))
+	done := make(map[string]chan struct{}, len(pkgs))
 	for _, p := range pkgs {
-		loaded[p.ID] = p
+		done[p.ID] = make(chan struct{})
 	}
-	all := ownership.SummaryMap{}
-	done := map[string]bool{}
-	var visit func(p *packages.Package)
-	visit = func(p *packages.Package) {
-		if done[p.ID] {
-			return
-		}
-		done[p.ID] = true
-		for _, imp := range p.Imports {
-			if dep, ok := loaded[imp.ID]; ok {
-				visit(dep)
+	var mu sync.Mutex
+	var g errgroup.Group
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, p := range pkgs {
+		g.Go(func() error {
+			defer close(done[p.ID])
+			for _, imp := range p.Imports {
+				if ch, ok := done[imp.ID]; ok {
+					<-ch
+				}
 			}
-		}
-		maps.Copy(all, ownership.Summarize(p.TypesInfo, p.Syntax, all))
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			in := inspector.New(p.Syntax)
+			own := ownership.Summarize(p.TypesInfo, in, all)
+			all.add(own)
+			mu.Lock()
+			inspectors[p.ID] = in
+			mu.Unlock()
+			return nil
+		})
 	}
-	for _, p := range pkgs {
-		visit(p)
-	}
-	return all
+	g.Wait()
+	return all, inspectors
+}
+
+// syncSummaries is a SummaryMap that packages summarized in parallel add
+// to while others read it.
+type syncSummaries struct {
+	mu sync.RWMutex
+	m  ownership.SummaryMap
+}
+
+func (s *syncSummaries) Summary(fn *types.Func) (ownership.Summary, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.m.Summary(fn)
+}
+
+func (s *syncSummaries) add(m ownership.SummaryMap) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	maps.Copy(s.m, m)
 }
 
 // configError reports a bad config file like a load error: at its
@@ -171,11 +202,12 @@ func packageDir(p *packages.Package) string {
 
 // runPackage matches rules against one package, fixes the files with
 // fixable findings and verifies the fixed package.
-func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, cfg *config.Config, opts Options, logf func(string, ...any)) ([]Finding, []FileChange) {
+func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, in *inspector.Inspector, cfg *config.Config, opts Options, logf func(string, ...any)) ([]Finding, []FileChange) {
 	pkg := &rules.Package{
 		Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo,
 		Summaries: sums, Acquirers: cfg.Acquirers(),
 		MaxBodyBytes: cmp.Or(opts.MaxBodyBytes, cfg.MaxBodyBytes),
+		Inspector:    in,
 	}
 	for _, f := range p.Syntax {
 		if ast.IsGenerated(f) {

@@ -44,14 +44,14 @@ func (m SummaryMap) Summary(fn *types.Func) (Summary, bool) {
 // generic origin.
 func Key(fn *types.Func) string { return fn.Origin().FullName() }
 
-// Summarize learns, from their bodies, what the functions declared in
-// files do with their parameters. imported covers functions of other
+// Summarize learns, from their bodies, what the functions declared in the
+// files of in do with their parameters. imported covers functions of other
 // packages (nil when none are known). Functions of the package that call
 // each other are resolved by iterating until nothing changes.
-func Summarize(info *types.Info, files []*ast.File, imported Summaries) SummaryMap {
+func Summarize(info *types.Info, in *inspector.Inspector, imported Summaries) SummaryMap {
 	own := SummaryMap{}
-	all := chain{own, imported}
-	in := inspector.New(files)
+	consulted := &watched{Summaries: own, keys: map[string]bool{}}
+	all := chain{consulted, imported}
 	type target struct {
 		fn     *types.Func
 		cursor inspector.Cursor
@@ -71,10 +71,13 @@ func Summarize(info *types.Info, files []*ast.File, imported Summaries) SummaryM
 		}
 		if slices.ContainsFunc(t.params, closable) {
 			targets = append(targets, t)
+			consulted.keys[Key(fn)] = true
 		}
 	}
+	// Another round is needed only when a judgement relied on a summary of
+	// this package, which may have changed since.
 	for changed := true; changed; {
-		changed = false
+		changed, consulted.hit = false, false
 		for _, t := range targets {
 			var s Summary
 			for i, p := range t.params {
@@ -94,11 +97,24 @@ func Summarize(info *types.Info, files []*ast.File, imported Summaries) SummaryM
 			old, ok := own[key]
 			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Borrows, s.Borrows)) {
 				own[key] = s
-				changed = true
+				changed = consulted.hit
 			}
 		}
 	}
 	return own
+}
+
+// watched notes whether a summary of one of keys, the functions being
+// summarized, was looked up.
+type watched struct {
+	Summaries
+	keys map[string]bool
+	hit  bool
+}
+
+func (w *watched) Summary(fn *types.Func) (Summary, bool) {
+	w.hit = w.hit || w.keys[Key(fn)]
+	return w.Summaries.Summary(fn)
 }
 
 // chain looks up summaries in each of its members in turn.

@@ -56,7 +56,7 @@ Example:
 }
 
 func runDeferInLoop(pass *Pass) {
-	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers()) {
+	for _, a := range pass.acquisitions() {
 		loop, ok := ownership.Loop(a)
 		if !ok || a.Var == nil || a.Acquirer.Kind.Func {
 			// A deferred cancel in a loop may be meant to keep its

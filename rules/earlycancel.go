@@ -58,7 +58,7 @@ const (
 )
 
 func runEarlyCancel(pass *Pass) {
-	acqs := ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers())
+	acqs := pass.acquisitions()
 	for _, c := range acqs {
 		if !c.Acquirer.Kind.Func || c.Var == nil {
 			continue

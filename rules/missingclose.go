@@ -93,7 +93,7 @@ Example:
 // runReleases reports the acquisitions of the kinds the rule covers that
 // are not released on every path.
 func runReleases(pass *Pass, covers func(*ownership.Kind) bool) {
-	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers()) {
+	for _, a := range pass.acquisitions() {
 		if !covers(a.Acquirer.Kind) {
 			continue
 		}

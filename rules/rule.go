@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
@@ -86,6 +87,9 @@ type Package struct {
 	// MaxBodyBytes is the limit the unbounded-read rules put on bodies
 	// (0 for DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// Inspector walks Files; nil to build one. (Sharing the one the
+	// summaries were computed with saves building it twice.)
+	Inspector *inspector.Inspector
 }
 
 // DefaultMaxBodyBytes is net/http's own default for multipart memory.
@@ -105,12 +109,31 @@ func (p *Package) acquirers() ownership.Acquirers {
 	return p.Acquirers
 }
 
+// acquisitions returns the package's acquisitions, found once for all the
+// rules that run on it.
+func (p *Pass) acquisitions() []*ownership.Acquisition {
+	if p.shared == nil {
+		p.shared = &shared{}
+	}
+	p.shared.once.Do(func() {
+		p.shared.acquisitions = ownership.Find(p.Info, p.Inspector.Root(), p.acquirers())
+	})
+	return p.shared.acquisitions
+}
+
+// shared holds what the rules running on one package compute once.
+type shared struct {
+	once         sync.Once
+	acquisitions []*ownership.Acquisition
+}
+
 // A Pass is one rule's run over one package.
 type Pass struct {
 	*Package
 	Inspector *inspector.Inspector
 	rule      *Rule
 	findings  []Finding
+	shared    *shared
 }
 
 // Report records a finding of the pass's rule.
@@ -133,10 +156,14 @@ type Finding struct {
 // Run runs rules over pkg and returns their findings, sorted by position,
 // without those in generated files or silenced by a suppression comment.
 func Run(pkg *Package, rs []*Rule) []Finding {
-	in := inspector.New(pkg.Files)
+	in := pkg.Inspector
+	if in == nil {
+		in = inspector.New(pkg.Files)
+	}
+	sh := &shared{}
 	var all []Finding
 	for _, r := range rs {
-		pass := &Pass{Package: pkg, Inspector: in, rule: r}
+		pass := &Pass{Package: pkg, Inspector: in, rule: r, shared: sh}
 		r.Run(pass)
 		all = append(all, pass.findings...)
 	}

@@ -107,7 +107,7 @@ func runUnboundedServer(pass *Pass) {
 }
 
 func runUnboundedClient(pass *Pass) {
-	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers()) {
+	for _, a := range pass.acquisitions() {
 		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || pass.Info.Defs[a.Ident] != a.Var || inTestFile(pass, a.Call) {
 			continue
 		}
