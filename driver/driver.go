@@ -29,6 +29,18 @@ type Options struct {
 	Rules []*rules.Rule // the rules to run
 	// Log, when set, receives verbose progress notes.
 	Log func(format string, args ...any)
+	// Progress, when set, is called as packages are done: once when
+	// analysis starts, then after each package. Calls do not overlap.
+	Progress func(Progress)
+	// EachFix asks for each fixed finding's fix applied alone
+	// (Finding.FixedAlone), as JSON and SARIF show each fix on its own.
+	EachFix bool
+}
+
+// Progress is how far a run is.
+type Progress struct {
+	Done, Total int // packages
+	Findings    int // found so far
 }
 
 // A Finding is a rule's finding with its resolved position.
@@ -37,6 +49,9 @@ type Finding struct {
 	Position, EndPosition token.Position
 	// Fixed is set when the fix is in the file's new content.
 	Fixed bool
+	// FixedAlone is the file's content with this finding's fix alone
+	// applied, when Fixed and Options.EachFix are set.
+	FixedAlone []byte
 }
 
 // A FileChange is the fixed content of one file.
@@ -67,16 +82,28 @@ func Run(opts Options) (*Result, error) {
 	}
 	res := &Result{Errors: load.Errors}
 	sums := summarize(load.Packages)
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	done := Progress{Total: len(load.Packages)}
+	progress(done)
 	var mu sync.Mutex
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range load.Packages {
 		g.Go(func() error {
 			findings, changes := runPackage(p, load, sums, opts.Rules, logf)
+			if opts.EachFix {
+				fixEach(p, findings, changes)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			res.Findings = append(res.Findings, findings...)
 			res.Changes = append(res.Changes, changes...)
+			done.Done++
+			done.Findings += len(findings)
+			progress(done)
 			return nil
 		})
 	}
@@ -209,6 +236,27 @@ func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summarie
 		changes = append(changes, FileChange{Path: name, Old: old, New: content})
 	}
 	return findings, changes
+}
+
+// fixEach sets FixedAlone on the fixed findings: each fix applied alone to
+// the file's original content. Fixes were verified together; one alone is
+// verified again, and left out (FixedAlone nil) should it not type-check.
+func fixEach(p *packages.Package, findings []Finding, changes []FileChange) {
+	for i := range findings {
+		f := &findings[i]
+		if !f.Fixed {
+			continue
+		}
+		j := slices.IndexFunc(changes, func(c FileChange) bool { return c.Path == f.Position.Filename })
+		file, ok := rewrite.FileOf(p, f.Position.Filename)
+		if j < 0 || !ok {
+			continue
+		}
+		content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: file, Src: changes[j].Old}, []*fix.Fix{f.Fix})
+		if err == nil && rewrite.Verify(p, map[string][]byte{f.Position.Filename: content}) == nil {
+			f.FixedAlone = content
+		}
+	}
 }
 
 // fixVerified applies the fixes of the findings at idx to file and checks
