@@ -9,9 +9,9 @@ import (
 )
 
 // TestProgressOnTerminal runs leakfix with its stderr on a terminal, which
-// script(1) provides, over enough packages to take a while (net, crypto and go of the
-// standard library): the progress line shows, and is erased before leakfix
-// exits. (That nothing of it shows when stderr is not a terminal, every
+// script(1) provides, over enough packages to take a while (net, crypto and
+// go of the standard library): the progress line shows, and is erased
+// before leakfix exits. (That nothing of it shows when stderr is not a terminal, every
 // scenario checks: they compare stderr whole.)
 func TestProgressOnTerminal(t *testing.T) {
 	script, err := exec.LookPath("script")
