@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 
@@ -93,6 +94,14 @@ func Run(opts Options) (*Result, error) {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range load.Packages {
 		g.Go(func() error {
+			defer func() {
+				// A bug in a rule costs its package, not the run.
+				if r := recover(); r != nil {
+					mu.Lock()
+					defer mu.Unlock()
+					res.Errors = append(res.Errors, rewrite.Error{Msg: fmt.Sprintf("internal error analyzing %s (please report it): %v\n%s", p.PkgPath, r, debug.Stack())})
+				}
+			}()
 			findings, changes := runPackage(p, load, sums, opts.Rules, logf)
 			if opts.EachFix {
 				fixEach(p, findings, changes)

@@ -117,9 +117,10 @@ func (c chain) Summary(fn *types.Func) (Summary, bool) {
 }
 
 // closable reports whether a parameter can hold a resource: its type has a
-// Close method, or it is an *http.Response.
+// Close method, it is an *http.Response, or it is a function (a cancel
+// func).
 func closable(p *types.Var) bool {
-	if kindOf(p.Type()) == ResponseBody {
+	if k := kindOf(p.Type()); k == ResponseBody || k == funcKind {
 		return true
 	}
 	obj, _, _ := types.LookupFieldOrMethod(p.Type(), true, p.Pkg(), "Close")
@@ -129,6 +130,9 @@ func closable(p *types.Var) bool {
 
 // kindOf is the kind of resource a value of type t is followed as.
 func kindOf(t types.Type) *Kind {
+	if _, ok := t.Underlying().(*types.Signature); ok {
+		return funcKind
+	}
 	if ptr, ok := t.Underlying().(*types.Pointer); ok {
 		if named, ok := ptr.Elem().(*types.Named); ok {
 			obj := named.Obj()
@@ -140,5 +144,9 @@ func kindOf(t types.Type) *Kind {
 	return closerKind
 }
 
-// closerKind is the kind of a parameter with a Close method.
-var closerKind = &Kind{Name: "closer"}
+// closerKind is the kind of a parameter with a Close method; funcKind of
+// a parameter that is a function, released by calling it.
+var (
+	closerKind = &Kind{Name: "closer"}
+	funcKind   = &Kind{Name: "func", Func: true}
+)

@@ -36,7 +36,7 @@ type Rule struct {
 
 // All returns every rule, in the order --list-rules shows them.
 func All() []*Rule {
-	return []*Rule{MissingClose}
+	return []*Rule{MissingClose, LostCancel, DeferInLoop}
 }
 
 // Lookup returns the rule with the given name.
@@ -80,6 +80,16 @@ type Package struct {
 	// Summaries tells what functions of this and other packages do with
 	// the resources passed to them (nil when nothing is known).
 	Summaries ownership.Summaries
+	// Acquirers are the functions that acquire resources: the standard
+	// library's and the project's own (nil for the standard library's).
+	Acquirers ownership.Acquirers
+}
+
+func (p *Package) acquirers() ownership.Acquirers {
+	if p.Acquirers == nil {
+		return ownership.With(nil)
+	}
+	return p.Acquirers
 }
 
 // A Pass is one rule's run over one package.
