@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakfix/leakfix/analyzers/deferinloop"
+	"github.com/leakfix/leakfix/analyzers/lostcancel"
 	"github.com/leakfix/leakfix/analyzers/missingclose"
 	"github.com/leakfix/leakfix/rules"
 )
@@ -12,7 +14,11 @@ import (
 // Every rule has its package, named after it without dashes, whose
 // Analyzer is the rule's.
 func TestOnePackagePerRule(t *testing.T) {
-	byPackage := map[string]any{"missingclose": missingclose.Analyzer}
+	byPackage := map[string]any{
+		"missingclose": missingclose.Analyzer,
+		"lostcancel":   lostcancel.Analyzer,
+		"deferinloop":  deferinloop.Analyzer,
+	}
 	for _, r := range rules.All() {
 		dir := strings.ReplaceAll(r.Name, "-", "")
 		if _, err := os.Stat(dir); err != nil {

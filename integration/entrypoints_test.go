@@ -162,10 +162,16 @@ func TestEntryPoints(t *testing.T) {
 	})
 
 	t.Run("analysistest", func(t *testing.T) {
-		dir := copyModule(t, mod)
+		// analysistest holds one analyzer to every `// want` of the
+		// packages it runs on: each rule runs on its own cases, laid
+		// out as in the module of all of them.
 		var got []finding
-		for _, a := range rules.Analyzers {
-			for _, res := range analysistest.RunWithSuggestedFixes(t, dir, a, "./...") {
+		for _, r := range rules.All() {
+			dir := t.TempDir()
+			if _, err := cases.Layout(dir, filepath.Join("..", "testdata", r.Name)); err != nil {
+				t.Fatal(err)
+			}
+			for _, res := range analysistest.RunWithSuggestedFixes(t, dir, rules.AnalyzerOf(r), "./...") {
 				for _, d := range res.Diagnostics {
 					pos := res.Pass.Fset.Position(d.Pos)
 					rel, _ := filepath.Rel(dir, pos.Filename)

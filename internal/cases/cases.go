@@ -34,7 +34,8 @@ type File struct {
 
 // Layout writes the module of the cases in ruleDir under dir: go.mod, the
 // case files and, beside them, their .golden files (analysistest looks for
-// them there).
+// them there). The cases of several rules may share one module, as long as
+// no two of their files land on the same path, which is an error.
 func Layout(dir, ruleDir string) ([]File, error) {
 	if err := write(filepath.Join(dir, "go.mod"), []byte("module "+ModulePath+"\n\ngo 1.26\n")); err != nil {
 		return nil, err
@@ -54,6 +55,9 @@ func Layout(dir, ruleDir string) ([]File, error) {
 			rel = filepath.Join(name, rel)
 		}
 		f := File{Source: src, Path: filepath.Join(dir, rel)}
+		if _, err := os.Stat(f.Path); err == nil {
+			return fmt.Errorf("%s: %s is laid out already, from another rule's cases", src, rel)
+		}
 		if _, err := os.Stat(src + ".golden"); err == nil {
 			f.Golden = src + ".golden"
 		}
