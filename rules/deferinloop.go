@@ -31,7 +31,8 @@ as missing-close does in loops (a file opened for writing returns its
 Close error).
 
 Left alone: a resource that is also closed or handed on elsewhere (kept in
-a slice for after the loop, say).
+a slice for after the loop, say), and context cancel funcs, whose deferred
+call in a loop may keep a context alive for goroutines the loop starts.
 
 Example:
 
@@ -49,7 +50,9 @@ Example:
 func runDeferInLoop(pass *Pass) {
 	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers()) {
 		loop, ok := ownership.Loop(a)
-		if !ok || a.Var == nil {
+		if !ok || a.Var == nil || a.Acquirer.Kind.Func {
+			// A deferred cancel in a loop may be meant to keep its
+			// context alive for goroutines started in the loop.
 			continue
 		}
 		j := ownership.Judge(pass.Info, a, pass.Summaries)

@@ -73,11 +73,14 @@ called, the context and its timer stay registered with the parent context.
 go vet's lostcancel check reports this; leakfix also fixes it.
 
 Fix: "defer cancel()" ("defer cancel(nil)" for WithCancelCause) right after
-the call when it is never called, or "cancel()" before each exit that leaves
-it uncalled when it is called on some paths, or in a loop.
+the call, when it is never called and not in a loop.
 
-Reported without a fix: a discarded cancel func (ctx, _ :=
-context.WithCancel(parent)), and the shapes missing-close cannot fix.
+Reported without a fix: a cancel func called on some paths only, or
+acquired in a loop, since calling it earlier than the function's return
+could cancel a context still in use by a goroutine, a connection or a
+response body that the cancel func's own uses do not show; a discarded
+cancel func (ctx, _ := context.WithCancel(parent)); and the shapes
+missing-close cannot fix.
 
 Example:
 
@@ -169,9 +172,19 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
 		return f, true
 	}
+	if a.Acquirer.Kind.Func {
+		f.NoFix = earlyCancel
+		return f, true
+	}
 	f.Fix, f.NoFix = closeAtExits(pass, a, j, paths, leaks)
 	return f, true
 }
+
+// earlyCancel says why a cancel func is only ever fixed with a defer: the
+// context it cancels may be used past the place where it would be called
+// (by a goroutine, a connection, a response body), which the cancel func's
+// own uses do not show.
+const earlyCancel = "calling it before the function returns could cancel a context that is still in use"
 
 // closeAtExits closes the resource right before each exit that paths reach
 // with it open: a return, a break or continue that leaves its scope, or the

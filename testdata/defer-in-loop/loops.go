@@ -2,6 +2,7 @@
 package loops
 
 import (
+	"context"
 	"database/sql"
 	"io"
 	"log"
@@ -123,4 +124,14 @@ func Load(paths []string) [][]byte {
 		out = append(out, b)
 	}
 	return out
+}
+
+// A deferred cancel in a loop keeps its context alive for the goroutine:
+// left alone.
+func Race(ctx context.Context, start func(context.Context)) {
+	for range 3 {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go start(ctx)
+	}
 }

@@ -30,9 +30,10 @@ func Cause(ctx context.Context) error {
 	return context.Cause(ctx)
 }
 
-// Called on the happy path only: the early return leaks the timer.
+// Called on the happy path only: the early return leaks the timer, but a
+// call before it could cut short a context still in use. Reported only.
 func Partial(ctx context.Context, ok bool) error {
-	ctx, cancel := context.WithDeadline(ctx, time.Now().Add(time.Minute)) // want `cancel \(cancel func from context.WithDeadline\) is not called at the return on line 37$`
+	ctx, cancel := context.WithDeadline(ctx, time.Now().Add(time.Minute)) // want `cancel \(cancel func from context.WithDeadline\) is not called at the return on line 38 \(no automatic fix: calling it before the function returns could cancel a context that is still in use\)$`
 	if !ok {
 		return errors.New("not ok")
 	}
@@ -41,10 +42,10 @@ func Partial(ctx context.Context, ok bool) error {
 	return nil
 }
 
-// In a loop: called where each iteration ends.
+// In a loop: reported only.
 func Each(ctx context.Context, n int) {
 	for i := 0; i < n; i++ {
-		ctx, cancel := context.WithCancel(ctx) // want `is not called at the continue on line 49 and the end of its block$`
+		ctx, cancel := context.WithCancel(ctx) // want `is not called at the continue on line 50 and the end of its block \(no automatic fix: calling it before`
 		if i == 3 {
 			continue
 		}
