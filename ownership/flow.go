@@ -174,6 +174,11 @@ type Judgement struct {
 	// doubtful use is unknown.
 	Doubt   string
 	DoubtAt token.Pos
+	// InPlace counts the uses that read, write or inspect the resource
+	// where it is, without releasing it. A resource with none is only
+	// held, which may be the point (keeping a port or a pooled connection
+	// taken).
+	InPlace int
 	// Reassigned is the first assignment of another value to one of Vars,
 	// or token.NoPos. Past it, a variable's uses are of the other value,
 	// which a flow-insensitive follower cannot tell apart.
@@ -251,6 +256,7 @@ const (
 )
 
 type follower struct {
+	notes     int // how many uses were noted as anything but in place
 	info      *types.Info
 	fn        inspector.Cursor
 	kind      *Kind
@@ -260,6 +266,7 @@ type follower struct {
 }
 
 func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
+	f.notes++
 	switch {
 	case v == Closed || v == HandedOn:
 		f.best.Releases = append(f.best.Releases, at.Pos())
@@ -320,12 +327,15 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 // use classifies one use of the value: c is at an expression that
 // evaluates to it, in role r.
 func (f *follower) use(c inspector.Cursor, r role) {
-	before := f.best.Verdict
+	before, notes := f.best.Verdict, f.notes
 	f.useInPlace(c, r)
 	// A use inside a closure is a capture: unless it closes the value, the
 	// closure may run after the function returns.
 	if f.best.Verdict == before && before != Closed {
 		f.capture(c)
+	}
+	if f.notes == notes {
+		f.best.InPlace++
 	}
 }
 

@@ -22,7 +22,9 @@ var DeferInLoop = &Rule{
 until then, and a long loop runs out of descriptors, connections or pooled
 database connections.
 
-Fix: when the loop body has no return, break, continue, goto or label that
+Fix, when nothing runs between the loop and the function's return (the
+loop ends the function, or a return that calls nothing follows it), so
+that nothing can tell when the resources are released: when the loop body has no return, break, continue, goto or label that
 would leave it, and no other defer, the body moves into a function literal
 called on each iteration, so the defer runs where the iteration ends.
 Otherwise the defer goes, and the resource is released right before each
@@ -30,8 +32,14 @@ return, break or continue that leaves its block and at the block's end,
 as missing-close does in loops (a file opened for writing returns its
 Close error).
 
+Reported without a fix: a loop followed by other code, which may rely on
+every resource being held until the function returns (a check of the
+connection pool, say).
+
 Left alone: a resource that is also closed or handed on elsewhere (kept in
-a slice for after the loop, say), and context cancel funcs, whose deferred
+a slice for after the loop, say); one that is never used, only acquired and
+released, since holding all of them at once is then the point (a test that
+keeps N pooled connections busy); and context cancel funcs, whose deferred
 call in a loop may keep a context alive for goroutines the loop starts.
 
 Example:
@@ -56,7 +64,9 @@ func runDeferInLoop(pass *Pass) {
 			continue
 		}
 		j := ownership.Judge(pass.Info, a, pass.Summaries)
-		if j.Verdict != ownership.Closed || j.Doubt != "" || j.Reassigned.IsValid() {
+		if j.Verdict != ownership.Closed || j.Doubt != "" || j.Reassigned.IsValid() || j.InPlace == 0 {
+			// Released elsewhere too, or only held: holding every
+			// iteration's resource at once may be the point.
 			continue
 		}
 		d, ok := releasingDefer(a, j, loop)
@@ -67,9 +77,12 @@ func runDeferInLoop(pass *Pass) {
 			Pos: d.Pos(), End: d.End(),
 			Message: fmt.Sprintf("%s is released by a defer in a loop, which holds it until the function returns", describe(pass.Info, a)),
 		}
-		if body := loopBody(loop.Node()); wrappable(pass, body, d) {
+		switch body := loopBody(loop.Node()); {
+		case !lastBeforeReturn(loop, a.Func):
+			f.NoFix = "code after the loop may rely on every iteration's resource being held until the function returns"
+		case wrappable(pass, body, d):
 			f.Fix = wrapBody(body)
-		} else {
+		default:
 			f.Fix, f.NoFix = explicitRelease(pass, a, j, d)
 		}
 		pass.Report(f)
@@ -89,6 +102,42 @@ func releasingDefer(a *ownership.Acquisition, j ownership.Judgement, loop inspec
 		}
 	}
 	return nil, false
+}
+
+// lastBeforeReturn reports whether nothing can run between the end of the
+// loop and the function's return, so that nothing can tell when the
+// resources were released: the loop ends the function's body, or is
+// followed by a return whose results call nothing.
+func lastBeforeReturn(loop, fn inspector.Cursor) bool {
+	parent := loop.Parent()
+	if parent.Node() != funcBody(fn.Node()) {
+		return false
+	}
+	next, ok := loop.NextSibling()
+	if !ok {
+		return true
+	}
+	ret, ok := next.Node().(*ast.ReturnStmt)
+	if !ok {
+		return false
+	}
+	calls := false
+	ast.Inspect(ret, func(n ast.Node) bool {
+		_, isCall := n.(*ast.CallExpr)
+		calls = calls || isCall
+		return !calls
+	})
+	return !calls
+}
+
+func funcBody(fn ast.Node) *ast.BlockStmt {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return fn.Body
+	case *ast.FuncLit:
+		return fn.Body
+	}
+	return nil
 }
 
 func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {

@@ -135,3 +135,30 @@ func Race(ctx context.Context, start func(context.Context)) {
 		go start(ctx)
 	}
 }
+
+// Never used, only held: keeping every connection open at once is the
+// point. Left alone.
+func Hold(db *sql.DB, n int) int {
+	for i := 0; i < n; i++ {
+		rows, err := db.Query("SELECT 1")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer rows.Close()
+	}
+	return db.Stats().OpenConnections
+}
+
+// Code after the loop may rely on every body staying open until the
+// function returns: reported only.
+func ThenCheck(c *http.Client, urls []string, seen map[string]bool) int {
+	for _, u := range urls {
+		resp, err := c.Get(u)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer resp.Body.Close() // want `no automatic fix: code after the loop may rely on every iteration's resource being held`
+		seen[resp.Request.URL.Host] = true
+	}
+	return len(seen)
+}
