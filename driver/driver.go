@@ -94,13 +94,18 @@ func Run(opts Options) (*Result, error) {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range load.Packages {
 		g.Go(func() error {
+			var findings []Finding
 			defer func() {
 				// A bug in a rule costs its package, not the run.
-				if r := recover(); r != nil {
-					mu.Lock()
-					defer mu.Unlock()
+				r := recover()
+				mu.Lock()
+				defer mu.Unlock()
+				if r != nil {
 					res.Errors = append(res.Errors, rewrite.Error{Msg: fmt.Sprintf("internal error analyzing %s (please report it): %v\n%s", p.PkgPath, r, debug.Stack())})
 				}
+				done.Done++
+				done.Findings += len(findings)
+				progress(done)
 			}()
 			findings, changes := runPackage(p, load, sums, opts.Rules, logf)
 			if opts.EachFix {
@@ -110,9 +115,6 @@ func Run(opts Options) (*Result, error) {
 			defer mu.Unlock()
 			res.Findings = append(res.Findings, findings...)
 			res.Changes = append(res.Changes, changes...)
-			done.Done++
-			done.Findings += len(findings)
-			progress(done)
 			return nil
 		})
 	}

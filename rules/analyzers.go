@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -59,8 +60,14 @@ func analyzersFor(rs []*Rule) []*analysis.Analyzer {
 }
 
 // runAnalyzer runs one rule over the pass's package and reports its
-// findings as diagnostics.
-func runAnalyzer(pass *analysis.Pass, r *Rule) error {
+// findings as diagnostics. A bug in a rule is this package's error, as on
+// the command line, rather than a crash of the whole go vet run.
+func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", r.Name, p, debug.Stack())
+		}
+	}()
 	pkg := &Package{
 		Fset:      pass.Fset,
 		Files:     pass.Files,
