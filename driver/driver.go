@@ -5,16 +5,19 @@ package driver
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"maps"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
 
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rewrite"
@@ -83,6 +86,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	res := &Result{Errors: load.Errors}
 	sums := summarize(load.Packages)
+	configs := &config.Finder{}
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(Progress) {}
@@ -107,7 +111,14 @@ func Run(opts Options) (*Result, error) {
 				done.Findings += len(findings)
 				progress(done)
 			}()
-			findings, changes := runPackage(p, load, sums, opts.Rules, logf)
+			cfg, err := configs.For(packageDir(p))
+			if err != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				res.Errors = append(res.Errors, configError(err))
+				return nil
+			}
+			findings, changes := runPackage(p, load, sums, cfg, opts.Rules, logf)
 			if opts.EachFix {
 				fixEach(p, findings, changes)
 			}
@@ -119,6 +130,9 @@ func Run(opts Options) (*Result, error) {
 		})
 	}
 	g.Wait()
+	// Sorted, and a bad config that several packages share said once.
+	slices.SortFunc(res.Errors, func(a, b rewrite.Error) int { return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Msg, b.Msg)) })
+	res.Errors = slices.Compact(res.Errors)
 	slices.SortFunc(res.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Position.Filename, b.Position.Filename),
 			cmp.Compare(a.Position.Offset, b.Position.Offset), cmp.Compare(a.Rule, b.Rule))
@@ -158,10 +172,32 @@ func summarize(pkgs []*packages.Package) ownership.SummaryMap {
 	return all
 }
 
+// configError reports a bad config file like a load error: at its
+// position, so that it is printed relative to the current directory.
+func configError(err error) rewrite.Error {
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		return rewrite.Error{Msg: err.Error()}
+	}
+	pos := ce.File
+	if ce.Line > 0 {
+		pos = fmt.Sprintf("%s:%d", ce.File, ce.Line)
+	}
+	return rewrite.Error{Pos: pos, Msg: ce.Msg}
+}
+
+// packageDir is the directory of a package's files.
+func packageDir(p *packages.Package) string {
+	if len(p.GoFiles) > 0 {
+		return filepath.Dir(p.GoFiles[0])
+	}
+	return "."
+}
+
 // runPackage matches rules against one package, fixes the files with
 // fixable findings and verifies the fixed package.
-func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
-	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, Summaries: sums}
+func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, cfg *config.Config, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
+	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, Summaries: sums, Acquirers: cfg.Acquirers()}
 	for _, f := range p.Syntax {
 		if ast.IsGenerated(f) {
 			logf("skipped %s: generated", p.Fset.Position(f.Pos()).Filename)

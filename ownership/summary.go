@@ -117,10 +117,14 @@ func (c chain) Summary(fn *types.Func) (Summary, bool) {
 }
 
 // closable reports whether a parameter can hold a resource: its type has a
-// Close method, it is an *http.Response, or it is a function (a cancel
+// Close method, it is an interface (an io.Reader may hold a file, which a
+// type assertion could reach), an *http.Response, or a function (a cancel
 // func).
 func closable(p *types.Var) bool {
 	if k := kindOf(p.Type()); k == ResponseBody || k == funcKind {
+		return true
+	}
+	if types.IsInterface(p.Type()) {
 		return true
 	}
 	obj, _, _ := types.LookupFieldOrMethod(p.Type(), true, p.Pkg(), "Close")
