@@ -5,12 +5,14 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/analysis"
@@ -68,12 +70,17 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", r.Name, p, debug.Stack())
 		}
 	}()
+	cfg, err := projectConfig(pass)
+	if err != nil {
+		return err
+	}
 	pkg := &Package{
 		Fset:      pass.Fset,
 		Files:     pass.Files,
 		Types:     pass.Pkg,
 		Info:      pass.TypesInfo,
 		Summaries: pass.ResultOf[OwnershipAnalyzer].(ownership.Summaries),
+		Acquirers: cfg.Acquirers(),
 	}
 	for _, f := range Run(pkg, []*Rule{r}) {
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: r.Name}
@@ -88,6 +95,23 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 		pass.Report(d)
 	}
 	return nil
+}
+
+// configs finds the .leakfix.yaml of each package, once per directory, for
+// every pass of the process (go vet runs one package a process; other
+// drivers run many).
+var configs config.Finder
+
+// projectConfig is the .leakfix.yaml that applies to the pass's package, as
+// on the command line: the first found walking up from the package's
+// directory. A driver that sandboxes the analysis from files outside the
+// package (Bazel) finds none, and tracks the standard library's resources
+// only.
+func projectConfig(pass *analysis.Pass) (*config.Config, error) {
+	if len(pass.Files) == 0 {
+		return &config.Config{}, nil
+	}
+	return configs.For(filepath.Dir(pass.Fset.File(pass.Files[0].Pos()).Name()))
 }
 
 // suggestedFix turns a finding's fix into text edits: the file is fixed by
