@@ -56,6 +56,7 @@ type options struct {
 	verbose           bool
 	color             string
 	dir               string
+	maxBodyBytes      int64
 	format            string
 }
 
@@ -99,6 +100,7 @@ load or type-check, and files that could not be written.`,
 	f.StringSliceVar(&opts.disable, "disable", nil, "rules not to run (comma-separated)")
 	f.BoolVar(&opts.listRules, "list-rules", false, "list the rules with their documentation, and exit")
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "say what is analyzed, skipped and why fixes were dropped")
+	f.Int64Var(&opts.maxBodyBytes, "max-body-bytes", 0, "the limit unbounded-read rules put on bodies (default 32 MiB, or max-body-bytes in .leakfix.yaml)")
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
 	f.StringVar(&opts.format, "format", "text", "how to report findings: text (on stderr, the diff on stdout), json (JSON Lines on stdout) or sarif (SARIF 2.1.0 on stdout)")
@@ -172,10 +174,11 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	line := progress.New(stderr)
 	line.Set("leakfix: loading packages")
 	res, err := driver.Run(driver.Options{
-		Load:  rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
-		Args:  args,
-		Rules: rs,
-		Log:   line.Interrupting(logf),
+		Load:         rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
+		Args:         args,
+		Rules:        rs,
+		MaxBodyBytes: opts.maxBodyBytes,
+		Log:          line.Interrupting(logf),
 		Progress: func(p driver.Progress) {
 			line.Set(fmt.Sprintf("leakfix: %d/%d packages, %d %s", p.Done, p.Total, p.Findings, plural(p.Findings, "finding")))
 		},

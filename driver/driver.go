@@ -31,6 +31,9 @@ type Options struct {
 	Load  rewrite.LoadConfig
 	Args  []string      // package patterns or .go files
 	Rules []*rules.Rule // the rules to run
+	// MaxBodyBytes, when positive, is the limit the unbounded-read rules
+	// put on bodies, over the one in .leakfix.yaml.
+	MaxBodyBytes int64
 	// Log, when set, receives verbose progress notes.
 	Log func(format string, args ...any)
 	// Progress, when set, is called as packages are done: once when
@@ -118,7 +121,7 @@ func Run(opts Options) (*Result, error) {
 				res.Errors = append(res.Errors, configError(err))
 				return nil
 			}
-			findings, changes := runPackage(p, load, sums, cfg, opts.Rules, logf)
+			findings, changes := runPackage(p, load, sums, cfg, opts, logf)
 			if opts.EachFix {
 				fixEach(p, findings, changes)
 			}
@@ -196,8 +199,12 @@ func packageDir(p *packages.Package) string {
 
 // runPackage matches rules against one package, fixes the files with
 // fixable findings and verifies the fixed package.
-func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, cfg *config.Config, rs []*rules.Rule, logf func(string, ...any)) ([]Finding, []FileChange) {
-	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, Summaries: sums, Acquirers: cfg.Acquirers()}
+func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summaries, cfg *config.Config, opts Options, logf func(string, ...any)) ([]Finding, []FileChange) {
+	pkg := &rules.Package{
+		Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo,
+		Summaries: sums, Acquirers: cfg.Acquirers(),
+		MaxBodyBytes: cmp.Or(opts.MaxBodyBytes, cfg.MaxBodyBytes),
+	}
 	for _, f := range p.Syntax {
 		if ast.IsGenerated(f) {
 			logf("skipped %s: generated", p.Fset.Position(f.Pos()).Filename)
@@ -205,7 +212,7 @@ func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summarie
 	}
 	var findings []Finding
 	byFile := map[string][]int{} // file → indexes of its fixable findings
-	for _, f := range rules.Run(pkg, rs) {
+	for _, f := range rules.Run(pkg, opts.Rules) {
 		pos := p.Fset.Position(f.Pos)
 		if !load.Analyzes(p, pos.Filename) {
 			continue

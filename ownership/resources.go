@@ -59,6 +59,7 @@ var (
 	Stmt          = &Kind{Name: "prepared statement"}
 	DBConn        = &Kind{Name: "database connection"}
 	ZipReader     = &Kind{Name: "zip reader"}
+	Form          = &Kind{Name: "multipart form", Release: "RemoveAll"}
 	Pipe          = &Kind{Name: "pipe", Release: "Wait", NoFix: "only the command's Wait releases it, and where the command may be waited for is the caller's design"}
 	Cancel        = &Kind{Name: "cancel func", Func: true, NilSafe: true}
 	CancelCause   = &Kind{Name: "cancel func", Func: true, NilSafe: true, ReleaseArgs: []string{"nil"}}
@@ -101,6 +102,9 @@ func init() {
 		"net.ListenPacket", "(*net.ListenConfig).ListenPacket")
 	add(Listener, 0, "net.Listen", "(*net.ListenConfig).Listen", "net.ListenTCP", "net.ListenUnix", "crypto/tls.Listen")
 	add(ZipReader, 0, "archive/zip.OpenReader")
+	// Its temporary files stay on disk until RemoveAll. (A server's
+	// ParseMultipartForm needs none: net/http removes those files.)
+	add(Form, 0, "(*mime/multipart.Reader).ReadForm")
 	add(Cancel, 1, "context.WithCancel", "context.WithTimeout", "context.WithDeadline",
 		"context.WithTimeoutCause", "context.WithDeadlineCause")
 	add(CancelCause, 1, "context.WithCancelCause")

@@ -106,8 +106,11 @@ func runReleases(pass *Pass, covers func(*ownership.Kind) bool) {
 // missingClose judges one acquisition, and plans its fix.
 func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	what, verb := describe(pass.Info, a), "closed"
-	if a.Acquirer.Kind.Func {
+	switch k := a.Acquirer.Kind; {
+	case k.Func:
 		verb = "called"
+	case k.ReleaseMethod() != "Close":
+		verb = "released"
 	}
 	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never " + verb}
 	j := ownership.Judge(pass.Info, a, pass.Summaries)

@@ -36,7 +36,7 @@ type Rule struct {
 
 // All returns every rule, in the order --list-rules shows them.
 func All() []*Rule {
-	return []*Rule{MissingClose, LostCancel, DeferInLoop}
+	return []*Rule{MissingClose, LostCancel, DeferInLoop, UnboundedRead, UnboundedClientRead}
 }
 
 // Lookup returns the rule with the given name.
@@ -83,6 +83,19 @@ type Package struct {
 	// Acquirers are the functions that acquire resources: the standard
 	// library's and the project's own (nil for the standard library's).
 	Acquirers ownership.Acquirers
+	// MaxBodyBytes is the limit the unbounded-read rules put on bodies
+	// (0 for DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+}
+
+// DefaultMaxBodyBytes is net/http's own default for multipart memory.
+const DefaultMaxBodyBytes = 32 << 20
+
+func (p *Package) maxBodyBytes() int64 {
+	if p.MaxBodyBytes > 0 {
+		return p.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
 }
 
 func (p *Package) acquirers() ownership.Acquirers {

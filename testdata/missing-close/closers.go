@@ -83,7 +83,7 @@ func Names(path string) ([]string, error) {
 // Only Wait releases a command's pipes: reported, never fixed.
 func Output(name string) ([]byte, error) {
 	cmd := exec.Command(name)
-	out, err := cmd.StdoutPipe() // want `cmd \(pipe from \(\*exec.Cmd\).StdoutPipe\) is never closed \(no automatic fix: only the command's Wait`
+	out, err := cmd.StdoutPipe() // want `cmd \(pipe from \(\*exec.Cmd\).StdoutPipe\) is never released \(no automatic fix: only the command's Wait`
 	if err != nil {
 		return nil, err
 	}
