@@ -8,6 +8,8 @@ import (
 	"github.com/leakfix/leakfix/analyzers/deferinloop"
 	"github.com/leakfix/leakfix/analyzers/lostcancel"
 	"github.com/leakfix/leakfix/analyzers/missingclose"
+	"github.com/leakfix/leakfix/analyzers/unboundedclientread"
+	"github.com/leakfix/leakfix/analyzers/unboundedread"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -15,9 +17,11 @@ import (
 // Analyzer is the rule's.
 func TestOnePackagePerRule(t *testing.T) {
 	byPackage := map[string]any{
-		"missingclose": missingclose.Analyzer,
-		"lostcancel":   lostcancel.Analyzer,
-		"deferinloop":  deferinloop.Analyzer,
+		"missingclose":        missingclose.Analyzer,
+		"lostcancel":          lostcancel.Analyzer,
+		"deferinloop":         deferinloop.Analyzer,
+		"unboundedread":       unboundedread.Analyzer,
+		"unboundedclientread": unboundedclientread.Analyzer,
 	}
 	for _, r := range rules.All() {
 		dir := strings.ReplaceAll(r.Name, "-", "")

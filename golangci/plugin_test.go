@@ -12,13 +12,24 @@ func TestPlugin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
+	defaults, err := rules.Select(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type test struct {
 		settings any
-		want     int
-	}{
-		{nil, len(rules.Analyzers)},
-		{map[string]any{"disable": []any{"missing-close"}}, len(rules.Analyzers) - 1},
-	} {
+		want     int // analyzers
+	}
+	tests := []test{
+		{nil, len(defaults)},
+		{map[string]any{"disable": []any{"missing-close"}}, len(defaults) - 1},
+	}
+	for _, r := range rules.All() {
+		if r.DefaultOff {
+			tests = append(tests, test{map[string]any{"enable": []any{r.Name}}, len(defaults) + 1})
+		}
+	}
+	for _, tc := range tests {
 		p, err := newPlugin(tc.settings)
 		if err != nil {
 			t.Fatalf("%v: %v", tc.settings, err)

@@ -81,6 +81,9 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 		Info:      pass.TypesInfo,
 		Summaries: pass.ResultOf[OwnershipAnalyzer].(ownership.Summaries),
 		Acquirers: cfg.Acquirers(),
+		// The command line's --max-body-bytes has no flag here: the
+		// limit comes from .leakfix.yaml, or is the default.
+		MaxBodyBytes: cfg.MaxBodyBytes,
 	}
 	for _, f := range Run(pkg, []*Rule{r}) {
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: r.Name}
