@@ -157,6 +157,10 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 			return exitErrors
 		}
 	}
+	if opts.maxBodyBytes < 0 {
+		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be positive, not %d\n", opts.maxBodyBytes)
+		return exitErrors
+	}
 	rs, err := rules.Select(opts.enable, opts.disable)
 	if err != nil {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
@@ -215,7 +219,11 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 			io.WriteString(stdout, d)
 		}
 		if opts.write {
-			if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
+			write := rewrite.WriteFile
+			if c.Old == nil {
+				write = func(path string, _, data []byte) error { return rewrite.CreateFile(path, data) }
+			}
+			if err := write(c.Path, c.Old, c.New); err != nil {
 				fmt.Fprintf(stderr, "leakfix: %v\n", err)
 				status = exitErrors
 				continue

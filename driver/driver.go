@@ -4,6 +4,7 @@
 package driver
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -64,7 +65,7 @@ type Finding struct {
 // A FileChange is the fixed content of one file.
 type FileChange struct {
 	Path     string // absolute
-	Old, New []byte
+	Old, New []byte // Old is nil for a file a fix adds
 }
 
 // Result is what a run found and fixed.
@@ -272,8 +273,24 @@ func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summarie
 	if len(replaced) == 0 {
 		return findings, nil
 	}
-	// Each file's fixes type-check on their own; check them together once.
-	if err := rewrite.Verify(p, replaced); err != nil {
+	// Each file's fixes type-check on their own; check them together once,
+	// with the files the fixes add.
+	var all []*fix.Fix
+	for _, idx := range accepted {
+		for _, i := range idx {
+			all = append(all, findings[i].Fix)
+		}
+	}
+	added, why := addedFiles(p, all)
+	if why != "" {
+		for _, idx := range accepted {
+			for _, i := range idx {
+				noFix(i, why)
+			}
+		}
+		return findings, nil
+	}
+	if err := rewrite.VerifyWith(p, replaced, added); err != nil {
 		for _, idx := range accepted {
 			for _, i := range idx {
 				noFix(i, fmt.Sprintf("the fixed package does not type-check: %v", err))
@@ -288,6 +305,9 @@ func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summarie
 		}
 		old, _ := os.ReadFile(name)
 		changes = append(changes, FileChange{Path: name, Old: old, New: content})
+	}
+	for name, content := range added {
+		changes = append(changes, FileChange{Path: name, New: content})
 	}
 	return findings, changes
 }
@@ -307,10 +327,36 @@ func fixEach(p *packages.Package, findings []Finding, changes []FileChange) {
 			continue
 		}
 		content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: file, Src: changes[j].Old}, []*fix.Fix{f.Fix})
-		if err == nil && rewrite.Verify(p, map[string][]byte{f.Position.Filename: content}) == nil {
+		if err != nil {
+			continue
+		}
+		// The files a fix adds are among the changes; the fix alone
+		// needs them to type-check.
+		added, why := addedFiles(p, []*fix.Fix{f.Fix})
+		if why == "" && rewrite.VerifyWith(p, map[string][]byte{f.Position.Filename: content}, added) == nil {
 			f.FixedAlone = content
 		}
 	}
+}
+
+// addedFiles gathers the files that fixes add to p's directory, by path.
+// A file that exists already, or that two fixes would give different
+// contents, is a reason to apply none of them.
+func addedFiles(p *packages.Package, fixes []*fix.Fix) (map[string][]byte, string) {
+	added := map[string][]byte{}
+	for _, fx := range fixes {
+		for base, content := range fx.NewFiles {
+			path := filepath.Join(packageDir(p), base)
+			if prev, ok := added[path]; ok && !bytes.Equal(prev, content) {
+				return nil, fmt.Sprintf("two fixes would write %s differently", base)
+			}
+			if _, err := os.Lstat(path); err == nil {
+				return nil, fmt.Sprintf("it needs to add %s, which exists already", base)
+			}
+			added[path] = content
+		}
+	}
+	return added, ""
 }
 
 // fixVerified applies the fixes of the findings at idx to file and checks
@@ -325,7 +371,11 @@ func fixVerified(p *packages.Package, pkg *rules.Package, file *ast.File, src []
 	if err != nil {
 		return nil, false, err.Error()
 	}
-	if err := rewrite.Verify(p, map[string][]byte{name: content}); err != nil {
+	added, why := addedFiles(p, fixes)
+	if why != "" {
+		return nil, false, why
+	}
+	if err := rewrite.VerifyWith(p, map[string][]byte{name: content}, added); err != nil {
 		return nil, false, fmt.Sprintf("the fixed file does not type-check: %v", err)
 	}
 	return content, true, ""

@@ -55,13 +55,9 @@ func (e *Editor) Dst(n ast.Node) (dst.Node, error) {
 // the decorator attached to it, move to the last inserted statement, so the
 // new code comes right after the anchor and the spacing below stays.
 func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
-	d, err := e.Dst(anchor)
+	d, list, i, err := e.locate(anchor)
 	if err != nil {
 		return err
-	}
-	list, i := e.stmtList(d.(dst.Stmt))
-	if list == nil {
-		return fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(anchor.Pos()))
 	}
 	decs := d.Decorations()
 	last := stmts[len(stmts)-1].Decorations()
@@ -85,13 +81,9 @@ func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
 // holds it. The comments above the anchor and the spacing before it move
 // to the first inserted statement, so that they stay above the new code.
 func (e *Editor) InsertBefore(anchor ast.Stmt, stmts ...dst.Stmt) error {
-	d, err := e.Dst(anchor)
+	d, list, i, err := e.locate(anchor)
 	if err != nil {
 		return err
-	}
-	list, i := e.stmtList(d.(dst.Stmt))
-	if list == nil {
-		return fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(anchor.Pos()))
 	}
 	decs := d.Decorations()
 	first := stmts[0].Decorations()
@@ -109,13 +101,9 @@ func (e *Editor) InsertBefore(anchor ast.Stmt, stmts ...dst.Stmt) error {
 // are kept: they move to the statement after it, or, at the end of the
 // list, below the statement before it.
 func (e *Editor) Delete(stmt ast.Stmt) error {
-	d, err := e.Dst(stmt)
+	d, list, i, err := e.locate(stmt)
 	if err != nil {
 		return err
-	}
-	list, i := e.stmtList(d.(dst.Stmt))
-	if list == nil {
-		return fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(stmt.Pos()))
 	}
 	decs := d.Decorations()
 	comments := append(decs.Start.All(), decs.End.All()...)
@@ -158,6 +146,20 @@ func (e *Editor) Append(block ast.Node, stmts ...dst.Stmt) error {
 	}
 	*list = append(*list, stmts...)
 	return nil
+}
+
+// locate returns the decorated form of stmt, the statement list that holds
+// it and its index there.
+func (e *Editor) locate(stmt ast.Stmt) (dst.Stmt, *[]dst.Stmt, int, error) {
+	d, err := e.Dst(stmt)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	list, i := e.stmtList(d.(dst.Stmt))
+	if list == nil {
+		return nil, nil, 0, fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(stmt.Pos()))
+	}
+	return d.(dst.Stmt), list, i, nil
 }
 
 // stmtList finds the statement list that holds s, and s's index in it.

@@ -165,6 +165,9 @@ type Judgement struct {
 	// Releases are the positions of the uses that close the resource or
 	// hand it on: the path analysis needs each one, not only the first.
 	Releases []token.Pos
+	// HandOffs are the releases that hand the resource on (returned,
+	// stored, sent, given to a goroutine), not close it.
+	HandOffs []token.Pos
 	// Vars are the variables that hold the resource or a reader over it.
 	Vars []*types.Var
 	// Doubt is the first use that cannot be judged (as a clause: "it is
@@ -270,6 +273,9 @@ func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
 	switch {
 	case v == Closed || v == HandedOn:
 		f.best.Releases = append(f.best.Releases, at.Pos())
+		if v == HandedOn {
+			f.best.HandOffs = append(f.best.HandOffs, at.Pos())
+		}
 	case v == Unknown && f.best.Doubt == "":
 		f.best.Doubt, f.best.DoubtAt = fmt.Sprintf(format, args...), at.Pos()
 	}
@@ -282,14 +288,7 @@ func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
 // declaredInside reports whether v is a local variable of f's function
 // (not a named result, not a variable of an enclosing function).
 func (f *follower) declaredInside(v *types.Var) bool {
-	var body *ast.BlockStmt
-	var ftype *ast.FuncType
-	switch fn := f.fn.Node().(type) {
-	case *ast.FuncDecl:
-		body, ftype = fn.Body, fn.Type
-	case *ast.FuncLit:
-		body, ftype = fn.Body, fn.Type
-	}
+	ftype, body := FuncParts(f.fn.Node())
 	if ftype.Params != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End() {
 		return true
 	}

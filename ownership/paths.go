@@ -73,12 +73,12 @@ func FollowPaths(info *types.Info, a *Acquisition, live ast.Stmt, j Judgement) *
 func FollowPathsFrom(info *types.Info, a *Acquisition, from ast.Stmt, j Judgement) (*Paths, bool) {
 	stmt, _ := a.stmtCursor()
 	scope := stmt.Parent()
-	list := stmtList(scope.Node())
+	list := StmtList(scope.Node())
 	start := slices.Index(list, from)
 	if start < 0 {
 		return nil, false
 	}
-	p := &Paths{Scope: scope.Node(), InLoop: inLoop(scope, a.Func)}
+	p := &Paths{Scope: scope.Node(), InLoop: InLoopOf(scope, a.Func)}
 	w := &walker{info: info, releases: j.Releases, exits: map[ast.Stmt]*Exit{}, paths: p, vars: map[types.Object]bool{}}
 	for _, v := range j.Vars {
 		w.vars[v] = true
@@ -101,7 +101,9 @@ func FollowPathsFrom(info *types.Info, a *Acquisition, from ast.Stmt, j Judgemen
 	return p, true
 }
 
-func stmtList(n ast.Node) []ast.Stmt {
+// StmtList returns the statement list of a block, case clause or comm
+// clause.
+func StmtList(n ast.Node) []ast.Stmt {
 	switch n := n.(type) {
 	case *ast.BlockStmt:
 		return n.List
@@ -114,7 +116,19 @@ func stmtList(n ast.Node) []ast.Stmt {
 }
 
 // InLoop reports whether the acquisition is inside a loop of its function.
-func InLoop(a *Acquisition) bool { return inLoop(a.Cursor, a.Func) }
+func InLoop(a *Acquisition) bool { return InLoopOf(a.Cursor, a.Func) }
+
+// FuncParts returns the type and body of a function declaration or
+// literal.
+func FuncParts(n ast.Node) (*ast.FuncType, *ast.BlockStmt) {
+	switch fn := n.(type) {
+	case *ast.FuncDecl:
+		return fn.Type, fn.Body
+	case *ast.FuncLit:
+		return fn.Type, fn.Body
+	}
+	return nil, nil
+}
 
 // Loop returns the innermost loop of its function that the acquisition is
 // in.
@@ -129,9 +143,9 @@ func Loop(a *Acquisition) (inspector.Cursor, bool) {
 	return inspector.Cursor{}, false
 }
 
-// inLoop reports whether c is inside a for or range statement of the
+// InLoopOf reports whether c is inside a for or range statement of the
 // function fn.
-func inLoop(c, fn inspector.Cursor) bool {
+func InLoopOf(c, fn inspector.Cursor) bool {
 	for e := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 		switch e.Node().(type) {
 		case *ast.ForStmt, *ast.RangeStmt:

@@ -17,6 +17,12 @@ import (
 // costs one type-check of one package; a dependency that only the new
 // content imports is loaded from export data too.
 func Verify(p *packages.Package, replaced map[string][]byte) error {
+	return VerifyWith(p, replaced, nil)
+}
+
+// VerifyWith is Verify with files added to the package too (keyed by
+// file name).
+func VerifyWith(p *packages.Package, replaced, added map[string][]byte) error {
 	pkg := fix.Package{
 		Path:     p.PkgPath,
 		Fset:     p.Fset,
@@ -27,7 +33,7 @@ func Verify(p *packages.Package, replaced map[string][]byte) error {
 	if p.Module != nil && p.Module.GoVersion != "" {
 		pkg.GoVersion = "go" + p.Module.GoVersion
 	}
-	return fix.Check(pkg, replaced)
+	return fix.Check(pkg, replaced, added)
 }
 
 // importerFor resolves p's imports to the types its load produced.

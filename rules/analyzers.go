@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
@@ -122,6 +123,10 @@ func projectConfig(pass *analysis.Pass) (*config.Config, error) {
 // on the command line, and the edits are the lines that changed. It returns
 // why there is no fix when there is none.
 func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string) {
+	if len(f.Fix.NewFiles) > 0 {
+		// Suggested fixes edit the package's files; they cannot add one.
+		return analysis.SuggestedFix{}, fmt.Sprintf("the fix adds %s to the package, which go vet's fixes cannot; leakfix -w can", strings.Join(slices.Sorted(maps.Keys(f.Fix.NewFiles)), ", "))
+	}
 	file := fileAt(pass.Files, f.Pos)
 	if file == nil || importsC(file) {
 		return analysis.SuggestedFix{}, "the file is generated or processed by cgo"
@@ -135,7 +140,7 @@ func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string
 	if err != nil {
 		return analysis.SuggestedFix{}, err.Error()
 	}
-	if err := fix.Check(checkedPackage(pass), map[string][]byte{tf.Name(): fixed}); err != nil {
+	if err := fix.Check(checkedPackage(pass), map[string][]byte{tf.Name(): fixed}, nil); err != nil {
 		return analysis.SuggestedFix{}, fmt.Sprintf("the fixed file does not type-check: %v", err)
 	}
 	sf := analysis.SuggestedFix{Message: f.Fix.Message}

@@ -110,7 +110,7 @@ func releasingDefer(a *ownership.Acquisition, j ownership.Judgement, loop inspec
 // followed by a return whose results call nothing.
 func lastBeforeReturn(loop, fn inspector.Cursor) bool {
 	parent := loop.Parent()
-	if parent.Node() != funcBody(fn.Node()) {
+	if _, body := ownership.FuncParts(fn.Node()); parent.Node() != body {
 		return false
 	}
 	next, ok := loop.NextSibling()
@@ -128,16 +128,6 @@ func lastBeforeReturn(loop, fn inspector.Cursor) bool {
 		return !calls
 	})
 	return !calls
-}
-
-func funcBody(fn ast.Node) *ast.BlockStmt {
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		return fn.Body
-	case *ast.FuncLit:
-		return fn.Body
-	}
-	return nil
 }
 
 func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {

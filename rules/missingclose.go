@@ -215,7 +215,7 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			fx.Sites = append(fx.Sites, fix.Site{Pos: e.Stmt.Pos(), End: e.Stmt.End()})
 			continue
 		}
-		list := stmtsOf(paths.Scope)
+		list := ownership.StmtList(paths.Scope)
 		fx.Sites = append(fx.Sites, fix.Site{Pos: list[len(list)-1].Pos(), End: paths.Scope.End()})
 	}
 	fx.Edit = func(ed *fix.Editor) error {
@@ -227,18 +227,6 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 		return nil
 	}
 	return fx, ""
-}
-
-func stmtsOf(scope ast.Node) []ast.Stmt {
-	switch n := scope.(type) {
-	case *ast.BlockStmt:
-		return n.List
-	case *ast.CaseClause:
-		return n.Body
-	case *ast.CommClause:
-		return n.Body
-	}
-	return nil
 }
 
 // exitName says where an exit is: "the return on line 12", "the end of the

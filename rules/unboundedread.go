@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
@@ -31,7 +32,8 @@ read with an error, which the handler's own error path answers. The limit
 is 32 MiB (net/http's own default for multipart memory) unless
 --max-body-bytes or max-body-bytes in .leakfix.yaml says otherwise.
 
-Left alone: a body already limited (r.Body assigned before the read,
+Left alone: handlers in _test.go files, which face no hostile client and
+may send large bodies on purpose; a body already limited (r.Body assigned before the read,
 io.LimitReader around it, or a helper of the analysed packages that
 assigns r.Body). Reported without a fix: r passed before the read to a
 function leakfix cannot see into, which may limit it.`,
@@ -71,7 +73,10 @@ var wholeReads = map[string]bool{
 
 func runUnboundedServer(pass *Pass) {
 	for fn := range pass.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		ftype, body := funcParts(fn.Node())
+		if inTestFile(pass, fn.Node()) {
+			continue
+		}
+		ftype, body := ownership.FuncParts(fn.Node())
 		if body == nil {
 			continue
 		}
@@ -103,7 +108,7 @@ func runUnboundedServer(pass *Pass) {
 
 func runUnboundedClient(pass *Pass) {
 	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root(), pass.acquirers()) {
-		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || pass.Info.Defs[a.Ident] != a.Var {
+		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || pass.Info.Defs[a.Ident] != a.Var || inTestFile(pass, a.Call) {
 			continue
 		}
 		live, _ := ownership.LiveAfter(pass.Info, a)
@@ -121,6 +126,13 @@ func runUnboundedClient(pass *Pass) {
 		f.Fix, f.NoFix = limitBefore(pass, first.cursor, a.Func, a.Var, nil)
 		pass.Report(f)
 	}
+}
+
+// inTestFile reports whether n is in a _test.go file: a test's handlers and
+// clients face no hostile peer, and a test may send large bodies on
+// purpose.
+func inTestFile(pass *Pass, n ast.Node) bool {
+	return strings.HasSuffix(pass.Fset.Position(n.Pos()).Filename, "_test.go")
 }
 
 func isReadAll(info *types.Info, call *ast.CallExpr) bool {
@@ -272,7 +284,7 @@ func isFuncBody(c inspector.Cursor) bool {
 }
 
 func isParamOf(fn ast.Node, v *types.Var) bool {
-	ftype, _ := funcParts(fn)
+	ftype, _ := ownership.FuncParts(fn)
 	return ftype != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End()
 }
 
@@ -288,16 +300,6 @@ func sizeExpr(n int64) dst.Expr {
 		}
 	}
 	return &dst.BasicLit{Kind: token.INT, Value: strconv.FormatInt(n, 10)}
-}
-
-func funcParts(n ast.Node) (*ast.FuncType, *ast.BlockStmt) {
-	switch fn := n.(type) {
-	case *ast.FuncDecl:
-		return fn.Type, fn.Body
-	case *ast.FuncLit:
-		return fn.Type, fn.Body
-	}
-	return nil, nil
 }
 
 // handlerParams finds a handler's http.ResponseWriter and *http.Request

@@ -41,13 +41,7 @@ type errorResult struct {
 }
 
 func errorResultOf(pass *Pass, fn ast.Node) *errorResult {
-	var ftype *ast.FuncType
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		ftype = fn.Type
-	case *ast.FuncLit:
-		ftype = fn.Type
-	}
+	ftype, _ := ownership.FuncParts(fn)
 	sig, ok := pass.Info.TypeOf(ftype).(*types.Signature)
 	if !ok {
 		if fd, ok := fn.(*ast.FuncDecl); ok {
