@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/leakfix/leakfix/analyzers/deferinloop"
+	"github.com/leakfix/leakfix/analyzers/earlycancel"
 	"github.com/leakfix/leakfix/analyzers/lostcancel"
 	"github.com/leakfix/leakfix/analyzers/missingclose"
 	"github.com/leakfix/leakfix/analyzers/unboundedclientread"
@@ -22,6 +23,7 @@ func TestOnePackagePerRule(t *testing.T) {
 		"deferinloop":         deferinloop.Analyzer,
 		"unboundedread":       unboundedread.Analyzer,
 		"unboundedclientread": unboundedclientread.Analyzer,
+		"earlycancel":         earlycancel.Analyzer,
 	}
 	for _, r := range rules.All() {
 		dir := strings.ReplaceAll(r.Name, "-", "")
