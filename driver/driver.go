@@ -58,8 +58,10 @@ type Finding struct {
 	// Fixed is set when the fix is in the file's new content.
 	Fixed bool
 	// FixedAlone is the file's content with this finding's fix alone
-	// applied, when Fixed and Options.EachFix are set.
+	// applied, and FixAdds the files that fix adds (by absolute path),
+	// when Fixed and Options.EachFix are set.
 	FixedAlone []byte
+	FixAdds    map[string][]byte
 }
 
 // A FileChange is the fixed content of one file.
@@ -334,7 +336,7 @@ func fixEach(p *packages.Package, findings []Finding, changes []FileChange) {
 		// needs them to type-check.
 		added, why := addedFiles(p, []*fix.Fix{f.Fix})
 		if why == "" && rewrite.VerifyWith(p, map[string][]byte{f.Position.Filename: content}, added) == nil {
-			f.FixedAlone = content
+			f.FixedAlone, f.FixAdds = content, added
 		}
 	}
 }

@@ -3,6 +3,7 @@ package integration
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -57,7 +59,8 @@ func TestEntryPoints(t *testing.T) {
 
 func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	mod := t.TempDir()
-	caseFiles, err := cases.Layout(mod, filepath.Join("..", "testdata", rule.Name))
+	ruleDir := filepath.Join("..", "testdata", rule.Name)
+	caseFiles, err := cases.Layout(mod, ruleDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +77,8 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	vetOnly := "-" + rules.AnalyzerName(rule)
 	leakfix := func(args ...string) []string { return append(slices.Clone(only), args...) }
 
-	fixed := map[string]string{} // module-relative file → its content once fixed
-	var goFiles []string         // module-relative .go files, as pre-commit passes them
+	fixed := addedByFixes(t, ruleDir) // module-relative file → its content once fixed
+	var goFiles []string              // module-relative .go files, as pre-commit passes them
 	for _, f := range caseFiles {
 		rel, _ := filepath.Rel(mod, f.Path)
 		rel = filepath.ToSlash(rel)
@@ -102,6 +105,36 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 		afterFix = 1
 	}
 
+	// JSON has each fix on its own: the fixes applied one after the
+	// other give what -w writes, and those that add no file give what the
+	// analyzers (go vet, go fix, analysistest) apply, since an analysis
+	// fix cannot add a file: the analyzers report such a finding without
+	// a fix.
+	jsonOut, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "json", "./...")...)
+	jsonFindings := parseJSONLines(t, jsonOut)
+	vetWant := slices.Clone(want)
+	vetDir := copyModule(t, mod)
+	for _, jf := range jsonFindings {
+		names := addedNames(jf.Fix)
+		if names == "" {
+			applyPatch(t, vetDir, jf.Fix)
+			continue
+		}
+		for i, f := range vetWant {
+			if f.File == jf.finding.File && f.Line == jf.Line && f.Column == jf.Column {
+				vetWant[i].Text += " (no automatic fix: the fix adds " + names + " to the package, which go vet's fixes cannot; leakfix -w can)"
+			}
+		}
+	}
+	vetFixed := map[string]string{}
+	for _, name := range goFiles {
+		content, err := os.ReadFile(filepath.Join(vetDir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vetFixed[name] = string(content)
+	}
+
 	t.Run("write", func(t *testing.T) {
 		dir := copyModule(t, mod)
 		runExit(t, dir, afterFix, "leakfix", leakfix("-w", "./...")...)
@@ -109,32 +142,11 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	})
 
 	t.Run("json", func(t *testing.T) {
-		stdout, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "json", "./...")...)
-		var got []finding
 		dir := copyModule(t, mod)
-		sc := bufio.NewScanner(strings.NewReader(stdout))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			var jf struct {
-				File          string
-				Line, Column  int
-				Rule, Message string
-				Fixable       bool
-				Fix           string
-			}
-			if err := json.Unmarshal(sc.Bytes(), &jf); err != nil {
-				t.Fatalf("%v: %s", err, sc.Bytes())
-			}
-			got = append(got, finding{filepath.ToSlash(jf.File), jf.Line, jf.Column, jf.Rule, jf.Message})
-			if jf.Fixable {
-				// Each fix on its own is a patch; applied one after
-				// the other, they give what -w writes.
-				patch := exec.Command("patch", "-p1", "--quiet", "--forward", "--no-backup-if-mismatch")
-				patch.Dir, patch.Stdin = dir, strings.NewReader(jf.Fix)
-				if out, err := patch.CombinedOutput(); err != nil {
-					t.Fatalf("patch: %v\n%s\n%s", err, out, jf.Fix)
-				}
-			}
+		var got []finding
+		for _, jf := range jsonFindings {
+			got = append(got, jf.finding)
+			applyPatch(t, dir, jf.Fix)
 		}
 		sameFindings(t, got, want)
 		checkFixed(t, dir, fixed)
@@ -153,13 +165,13 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	t.Run("vet", func(t *testing.T) {
 		// Plain go vet: the command line's findings in vet's format.
 		_, stderr := runExit(t, mod, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
-		sameFindings(t, parseText(t, stderr, false), withoutRule(want))
+		sameFindings(t, parseText(t, stderr, false), withoutRule(vetWant))
 
 		// go vet -json names the analyzer and carries the fixes.
 		stdout, _ := runExit(t, mod, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
 		got, edits := parseVetJSON(t, mod, stdout)
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
+		sameFindings(t, got, vetWant)
+		checkFixed(t, applyEdits(t, mod, edits), vetFixed)
 	})
 
 	t.Run("fix", func(t *testing.T) {
@@ -167,7 +179,7 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 		// whole; leakfix -w keeps the lines outside its fixes as
 		// they were. On gofmt-clean files the two agree.
 		gofmted := map[string]string{}
-		for name, content := range fixed {
+		for name, content := range vetFixed {
 			gofmted[name] = content
 			if orig, _ := os.ReadFile(filepath.Join(mod, name)); string(orig) != content {
 				out, err := format.Source([]byte(content))
@@ -192,7 +204,7 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 				got = append(got, finding{filepath.ToSlash(rel), pos.Line, pos.Column, d.Category, d.Message})
 			}
 		}
-		sameFindings(t, got, want)
+		sameFindings(t, got, vetWant)
 	})
 
 	t.Run("pre-commit", func(t *testing.T) {
@@ -212,6 +224,105 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 			t.Errorf("after the fix, leakfix-check still lists %s", stdout)
 		}
 	})
+}
+
+// addedByFixes returns the files that the fixes of a rule's single-file
+// cases add to their packages: testdata/<rule>/NAME.FILE.golden is FILE,
+// added to package NAME (as the golden test has it).
+func addedByFixes(t *testing.T, ruleDir string) map[string]string {
+	t.Helper()
+	goldens, err := filepath.Glob(filepath.Join(ruleDir, "*.*.go.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := map[string]string{}
+	for _, g := range goldens {
+		caseName, file, _ := strings.Cut(strings.TrimSuffix(filepath.Base(g), ".golden"), ".")
+		content, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		added[caseName+"/"+file] = string(content)
+	}
+	return added
+}
+
+// A line of leakfix --format json.
+type jsonFinding struct {
+	finding
+	Fixable bool
+	Fix     string
+}
+
+func parseJSONLines(t *testing.T, out string) []jsonFinding {
+	t.Helper()
+	var found []jsonFinding
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var jf struct {
+			File          string
+			Line, Column  int
+			Rule, Message string
+			Fixable       bool
+			Fix           string
+		}
+		if err := json.Unmarshal(sc.Bytes(), &jf); err != nil {
+			t.Fatalf("%v: %s", err, sc.Bytes())
+		}
+		found = append(found, jsonFinding{finding{filepath.ToSlash(jf.File), jf.Line, jf.Column, jf.Rule, jf.Message}, jf.Fixable, jf.Fix})
+	}
+	return found
+}
+
+// addedNames lists the base names of the files a fix's diff creates.
+func addedNames(fixDiff string) string {
+	var names []string
+	for _, d := range splitDiff(fixDiff) {
+		if strings.HasPrefix(d, "--- /dev/null\n") {
+			header, _, _ := strings.Cut(strings.SplitN(d, "\n", 3)[1], "\t")
+			names = append(names, path.Base(strings.TrimPrefix(header, "+++ b/")))
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// splitDiff splits a unified diff into the diffs of its files.
+func splitDiff(d string) []string {
+	var parts []string
+	lines := strings.SplitAfter(d, "\n")
+	start := 0
+	for i := 1; i < len(lines); i++ {
+		if strings.HasPrefix(lines[i], "--- ") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "+++ ") {
+			parts = append(parts, strings.Join(lines[start:i], ""))
+			start = i
+		}
+	}
+	if d != "" {
+		parts = append(parts, strings.Join(lines[start:], ""))
+	}
+	return parts
+}
+
+// applyPatch applies one fix's diff in dir with patch -p1, as a user of the
+// JSON output would. A file the fix adds that an earlier fix of the same
+// package added already is left as it is (checkFixed compares it).
+func applyPatch(t *testing.T, dir, fixDiff string) {
+	t.Helper()
+	for _, d := range splitDiff(fixDiff) {
+		if strings.HasPrefix(d, "--- /dev/null\n") {
+			header, _, _ := strings.Cut(strings.SplitN(d, "\n", 3)[1], "\t")
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(header, "+++ b/")))); err == nil {
+				continue
+			}
+		}
+		patch := exec.Command("patch", "-p1", "--quiet", "--forward", "--no-backup-if-mismatch")
+		patch.Dir, patch.Stdin = dir, strings.NewReader(d)
+		if out, err := patch.CombinedOutput(); err != nil {
+			t.Fatalf("patch: %v\n%s\n%s", err, out, d)
+		}
+	}
 }
 
 // fixedFiles lists, as leakfix -l does, the case files that have fixes.
@@ -263,7 +374,7 @@ var textLine = regexp.MustCompile(`^(.+?):(\d+):(\d+): (?:([a-z-]+): )?(.*)$`)
 // the position (leakfix's text output) or without it (go vet's).
 func parseText(t *testing.T, out string, withRule bool) []finding {
 	t.Helper()
-	var fs []finding
+	var found []finding
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if line == "" {
 			continue
@@ -283,13 +394,13 @@ func parseText(t *testing.T, out string, withRule bool) []finding {
 		}
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
-		fs = append(fs, finding{filepath.ToSlash(m[1]), line, col, rule, text})
+		found = append(found, finding{filepath.ToSlash(m[1]), line, col, rule, text})
 	}
-	return fs
+	return found
 }
 
-func withoutRule(fs []finding) []finding {
-	out := slices.Clone(fs)
+func withoutRule(found []finding) []finding {
+	out := slices.Clone(found)
 	for i := range out {
 		out[i].Rule = ""
 	}
@@ -352,17 +463,17 @@ func parseSARIF(t *testing.T, mod, doc string) ([]finding, []edit) {
 	if err := json.Unmarshal([]byte(doc), &log); err != nil {
 		t.Fatal(err)
 	}
-	var fs []finding
+	var found []finding
 	var edits []edit
 	for _, res := range log.Runs[0].Results {
 		loc := res.Locations[0].PhysicalLocation
 		// The cases are ASCII: UTF-16 columns are byte columns.
-		fs = append(fs, finding{loc.ArtifactLocation.URI, loc.Region.StartLine, loc.Region.StartColumn, res.RuleID, res.Message.Text})
+		found = append(found, finding{loc.ArtifactLocation.URI, loc.Region.StartLine, loc.Region.StartColumn, res.RuleID, res.Message.Text})
 		for _, fix := range res.Fixes {
 			for _, ch := range fix.ArtifactChanges {
 				file := ch.ArtifactLocation.URI
 				src, err := os.ReadFile(filepath.Join(mod, filepath.FromSlash(file)))
-				if err != nil {
+				if err != nil && !errors.Is(err, fs.ErrNotExist) { // a file the fix adds
 					t.Fatal(err)
 				}
 				for _, r := range ch.Replacements {
@@ -375,7 +486,7 @@ func parseSARIF(t *testing.T, mod, doc string) ([]finding, []edit) {
 			}
 		}
 	}
-	return fs, edits
+	return found, edits
 }
 
 func parseVetJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
@@ -391,7 +502,7 @@ func parseVetJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
 			}
 		} `json:"suggested_fixes"`
 	}
-	var fs []finding
+	var found []finding
 	var edits []edit
 	rel := func(file string) string {
 		r, _ := filepath.Rel(mod, file)
@@ -415,7 +526,7 @@ func parseVetJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
 					m := textLine.FindStringSubmatch(d.Posn + ": x")
 					line, _ := strconv.Atoi(m[2])
 					col, _ := strconv.Atoi(m[3])
-					fs = append(fs, finding{rel(m[1]), line, col, rule, d.Message})
+					found = append(found, finding{rel(m[1]), line, col, rule, d.Message})
 					for _, sf := range d.SuggestedFixes {
 						for _, e := range sf.Edits {
 							edits = append(edits, edit{rel(e.Filename), e.Start, e.End, e.New})
@@ -425,7 +536,7 @@ func parseVetJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
 			}
 		}
 	}
-	return fs, edits
+	return found, edits
 }
 
 // applyEdits applies edits to a copy of mod.
@@ -439,15 +550,20 @@ func applyEdits(t *testing.T, mod string, edits []edit) string {
 	for file, es := range byFile {
 		name := filepath.Join(dir, filepath.FromSlash(file))
 		src, err := os.ReadFile(name)
-		if err != nil {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // a file the fixes add
 			t.Fatal(err)
 		}
+		// Each fix that adds a file of the package adds the same one.
+		es = slices.Compact(slices.SortedFunc(slices.Values(es), func(a, b edit) int { return cmpEdits(b, a) }))
 		sort.Slice(es, func(i, j int) bool { return es[i].start > es[j].start })
 		for i, e := range es {
 			if i > 0 && e.end > es[i-1].start {
 				t.Fatalf("%s: overlapping edits %+v and %+v", file, e, es[i-1])
 			}
 			src = slices.Concat(src[:e.start], []byte(e.text), src[e.end:])
+		}
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
 		}
 		if err := os.WriteFile(name, src, 0o644); err != nil {
 			t.Fatal(err)
@@ -559,6 +675,10 @@ func runHook(t *testing.T, dir string, h hook, configArgs, files []string, statu
 		}
 	}
 	return runExit(t, dir, status, args[0], args[1:]...)
+}
+
+func cmpEdits(a, b edit) int {
+	return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), strings.Compare(a.text, b.text))
 }
 
 func cmpOr(a, b string) string {

@@ -20,7 +20,8 @@ type jsonFinding struct {
 	Message   string `json:"message"`
 	Fixable   bool   `json:"fixable"`
 	// Fix is the unified diff of this finding's fix alone, with the same
-	// a/ and b/ headers as leakfix -d.
+	// a/ and b/ headers as leakfix -d, and files it adds diffed from
+	// /dev/null.
 	Fix string `json:"fix,omitempty"`
 }
 
@@ -43,6 +44,9 @@ func (r *Report) JSONLines(w io.Writer) error {
 		}
 		if f.Fixed {
 			jf.Fix = diff.Unified(filepath.ToSlash(name), r.source(f.Position.Filename), r.fixed(f))
+			for _, path := range r.added(f) {
+				jf.Fix += diff.Unified(filepath.ToSlash(r.rel(path)), nil, f.FixAdds[path])
+			}
 		}
 		if err := enc.Encode(jf); err != nil {
 			return err

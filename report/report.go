@@ -6,8 +6,10 @@
 package report
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
@@ -81,6 +83,12 @@ func (r *Report) fixed(f driver.Finding) []byte {
 		}
 	}
 	return nil
+}
+
+// added returns the files a fixed finding's fix adds to its package, by
+// absolute path, sorted.
+func (r *Report) added(f driver.Finding) []string {
+	return slices.Sorted(maps.Keys(f.FixAdds))
 }
 
 // edits are the changes a fixed finding's fix makes to its file, as line

@@ -157,7 +157,7 @@ func (r *Report) SARIF(w io.Writer) error {
 }
 
 // sarifFix is a fixed finding's fix, as replacements of whole lines of the
-// original file.
+// original file, and the files it adds.
 func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
 	change := sarifArtifactChange{ArtifactLocation: where}
 	old, edits := r.edits(f)
@@ -169,11 +169,22 @@ func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
 			InsertedContent: sarifText{e.New},
 		})
 	}
+	changes := []sarifArtifactChange{change}
+	for _, path := range r.added(f) {
+		// A new file: its content inserted at the start of nothing.
+		changes = append(changes, sarifArtifactChange{
+			ArtifactLocation: r.artifact(path),
+			Replacements: []sarifReplacement{{
+				DeletedRegion:   sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1},
+				InsertedContent: sarifText{string(f.FixAdds[path])},
+			}},
+		})
+	}
 	message := "apply leakfix's fix"
 	if f.Fix != nil {
 		message = f.Fix.Message
 	}
-	return sarifFix{Description: sarifText{message}, ArtifactChanges: []sarifArtifactChange{change}}
+	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
 }
 
 // artifact is a file's location: a URI relative to srcRoot when the file is
