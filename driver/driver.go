@@ -39,6 +39,18 @@ type Options struct {
 	MaxBodyBytes int64
 	// Log, when set, receives verbose progress notes.
 	Log func(format string, args ...any)
+	// Progress, when set, is called as packages are done: once when
+	// analysis starts, then after each package. Calls do not overlap.
+	Progress func(Progress)
+	// EachFix asks for each fixed finding's fix applied alone
+	// (Finding.FixedAlone), as JSON and SARIF show each fix on its own.
+	EachFix bool
+}
+
+// Progress is how far a run is.
+type Progress struct {
+	Done, Total int // packages
+	Findings    int // found so far
 }
 
 // A Finding is a rule's finding with its resolved position.
@@ -47,6 +59,11 @@ type Finding struct {
 	Position, EndPosition token.Position
 	// Fixed is set when the fix is in the file's new content.
 	Fixed bool
+	// FixedAlone is the file's content with this finding's fix alone
+	// applied, and FixAdds the files that fix adds (by absolute path),
+	// when Fixed and Options.EachFix are set.
+	FixedAlone []byte
+	FixAdds    map[string][]byte
 }
 
 // A FileChange is the fixed content of one file.
@@ -78,18 +95,29 @@ func Run(opts Options) (*Result, error) {
 	res := &Result{Errors: load.Errors}
 	sums, inspectors := summarize(load.Packages)
 	configs := &config.Finder{}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	done := Progress{Total: len(load.Packages)}
+	progress(done)
 	var mu sync.Mutex
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range load.Packages {
 		g.Go(func() error {
+			var findings []Finding
 			defer func() {
 				// A bug in a rule costs its package, not the run.
-				if r := recover(); r != nil {
-					mu.Lock()
-					defer mu.Unlock()
+				r := recover()
+				mu.Lock()
+				defer mu.Unlock()
+				if r != nil {
 					res.Errors = append(res.Errors, rewrite.Error{Msg: fmt.Sprintf("internal error analyzing %s (please report it): %v\n%s", p.PkgPath, r, debug.Stack())})
 				}
+				done.Done++
+				done.Findings += len(findings)
+				progress(done)
 			}()
 			cfg, err := configs.For(packageDir(p))
 			if err != nil {
@@ -99,6 +127,9 @@ func Run(opts Options) (*Result, error) {
 				return nil
 			}
 			findings, changes := runPackage(p, load, sums, inspectors[p.ID], cfg, opts, logf)
+			if opts.EachFix {
+				fixEach(p, findings, changes)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			res.Findings = append(res.Findings, findings...)
@@ -313,6 +344,33 @@ func runPackage(p *packages.Package, load *rewrite.Load, sums ownership.Summarie
 		changes = append(changes, FileChange{Path: name, New: content})
 	}
 	return findings, changes
+}
+
+// fixEach sets FixedAlone on the fixed findings: each fix applied alone to
+// the file's original content. Fixes were verified together; one alone is
+// verified again, and left out (FixedAlone nil) should it not type-check.
+func fixEach(p *packages.Package, findings []Finding, changes []FileChange) {
+	for i := range findings {
+		f := &findings[i]
+		if !f.Fixed {
+			continue
+		}
+		j := slices.IndexFunc(changes, func(c FileChange) bool { return c.Path == f.Position.Filename })
+		file, ok := rewrite.FileOf(p, f.Position.Filename)
+		if j < 0 || !ok {
+			continue
+		}
+		content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: file, Src: changes[j].Old}, []*fix.Fix{f.Fix})
+		if err != nil {
+			continue
+		}
+		// The files a fix adds are among the changes; the fix alone
+		// needs them to type-check.
+		added, why := addedFiles(p, []*fix.Fix{f.Fix})
+		if why == "" && rewrite.VerifyWith(p, map[string][]byte{f.Position.Filename: content}, added) == nil {
+			f.FixedAlone, f.FixAdds = content, added
+		}
+	}
 }
 
 // addedFiles gathers the files that fixes add to p's directory, by path.

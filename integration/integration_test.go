@@ -91,6 +91,8 @@ func TestScripts(t *testing.T) {
 			path := strings.Join([]string{binDir, filepath.Dir(goBin), filepath.Join(goEnv.GOROOT, "bin"), os.Getenv("PATH")}, string(os.PathListSeparator))
 			for _, kv := range [][2]string{
 				{"PATH", path},
+				// go vet -vettool and go fix -fixtool want a path.
+				{"LEAKFIX", filepath.Join(binDir, "leakfix")},
 				{"HOME", os.Getenv("HOME")},
 				{"GOCACHE", goEnv.GOCACHE},
 				{"GOMODCACHE", goEnv.GOMODCACHE},
