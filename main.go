@@ -7,6 +7,10 @@
 // the fixes, -l lists the files that would change. Findings go to stderr in
 // go vet's style. Exit status: 0 when no leak remains, 1 when leaks were
 // found and not fixed, 2 for usage errors and packages that fail to load.
+//
+// It is also a vet tool: go vet -vettool=$(command -v leakfix) runs the same
+// rules as analyzers, and go fix -fixtool=$(command -v leakfix) applies their
+// fixes.
 package main
 
 import (
@@ -21,9 +25,12 @@ import (
 
 	"github.com/leakfix/leakfix/diff"
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/progress"
+	"github.com/leakfix/leakfix/report"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"github.com/spf13/cobra"
+	"golang.org/x/tools/go/analysis/unitchecker"
 )
 
 // Exit statuses.
@@ -34,6 +41,11 @@ const (
 )
 
 func main() {
+	if invokedByGoCommand(os.Args[1:]) {
+		// go vet -vettool / go fix -fixtool: the same rules, as analyzers
+		// (unitchecker.Main exits).
+		unitchecker.Main(rules.Analyzers...)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -46,6 +58,8 @@ type options struct {
 	verbose           bool
 	color             string
 	dir               string
+	maxBodyBytes      int64
+	format            string
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -88,8 +102,10 @@ load or type-check, and files that could not be written.`,
 	f.StringSliceVar(&opts.disable, "disable", nil, "rules not to run (comma-separated)")
 	f.BoolVar(&opts.listRules, "list-rules", false, "list the rules with their documentation, and exit")
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "say what is analyzed, skipped and why fixes were dropped")
+	f.Int64Var(&opts.maxBodyBytes, "max-body-bytes", 0, "the limit unbounded-read rules put on bodies (default 32 MiB, or max-body-bytes in .leakfix.yaml)")
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
+	f.StringVar(&opts.format, "format", "text", "how to report findings: text (on stderr, the diff on stdout), json (JSON Lines on stdout) or sarif (SARIF 2.1.0 on stdout)")
 	cmd.InitDefaultHelpFlag()
 	cmd.InitDefaultVersionFlag()
 	cmd.SetArgs(goStyleFlags(args, func(name string) bool { return f.Lookup(name) != nil }))
@@ -127,11 +143,25 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakfix: --color must be auto, always or never, not %q\n", opts.color)
 		return exitErrors
 	}
+	textOut := opts.format == "text"
+	if !textOut && opts.format != "json" && opts.format != "sarif" {
+		fmt.Fprintf(stderr, "leakfix: --format must be text, json or sarif, not %q\n", opts.format)
+		return exitErrors
+	}
+	if !textOut && (opts.diff || opts.list) {
+		// stdout holds the document alone; it carries each fix already.
+		fmt.Fprintf(stderr, "leakfix: --format %s writes its document to stdout, which -d and -l need too; the document holds each fix\n", opts.format)
+		return exitErrors
+	}
 	if opts.dir != "" {
 		if err := os.Chdir(opts.dir); err != nil {
 			fmt.Fprintf(stderr, "leakfix: %v\n", err)
 			return exitErrors
 		}
+	}
+	if opts.maxBodyBytes < 0 {
+		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be positive, not %d\n", opts.maxBodyBytes)
+		return exitErrors
 	}
 	rs, err := rules.Select(opts.enable, opts.disable)
 	if err != nil {
@@ -143,27 +173,36 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
 	}
-	var logf func(string, ...any)
+	line := progress.New(stderr)
+	line.Set("leakfix: loading packages")
+	var logf func(string, ...any) // verbose notes, when asked for
 	if opts.verbose {
-		logf = func(format string, a ...any) { fmt.Fprintf(stderr, "leakfix: "+format+"\n", a...) }
+		logf = line.Interrupting(func(format string, a ...any) { fmt.Fprintf(stderr, "leakfix: "+format+"\n", a...) })
 	}
 	res, err := driver.Run(driver.Options{
-		Load:  rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
-		Args:  args,
-		Rules: rs,
-		Log:   logf,
+		Load:         rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
+		Args:         args,
+		Rules:        rs,
+		MaxBodyBytes: opts.maxBodyBytes,
+		Log:          logf,
+		Progress: func(p driver.Progress) {
+			line.Set(fmt.Sprintf("leakfix: %d/%d packages, %d %s", p.Done, p.Total, p.Findings, plural(p.Findings, "finding")))
+		},
+		EachFix: !textOut,
 	})
+	line.Clear()
 	if err != nil {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
 	}
-	return report(res, opts, cwd, stdout, stderr)
+	return showResult(res, opts, rs, cwd, stdout, stderr)
 }
 
-// report shows the result of a run: load errors, the diff or the list of
-// files, the findings that remain; with -w, it writes the files. It returns
-// the exit status.
-func report(res *driver.Result, opts options, cwd string, stdout, stderr io.Writer) int {
+// showResult shows the result of a run: load errors, the diff or the list
+// of files, the findings that remain, in the format asked for; with -w, it
+// writes the files. It returns the exit status.
+func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, stdout, stderr io.Writer) int {
+	textOut := opts.format == "text"
 	status := exitClean
 	for _, e := range res.Errors {
 		if e.Pos == "" {
@@ -174,11 +213,11 @@ func report(res *driver.Result, opts options, cwd string, stdout, stderr io.Writ
 		status = exitErrors
 	}
 
-	showDiff := opts.diff || !opts.write && !opts.list
+	showDiff := textOut && (opts.diff || !opts.write && !opts.list)
 	color := showDiff && diff.ShouldColor(opts.color, asFile(stdout))
 	written := map[string]bool{}
 	for _, c := range res.Changes {
-		name := relPath(cwd, c.Path)
+		name := report.RelPath(cwd, c.Path)
 		if opts.list {
 			fmt.Fprintln(stdout, name)
 		}
@@ -190,7 +229,11 @@ func report(res *driver.Result, opts options, cwd string, stdout, stderr io.Writ
 			io.WriteString(stdout, d)
 		}
 		if opts.write {
-			if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
+			write := rewrite.WriteFile
+			if c.Old == nil {
+				write = func(path string, _, data []byte) error { return rewrite.CreateFile(path, data) }
+			}
+			if err := write(c.Path, c.Old, c.New); err != nil {
 				fmt.Fprintf(stderr, "leakfix: %s\n", writeError(name, err))
 				status = exitErrors
 				continue
@@ -199,54 +242,54 @@ func report(res *driver.Result, opts options, cwd string, stdout, stderr io.Writ
 		}
 	}
 
-	for _, f := range res.Findings {
-		fixed := f.Fixed && written[f.File]
-		if fixed && !opts.verbose {
-			continue
-		}
-		pos := f.Position
-		pos.Filename = relPath(cwd, pos.Filename)
-		msg := fmt.Sprintf("%s: %s: %s", pos, f.Rule, f.Message)
-		switch {
-		case fixed:
-			msg += " (fixed)"
-		case !f.Fixed:
-			msg += fmt.Sprintf(" (no automatic fix: %s)", f.NoFix)
-		}
-		fmt.Fprintln(stderr, msg)
-		if !fixed && status == exitClean {
-			status = exitLeaks
-		}
+	rep := &report.Report{
+		Dir: cwd, Findings: res.Findings, Changes: res.Changes, Written: written,
+		Rules: rs, Version: version(), Failed: len(res.Errors) > 0,
+	}
+	var err error
+	switch opts.format {
+	case "json":
+		err = rep.JSONLines(stdout)
+	case "sarif":
+		err = rep.SARIF(stdout)
+	default:
+		err = rep.Text(stderr, opts.verbose)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "leakfix: %v\n", err)
+		return exitErrors
+	}
+	if rep.Remaining() > 0 && status == exitClean {
+		status = exitLeaks
 	}
 	return status
 }
 
-// writeError explains why the file could not be written, naming it as the
-// user named it.
+// writeError explains why the file could not be written (or created),
+// naming it as the user named it.
 func writeError(name string, err error) string {
+	op := "write"
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		err = pe.Err
+		op, err = pe.Op, pe.Err
 	}
-	msg := fmt.Sprintf("write %s: %v", name, err)
+	msg := fmt.Sprintf("%s %s: %v", op, name, err)
 	if errors.Is(err, rewrite.ErrChangedOnDisk) {
 		msg += "; not overwritten (run leakfix again)"
 	}
 	return msg
 }
 
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
 func asFile(w io.Writer) *os.File {
 	f, _ := w.(*os.File)
 	return f
-}
-
-// relPath makes path relative to the current directory, also when it lies
-// outside it (../pkg/file.go), so diff headers stay a/ and b/ relative.
-func relPath(cwd, path string) string {
-	if rel, err := filepath.Rel(cwd, path); err == nil {
-		return rel
-	}
-	return path
 }
 
 // relPos makes the file of a "file:line:col" position relative.
@@ -264,7 +307,7 @@ func relPos(cwd, pos string) string {
 		}
 		file, rest = file[:i], file[i:]+rest
 	}
-	return relPath(cwd, file) + rest
+	return report.RelPath(cwd, file) + rest
 }
 
 func listRules(w io.Writer) {

@@ -44,7 +44,7 @@ func TestWriteChangedOnDisk(t *testing.T) {
 		},
 	}
 	var stdout, stderr bytes.Buffer
-	status := report(res, options{write: true}, dir, &stdout, &stderr)
+	status := showResult(res, options{write: true, format: "text"}, nil, dir, &stdout, &stderr)
 	if status != exitErrors {
 		t.Errorf("exit status %d, want %d", status, exitErrors)
 	}

@@ -4,23 +4,29 @@
 package driver
 
 import (
+	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -29,13 +35,31 @@ type Options struct {
 	Load  rewrite.LoadConfig
 	Args  []string      // package patterns or .go files
 	Rules []*rules.Rule // the rules to run
+	// MaxBodyBytes, when positive, is the limit the unbounded-read rules
+	// put on bodies, over the one in .leakfix.yaml.
+	MaxBodyBytes int64
 	// Log, when set, receives verbose notes: the build configuration,
 	// the files analyzed and skipped, and why fixes were dropped.
 	Log func(format string, args ...any)
+	// Progress, when set, is called as packages are done: once when
+	// analysis starts, then after each package. Calls do not overlap.
+	Progress func(Progress)
+	// EachFix asks for each fixed finding's fix applied alone
+	// (Finding.FixedAlone), as JSON and SARIF show each fix on its own.
+	EachFix bool
+}
+
+// Progress is how far a run is.
+type Progress struct {
+	Done, Total int // packages
+	Findings    int // found so far
 }
 
 // A Finding is a rule's finding with its resolved position.
 type Finding struct {
+	// Finding is the rule's finding. Its Fix, once applied, keeps its
+	// message and the files it adds, not its Edit, which holds on to the
+	// package's syntax and types, released when the package is done.
 	rules.Finding
 	// Position and EndPosition are where the finding is, as go vet
 	// reports it: //line directives apply.
@@ -43,16 +67,21 @@ type Finding struct {
 	// File is the file on disk that holds the finding, the one its fix
 	// rewrites (absolute).
 	File string
-	// Fixed is set when the fix is in the file's new content. The Fix
-	// itself is not kept once applied: it holds on to the package's
-	// syntax and types, which are released after the package is done.
+	// Fixed is set when the fix is in the file's new content.
 	Fixed bool
+	// FixedAlone is the file's content with this finding's fix alone
+	// applied, and FixAdds the files that fix adds (by absolute path),
+	// when Fixed and Options.EachFix are set.
+	FixedAlone []byte
+	FixAdds    map[string][]byte
 }
 
 // A FileChange is the fixed content of one file.
 type FileChange struct {
-	Path     string // absolute
-	Old, New []byte // Old is the content the package was loaded from
+	Path string // absolute
+	// Old is the content the package was loaded from, nil for a file a
+	// fix adds.
+	Old, New []byte
 }
 
 // Result is what a run found and fixed.
@@ -90,16 +119,48 @@ func Run(opts Options) (*Result, error) {
 		logf("skipped %s: not in the build", rel(f))
 	}
 	res := &Result{}
-	sums := ownership.SummaryMap{}
+	sums := &syncSummaries{m: ownership.SummaryMap{}}
+	configs := &config.Finder{}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	done := Progress{Total: load.Planned()}
+	progress(done)
+	var mu sync.Mutex
 	for batch := range load.Batches() {
-		summarize(sums, batch.Packages)
-		run := &packageRun{source: batch.Source, analyzes: load.Analyzes, sums: sums, rules: opts.Rules, logf: logf, rel: rel}
-		var mu sync.Mutex
+		inspectors := summarize(sums, batch.Packages)
+		run := &packageRun{
+			source: batch.Source, analyzes: load.Analyzes,
+			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes, eachFix: opts.EachFix,
+			logf: logf, rel: rel,
+		}
 		var g errgroup.Group
 		g.SetLimit(runtime.GOMAXPROCS(0))
 		for _, p := range batch.Packages {
 			g.Go(func() error {
-				findings, changes := run.analyze(p)
+				var findings []Finding
+				defer func() {
+					// A bug in a rule costs its package, not the run.
+					r := recover()
+					mu.Lock()
+					defer mu.Unlock()
+					if r != nil {
+						res.Errors = append(res.Errors, rewrite.Error{Msg: fmt.Sprintf("internal error analyzing %s (please report it): %v\n%s", p.PkgPath, r, debug.Stack())})
+					}
+					done.Done++
+					done.Total = max(done.Total, done.Done) // a package whose tests fail comes alone
+					done.Findings += len(findings)
+					progress(done)
+				}()
+				cfg, err := configs.For(packageDir(p))
+				if err != nil {
+					mu.Lock()
+					defer mu.Unlock()
+					res.Errors = append(res.Errors, configError(err))
+					return nil
+				}
+				findings, changes := run.analyze(p, inspectors[p.ID], cfg)
 				mu.Lock()
 				defer mu.Unlock()
 				res.Findings = append(res.Findings, findings...)
@@ -109,7 +170,10 @@ func Run(opts Options) (*Result, error) {
 		}
 		g.Wait()
 	}
-	res.Errors = load.Errors
+	res.Errors = append(res.Errors, load.Errors...)
+	// Sorted, and a bad config that several packages share said once.
+	slices.SortFunc(res.Errors, func(a, b rewrite.Error) int { return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Msg, b.Msg)) })
+	res.Errors = slices.Compact(res.Errors)
 	slices.SortFunc(res.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Position.Filename, b.Position.Filename),
 			cmp.Compare(a.Position.Offset, b.Position.Offset), cmp.Compare(a.Rule, b.Rule))
@@ -120,42 +184,95 @@ func Run(opts Options) (*Result, error) {
 
 // summarize adds to all what the functions of pkgs do with the resources
 // passed to them, dependencies first, so that each package's summaries can
-// build on those of the packages it imports. Packages of earlier batches
-// are known through all; packages that were not loaded from source stay
+// build on those of the packages it imports; packages whose dependencies
+// are done are summarized in parallel. Packages of earlier batches are
+// known through all; packages that were not loaded from source stay
 // unknown, but for the standard library's built-in table.
-func summarize(all ownership.SummaryMap, pkgs []*packages.Package) {
-	loaded := map[string]*packages.Package{}
+//
+// It returns the inspector it built for each package, for the rules.
+func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspector.Inspector {
+	inspectors := make(map[string]*inspector.Inspector, len(pkgs))
+	done := make(map[string]chan struct{}, len(pkgs))
 	for _, p := range pkgs {
-		loaded[p.ID] = p
+		done[p.ID] = make(chan struct{})
 	}
-	done := map[string]bool{}
-	var visit func(p *packages.Package)
-	visit = func(p *packages.Package) {
-		if done[p.ID] {
-			return
-		}
-		done[p.ID] = true
-		for _, imp := range p.Imports {
-			if dep, ok := loaded[imp.ID]; ok {
-				visit(dep)
+	var mu sync.Mutex
+	var g errgroup.Group
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, p := range pkgs {
+		g.Go(func() error {
+			defer close(done[p.ID])
+			for _, imp := range p.Imports {
+				if ch, ok := done[imp.ID]; ok {
+					<-ch
+				}
 			}
-		}
-		maps.Copy(all, ownership.Summarize(p.TypesInfo, p.Syntax, all))
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			in := inspector.New(p.Syntax)
+			all.add(ownership.Summarize(p.TypesInfo, in, all))
+			mu.Lock()
+			inspectors[p.ID] = in
+			mu.Unlock()
+			return nil
+		})
 	}
-	for _, p := range pkgs {
-		visit(p)
+	g.Wait()
+	return inspectors
+}
+
+// syncSummaries is a SummaryMap that packages summarized in parallel add
+// to while others read it.
+type syncSummaries struct {
+	mu sync.RWMutex
+	m  ownership.SummaryMap
+}
+
+func (s *syncSummaries) Summary(fn *types.Func) (ownership.Summary, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.m.Summary(fn)
+}
+
+func (s *syncSummaries) add(m ownership.SummaryMap) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	maps.Copy(s.m, m)
+}
+
+// configError reports a bad config file like a load error: at its
+// position, so that it is printed relative to the current directory.
+func configError(err error) rewrite.Error {
+	var ce *config.Error
+	if !errors.As(err, &ce) {
+		return rewrite.Error{Msg: err.Error()}
 	}
+	pos := ce.File
+	if ce.Line > 0 {
+		pos = fmt.Sprintf("%s:%d", ce.File, ce.Line)
+	}
+	return rewrite.Error{Pos: pos, Msg: ce.Msg}
+}
+
+// packageDir is the directory of a package's files.
+func packageDir(p *packages.Package) string {
+	if len(p.GoFiles) > 0 {
+		return filepath.Dir(p.GoFiles[0])
+	}
+	return "."
 }
 
 // A packageRun holds what analyzing the packages of one batch needs
 // besides each package.
 type packageRun struct {
-	source   func(file string) ([]byte, bool)            // the content a file was parsed from
-	analyzes func(p *packages.Package, file string) bool // whether findings in file count
-	sums     ownership.Summaries
-	rules    []*rules.Rule
-	logf     func(string, ...any)
-	rel      func(string) string // a path as the user sees it
+	source       func(file string) ([]byte, bool)            // the content a file was parsed from
+	analyzes     func(p *packages.Package, file string) bool // whether findings in file count
+	sums         ownership.Summaries
+	rules        []*rules.Rule
+	maxBodyBytes int64 // Options.MaxBodyBytes
+	eachFix      bool  // Options.EachFix
+	logf         func(string, ...any)
+	rel          func(string) string // a path as the user sees it
 }
 
 // A sourceFile is one syntax tree of a package and the file on disk it
@@ -192,8 +309,13 @@ func sourceFiles(p *packages.Package) map[*token.File]*sourceFile {
 
 // analyze matches the rules against p, fixes the files with fixable
 // findings and verifies the fixed package.
-func (r *packageRun) analyze(p *packages.Package) ([]Finding, []FileChange) {
-	pkg := &rules.Package{Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, Summaries: r.sums}
+func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *config.Config) ([]Finding, []FileChange) {
+	pkg := &rules.Package{
+		Fset: p.Fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo,
+		Summaries: r.sums, Acquirers: cfg.Acquirers(),
+		MaxBodyBytes: cmp.Or(r.maxBodyBytes, cfg.MaxBodyBytes),
+		Inspector:    in,
+	}
 	files := sourceFiles(p)
 	r.logFiles(p, files)
 	var findings []Finding
@@ -244,17 +366,28 @@ func (r *packageRun) analyze(p *packages.Package) ([]Finding, []FileChange) {
 			replaced[sf.path], old[sf.path], accepted[sf.path] = content, src, fixes.kept
 		}
 	}
-	// Each file's fixes type-check on their own; check them together,
-	// unless they are in one file, and so checked already.
-	if len(replaced) > 1 {
-		if err := rewrite.Verify(p, replaced); err != nil {
-			for _, idx := range accepted {
-				for _, i := range idx {
-					noFix(i, true, fmt.Sprintf("the fixed package does not type-check: %v", err))
-				}
-			}
-			replaced = nil
+	// Each file's fixes type-check on their own, with the files they add;
+	// check them together, unless they are in one file, and so checked
+	// already.
+	var all []*fix.Fix
+	for _, idx := range accepted {
+		for _, i := range idx {
+			all = append(all, findings[i].Fix)
 		}
+	}
+	added, why := addedFiles(p, all)
+	if why == "" && len(replaced) > 1 {
+		if err := rewrite.VerifyWith(p, replaced, added); err != nil {
+			why = fmt.Sprintf("the fixed package does not type-check: %v", err)
+		}
+	}
+	if why != "" {
+		for _, idx := range accepted {
+			for _, i := range idx {
+				noFix(i, true, why)
+			}
+		}
+		replaced, added = nil, nil
 	}
 	var changes []FileChange
 	for name, content := range replaced {
@@ -263,8 +396,16 @@ func (r *packageRun) analyze(p *packages.Package) ([]Finding, []FileChange) {
 		}
 		changes = append(changes, FileChange{Path: name, Old: old[name], New: content})
 	}
+	for name, content := range added {
+		changes = append(changes, FileChange{Path: name, New: content})
+	}
+	if r.eachFix {
+		fixEach(p, files, findings, old)
+	}
 	for i := range findings {
-		findings[i].Fix = nil
+		if fx := findings[i].Fix; fx != nil {
+			findings[i].Fix = &fix.Fix{Message: fx.Message, Sites: fx.Sites, NewFiles: fx.NewFiles}
+		}
 	}
 	return findings, changes
 }
@@ -299,7 +440,8 @@ func fixFile(p *packages.Package, sf *sourceFile, src []byte, findings []Finding
 }
 
 // fixVerified applies the fixes of the findings at idx to the file and
-// checks that the package still type-checks with the result.
+// checks that the package still type-checks with the result, and with the
+// files the fixes add.
 func fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, error) {
 	var fixes []*fix.Fix
 	for _, i := range idx {
@@ -309,10 +451,56 @@ func fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Fin
 	if err != nil {
 		return nil, err
 	}
-	if err := rewrite.Verify(p, map[string][]byte{sf.path: content}); err != nil {
+	added, why := addedFiles(p, fixes)
+	if why != "" {
+		return nil, errors.New(why)
+	}
+	if err := rewrite.VerifyWith(p, map[string][]byte{sf.path: content}, added); err != nil {
 		return nil, fmt.Errorf("the fixed file does not type-check: %v", err)
 	}
 	return content, nil
+}
+
+// fixEach sets FixedAlone on the fixed findings: each fix applied alone to
+// the file's original content (old, by file). Fixes were verified
+// together; one alone is verified again, and left out (FixedAlone nil)
+// should it not type-check.
+func fixEach(p *packages.Package, files map[*token.File]*sourceFile, findings []Finding, old map[string][]byte) {
+	for i := range findings {
+		f := &findings[i]
+		if !f.Fixed {
+			continue
+		}
+		sf := files[p.Fset.File(f.Pos)]
+		content, err := fixVerified(p, sf, old[sf.path], findings, []int{i})
+		if err != nil {
+			continue
+		}
+		f.FixedAlone = content
+		// The files a fix adds are among the changes; the fix alone
+		// needs them to type-check (fixVerified checked it with them).
+		f.FixAdds, _ = addedFiles(p, []*fix.Fix{f.Fix})
+	}
+}
+
+// addedFiles gathers the files that fixes add to p's directory, by path.
+// A file that exists already, or that two fixes would give different
+// contents, is a reason to apply none of them.
+func addedFiles(p *packages.Package, fixes []*fix.Fix) (map[string][]byte, string) {
+	added := map[string][]byte{}
+	for _, fx := range fixes {
+		for base, content := range fx.NewFiles {
+			path := filepath.Join(packageDir(p), base)
+			if prev, ok := added[path]; ok && !bytes.Equal(prev, content) {
+				return nil, fmt.Sprintf("two fixes would write %s differently", base)
+			}
+			if _, err := os.Lstat(path); err == nil {
+				return nil, fmt.Sprintf("it needs to add %s, which exists already", base)
+			}
+			added[path] = content
+		}
+	}
+	return added, ""
 }
 
 // logFiles says which files of p are analyzed, and which are skipped and

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/packages"
@@ -23,10 +25,11 @@ import (
 // FuzzRewrite runs the rewriting path of the pipeline (match, fix,
 // verify) on one file held in memory, type-checked as a package of its own,
 // and checks that it does not panic, that the fixed file parses and has
-// every comment of the input in order, and that a second run changes
-// nothing. The seeds are the golden cases of every rule, and example files
-// of the standard library that use files, HTTP bodies or sql.Rows, also
-// with CRLF line endings and a byte-order mark.
+// every comment of the input in order, and that a second run, over the
+// fixed file and the files the fixes add, changes nothing. The seeds are
+// the golden cases of every rule, and example files of the standard
+// library that use files, HTTP bodies or sql.Rows, each also with CRLF
+// line endings and with a byte-order mark.
 //
 //	go test ./driver -run '^$' -fuzz FuzzRewrite -fuzztime 1m
 //
@@ -38,22 +41,23 @@ func FuzzRewrite(f *testing.F) {
 		f.Add(src)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		out, ok := rewriteInMemory(t, src)
-		if !ok || out == nil {
+		fixed, ok := rewriteInMemory(t, map[string][]byte{fuzzFile: src})
+		if !ok || fixed == nil {
 			return
 		}
+		out := fixed[fuzzFile]
 		if _, err := parser.ParseFile(token.NewFileSet(), fuzzFile, out, parser.ParseComments); err != nil {
 			t.Fatalf("the fixed file does not parse: %v\n%s", err, out)
 		}
 		if missing := missingComment(src, out); missing != "" {
 			t.Fatalf("comment %q lost or moved out of order:\n%s", missing, out)
 		}
-		again, ok := rewriteInMemory(t, out)
+		again, ok := rewriteInMemory(t, fixed)
 		if !ok {
-			t.Fatalf("the fixed file does not type-check:\n%s", out)
+			t.Fatalf("the fixed package does not type-check:\n%s", out)
 		}
 		if again != nil {
-			t.Fatalf("a second run changes the file again:\n%s\n--- into:\n%s", out, again)
+			t.Fatalf("a second run changes the package again:\n%s\n--- into:\n%s", out, again[fuzzFile])
 		}
 	})
 }
@@ -64,7 +68,7 @@ func TestFuzzSeedsExerciseFixes(t *testing.T) {
 	seeds := fuzzSeeds(t)
 	analyzed, fixed := 0, 0
 	for _, src := range seeds {
-		if out, ok := rewriteInMemory(t, src); ok {
+		if out, ok := rewriteInMemory(t, map[string][]byte{fuzzFile: src}); ok {
 			analyzed++
 			if out != nil {
 				fixed++
@@ -122,29 +126,36 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 	return seeds
 }
 
-// rewriteInMemory runs the pipeline on src as a package of its own and
-// returns the fixed file, nil when nothing was fixed. It reports false when
-// src is not a package the pipeline would analyze.
-func rewriteInMemory(t testing.TB, src []byte) ([]byte, bool) {
+// rewriteInMemory runs the pipeline on files (by absolute name, all in one
+// directory) as a package of their own, and returns the package's files
+// with the fixes, and the files they add; nil when nothing was fixed. It
+// reports false when the files are not a package the pipeline would
+// analyze.
+func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, bool) {
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, fuzzFile, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return nil, false
-	}
+	names := slices.Sorted(maps.Keys(files))
+	var syntax []*ast.File
 	imports := map[string]*packages.Package{}
-	for _, spec := range file.Imports {
-		path, err := strconv.Unquote(spec.Path.Value)
+	for _, name := range names {
+		f, err := parser.ParseFile(fset, name, files[name], parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			return nil, false
 		}
-		if path == "unsafe" || path == "C" {
-			continue
+		syntax = append(syntax, f)
+		for _, spec := range f.Imports {
+			path, err := strconv.Unquote(spec.Path.Value)
+			if err != nil {
+				return nil, false
+			}
+			if path == "unsafe" || path == "C" {
+				continue
+			}
+			tp, ok := fuzzImports(t, seedImports(t))[path]
+			if !ok {
+				return nil, false
+			}
+			imports[path] = &packages.Package{ID: path, PkgPath: path, Name: tp.Name(), Types: tp}
 		}
-		tp, ok := fuzzImports(t, seedImports(t))[path]
-		if !ok {
-			return nil, false
-		}
-		imports[path] = &packages.Package{ID: path, PkgPath: path, Name: tp.Name(), Types: tp}
 	}
 	info := &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{},
@@ -162,34 +173,42 @@ func rewriteInMemory(t testing.TB, src []byte) ([]byte, bool) {
 		}),
 		Sizes: sizes,
 	}
-	tpkg, err := conf.Check("fuzz", fset, []*ast.File{file}, info)
+	tpkg, err := conf.Check("fuzz", fset, syntax, info)
 	if err != nil {
 		return nil, false
 	}
 	p := &packages.Package{
 		ID: "fuzz", Name: tpkg.Name(), PkgPath: "fuzz",
-		GoFiles: []string{fuzzFile}, CompiledGoFiles: []string{fuzzFile},
-		Imports: imports, Fset: fset, Syntax: []*ast.File{file},
+		GoFiles: names, CompiledGoFiles: names,
+		Imports: imports, Fset: fset, Syntax: syntax,
 		Types: tpkg, TypesInfo: info, TypesSizes: sizes,
 	}
-	sums := ownership.SummaryMap{}
-	summarize(sums, []*packages.Package{p})
+	sums := &syncSummaries{m: ownership.SummaryMap{}}
+	inspectors := summarize(sums, []*packages.Package{p})
 	run := &packageRun{
-		source:   func(string) ([]byte, bool) { return src, true },
+		source: func(name string) ([]byte, bool) {
+			src, ok := files[name]
+			return src, ok
+		},
 		analyzes: func(*packages.Package, string) bool { return true },
 		sums:     sums,
 		rules:    rules.All(),
+		eachFix:  true,
 		logf:     func(string, ...any) {},
 		rel:      func(path string) string { return path },
 	}
-	_, changes := run.analyze(p)
+	_, changes := run.analyze(p, inspectors[p.ID], &config.Config{})
 	if len(changes) == 0 {
 		return nil, true
 	}
-	if !bytes.Equal(changes[0].Old, src) {
-		t.Fatalf("the change replaces content other than the input")
+	out := maps.Clone(files)
+	for _, c := range changes {
+		if c.Old != nil && !bytes.Equal(c.Old, files[c.Path]) {
+			t.Fatalf("the change of %s replaces content other than the input", c.Path)
+		}
+		out[c.Path] = c.New
 	}
-	return changes[0].New, true
+	return out, true
 }
 
 type importerFunc func(path string) (*types.Package, error)

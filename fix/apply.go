@@ -26,6 +26,10 @@ type Fix struct {
 	Sites []Site
 	// Edit applies the fix to the decorated file.
 	Edit func(*Editor) error
+	// NewFiles are files the fix adds to the package, by base name: code
+	// it shares with the package's other fixes of the same kind, added
+	// once (a helper type, say).
+	NewFiles map[string][]byte
 }
 
 // A Site is a range of the original file.

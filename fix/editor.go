@@ -55,13 +55,9 @@ func (e *Editor) Dst(n ast.Node) (dst.Node, error) {
 // the decorator attached to it, move to the last inserted statement, so the
 // new code comes right after the anchor and the spacing below stays.
 func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
-	d, err := e.Dst(anchor)
+	d, list, i, err := e.locate(anchor)
 	if err != nil {
 		return err
-	}
-	list, i := e.stmtList(d.(dst.Stmt))
-	if list == nil {
-		return fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(anchor.Pos()))
 	}
 	decs := d.Decorations()
 	last := stmts[len(stmts)-1].Decorations()
@@ -79,6 +75,91 @@ func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
 	}
 	*list = append((*list)[:i+1], append(stmts, (*list)[i+1:]...)...)
 	return nil
+}
+
+// InsertBefore inserts stmts right before anchor in the statement list that
+// holds it. The comments above the anchor and the spacing before it move
+// to the first inserted statement, so that they stay above the new code.
+func (e *Editor) InsertBefore(anchor ast.Stmt, stmts ...dst.Stmt) error {
+	d, list, i, err := e.locate(anchor)
+	if err != nil {
+		return err
+	}
+	decs := d.Decorations()
+	first := stmts[0].Decorations()
+	first.Before, first.Start = decs.Before, decs.Start
+	decs.Before, decs.Start = dst.NewLine, nil
+	for _, s := range stmts[1:] {
+		s.Decorations().Before = dst.NewLine
+	}
+	stmts[len(stmts)-1].Decorations().After = dst.NewLine
+	*list = append((*list)[:i], append(stmts, (*list)[i:]...)...)
+	return nil
+}
+
+// Delete removes stmt from the statement list that holds it. Its comments
+// are kept: they move to the statement after it, or, at the end of the
+// list, below the statement before it.
+func (e *Editor) Delete(stmt ast.Stmt) error {
+	d, list, i, err := e.locate(stmt)
+	if err != nil {
+		return err
+	}
+	decs := d.Decorations()
+	comments := append(decs.Start.All(), decs.End.All()...)
+	switch {
+	case i+1 < len(*list):
+		next := (*list)[i+1].Decorations()
+		next.Start.Replace(append(comments, next.Start.All()...)...)
+		if i == 0 || decs.Before == dst.EmptyLine {
+			next.Before = decs.Before
+		}
+	case i > 0 && len(comments) > 0:
+		prev := (*list)[i-1].Decorations()
+		prev.End.Append(append([]string{"\n"}, comments...)...)
+	}
+	*list = slices.Delete(*list, i, i+1)
+	return nil
+}
+
+// Append adds stmts at the end of the statement list of block (an
+// *ast.BlockStmt, *ast.CaseClause or *ast.CommClause).
+func (e *Editor) Append(block ast.Node, stmts ...dst.Stmt) error {
+	d, err := e.Dst(block)
+	if err != nil {
+		return err
+	}
+	var list *[]dst.Stmt
+	switch d := d.(type) {
+	case *dst.BlockStmt:
+		list = &d.List
+	case *dst.CaseClause:
+		list = &d.Body
+	case *dst.CommClause:
+		list = &d.Body
+	default:
+		return fmt.Errorf("%T has no statement list", d)
+	}
+	for _, s := range stmts {
+		s.Decorations().Before = dst.NewLine
+		s.Decorations().After = dst.NewLine
+	}
+	*list = append(*list, stmts...)
+	return nil
+}
+
+// locate returns the decorated form of stmt, the statement list that holds
+// it and its index there.
+func (e *Editor) locate(stmt ast.Stmt) (dst.Stmt, *[]dst.Stmt, int, error) {
+	d, err := e.Dst(stmt)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	list, i := e.stmtList(d.(dst.Stmt))
+	if list == nil {
+		return nil, nil, 0, fmt.Errorf("statement at %v is not in a statement list", e.file0.Fset.Position(stmt.Pos()))
+	}
+	return d.(dst.Stmt), list, i, nil
 }
 
 // stmtList finds the statement list that holds s, and s's index in it.

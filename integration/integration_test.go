@@ -21,6 +21,7 @@ package integration
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -34,6 +35,10 @@ import (
 
 // binDir is the directory holding the leakfix binary built by TestMain.
 var binDir string
+
+// update rewrites the files that cmp compares against, in the scenarios
+// themselves, after a deliberate change of output.
+var update = flag.Bool("update", false, "update the scenarios' expected files")
 
 // goEnv holds the go command's settings that the sandbox passes through.
 var goEnv struct {
@@ -81,10 +86,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                "testdata",
 		RequireUniqueNames: true,
+		UpdateScripts:      *update,
 		Setup: func(env *testscript.Env) error {
 			path := strings.Join([]string{binDir, filepath.Dir(goBin), filepath.Join(goEnv.GOROOT, "bin"), os.Getenv("PATH")}, string(os.PathListSeparator))
 			for _, kv := range [][2]string{
 				{"PATH", path},
+				// go vet -vettool and go fix -fixtool want a path.
+				{"LEAKFIX", filepath.Join(binDir, "leakfix")},
 				{"HOME", os.Getenv("HOME")},
 				{"GOCACHE", goEnv.GOCACHE},
 				{"GOMODCACHE", goEnv.GOMODCACHE},

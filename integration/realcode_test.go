@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leakfix/leakfix/rules"
 )
 
 // realModules are the modules TestRealModules runs leakfix on: leakfix's
@@ -49,8 +51,8 @@ func TestRealModules(t *testing.T) {
 		t.Run(path.Base(m.path), func(t *testing.T) {
 			src := moduleDir(t, m.path)
 			fixed, pristine := t.TempDir(), t.TempDir()
-			copyModule(t, src, fixed, m.path, m.roots)
-			copyModule(t, src, pristine, m.path, m.roots)
+			copyCachedModule(t, src, fixed, m.path, m.roots)
+			copyCachedModule(t, src, pristine, m.path, m.roots)
 			downloadDeps(t, fixed)
 
 			res := runIn(t, fixed, "leakfix", "-w", "./...")
@@ -93,15 +95,19 @@ func TestRealModules(t *testing.T) {
 	}
 }
 
-// TestStdDryRun runs leakfix over the standard library and its tests: it
-// must not fail to load anything nor panic, and every fix it proposes must
-// pass the verify step (-v names every fix dropped). It logs the number of
-// findings per rule.
+// TestStdDryRun runs every rule over the standard library and its tests:
+// leakfix must not fail to load anything nor panic, and every fix it
+// proposes must pass the verify step (-v names every fix dropped). It logs
+// the number of findings per rule.
 func TestStdDryRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: analyzes the whole standard library")
 	}
-	res := runIn(t, t.TempDir(), "leakfix", "-v", "std")
+	var all []string
+	for _, r := range rules.All() {
+		all = append(all, r.Name)
+	}
+	res := runIn(t, t.TempDir(), "leakfix", "-v", "--enable="+strings.Join(all, ","), "std")
 	if res.code != 0 && res.code != 1 {
 		t.Errorf("leakfix std exited %d", res.code)
 	}
@@ -124,8 +130,8 @@ func TestStdDryRun(t *testing.T) {
 			t.Errorf("unexpected output: %s", line)
 		}
 	}
-	for rule, n := range perRule {
-		t.Logf("%s: %d findings, %d without a fix", rule, n, unfixable[rule])
+	for _, rule := range slices.Sorted(maps.Keys(perRule)) {
+		t.Logf("%s: %d findings, %d without a fix", rule, perRule[rule], unfixable[rule])
 	}
 	if len(perRule) == 0 {
 		t.Error("no findings at all in std: did the analysis run?")
@@ -148,11 +154,11 @@ func moduleDir(t *testing.T, path string) string {
 	return mod.Dir
 }
 
-// copyModule copies the module at src, read-only in the module cache, to
+// copyCachedModule copies the module at src, read-only in the module cache, to
 // dst, writable. With roots, it copies only those packages, with their
 // tests and testdata, the packages of the module they and their tests
 // import, without their tests, and the files at the module root.
-func copyModule(t *testing.T, src, dst, modulePath string, roots []string) {
+func copyCachedModule(t *testing.T, src, dst, modulePath string, roots []string) {
 	keep := func(string) bool { return true }
 	if len(roots) > 0 {
 		deps := packageDirs(t, src, modulePath, roots)

@@ -39,12 +39,13 @@ type Acquisition struct {
 	Discarded bool
 }
 
-// Find returns the acquisitions in the files under root.
-func Find(info *types.Info, root inspector.Cursor) []*Acquisition {
+// Find returns the acquisitions, by the functions of table, in the files
+// under root.
+func Find(info *types.Info, root inspector.Cursor, table Acquirers) []*Acquisition {
 	var out []*Acquisition
 	for c := range root.Preorder((*ast.CallExpr)(nil)) {
 		call := c.Node().(*ast.CallExpr)
-		acq, ok := AcquirerOf(info, call)
+		acq, ok := table.Of(info, call)
 		if !ok {
 			continue
 		}
@@ -65,6 +66,21 @@ func Find(info *types.Info, root inspector.Cursor) []*Acquisition {
 
 // bind finds where the acquired value and its error go.
 func (a *Acquisition) bind(info *types.Info) {
+	if a.Acquirer.OnReceiver {
+		// cmd.StdoutPipe(): cmd holds the resource.
+		if sel, ok := ast.Unparen(a.Call.Fun).(*ast.SelectorExpr); ok {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
+				a.Var, _ = info.Uses[id].(*types.Var)
+			}
+		}
+		if a.Var == nil {
+			a.Target = a.Call.Fun // held by something other than a variable
+		}
+		if ek, _ := a.Cursor.ParentEdge(); ek == edge.AssignStmt_Rhs {
+			a.Stmt = a.Cursor.Parent().Node().(ast.Stmt)
+		}
+		return
+	}
 	parent := a.Cursor.Parent()
 	ek, _ := a.Cursor.ParentEdge()
 	var lhs []ast.Expr
@@ -146,6 +162,62 @@ type Judgement struct {
 	Verdict Verdict
 	Reason  string    // what the deciding use does, as a clause: "it is passed to process"
 	At      token.Pos // the deciding use
+	// Releases are the positions of the uses that close the resource or
+	// hand it on: the path analysis needs each one, not only the first.
+	Releases []token.Pos
+	// HandOffs are the releases that hand the resource on (returned,
+	// stored, sent, given to a goroutine), not close it.
+	HandOffs []token.Pos
+	// Vars are the variables that hold the resource or a reader over it.
+	Vars []*types.Var
+	// Doubt is the first use that cannot be judged (as a clause: "it is
+	// passed to process"), at DoubtAt; "" when every use was understood.
+	// The verdict may still be Closed or HandedOn through other uses, but
+	// no fix may rely on the paths when the fate of the value at the
+	// doubtful use is unknown.
+	Doubt   string
+	DoubtAt token.Pos
+	// InPlace counts the uses that read, write or inspect the resource
+	// where it is, without releasing it. A resource with none is only
+	// held, which may be the point (keeping a port or a pooled connection
+	// taken).
+	InPlace int
+	// Reassigned is the first assignment of another value to one of Vars,
+	// or token.NoPos. Past it, a variable's uses are of the other value,
+	// which a flow-insensitive follower cannot tell apart.
+	Reassigned token.Pos
+}
+
+// NeededBy reports whether evaluating n uses the resource: a read through
+// it or a wrapper over it, but not the fields of an HTTP response other
+// than its body (resp.StatusCode), nor a file's Name, which stay valid
+// after a close.
+func (j Judgement) NeededBy(info *types.Info, n ast.Node) bool {
+	needed := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if needed {
+			return false
+		}
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && j.holds(info.Uses[id]) {
+				switch t := info.TypeOf(id).String(); {
+				case t == "*net/http.Response" && sel.Sel.Name != "Body",
+					t == "*os.File" && sel.Sel.Name == "Name":
+					return false
+				}
+			}
+		}
+		if id, ok := n.(*ast.Ident); ok && j.holds(info.Uses[id]) {
+			needed = true
+		}
+		return true
+	})
+	return needed
+}
+
+func (j Judgement) holds(obj types.Object) bool {
+	v, ok := obj.(*types.Var)
+	return ok && slices.Contains(j.Vars, v)
 }
 
 // Judge follows the acquired value through its function and decides who is
@@ -187,6 +259,7 @@ const (
 )
 
 type follower struct {
+	notes     int // how many uses were noted as anything but in place
 	info      *types.Info
 	fn        inspector.Cursor
 	kind      *Kind
@@ -196,23 +269,26 @@ type follower struct {
 }
 
 func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
+	f.notes++
+	switch {
+	case v == Closed || v == HandedOn:
+		f.best.Releases = append(f.best.Releases, at.Pos())
+		if v == HandedOn {
+			f.best.HandOffs = append(f.best.HandOffs, at.Pos())
+		}
+	case v == Unknown && f.best.Doubt == "":
+		f.best.Doubt, f.best.DoubtAt = fmt.Sprintf(format, args...), at.Pos()
+	}
 	rank := map[Verdict]int{Leaks: 0, Unknown: 1, HandedOn: 2, Closed: 3}
 	if rank[v] > rank[f.best.Verdict] {
-		f.best = Judgement{Verdict: v, Reason: fmt.Sprintf(format, args...), At: at.Pos()}
+		f.best.Verdict, f.best.Reason, f.best.At = v, fmt.Sprintf(format, args...), at.Pos()
 	}
 }
 
 // declaredInside reports whether v is a local variable of f's function
 // (not a named result, not a variable of an enclosing function).
 func (f *follower) declaredInside(v *types.Var) bool {
-	var body *ast.BlockStmt
-	var ftype *ast.FuncType
-	switch fn := f.fn.Node().(type) {
-	case *ast.FuncDecl:
-		body, ftype = fn.Body, fn.Type
-	case *ast.FuncLit:
-		body, ftype = fn.Body, fn.Type
-	}
+	ftype, body := FuncParts(f.fn.Node())
 	if ftype.Params != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End() {
 		return true
 	}
@@ -230,6 +306,7 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 		return
 	}
 	f.seen[v] = true
+	f.best.Vars = append(f.best.Vars, v)
 	for c := range f.fn.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
 		if id == def || f.info.Uses[id] != v {
@@ -237,6 +314,9 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 		}
 		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs || ek == edge.ValueSpec_Names || ek == edge.RangeStmt_Key || ek == edge.RangeStmt_Value {
 			f.note(Unknown, id, "it is reassigned")
+			if !f.best.Reassigned.IsValid() {
+				f.best.Reassigned = id.Pos()
+			}
 			continue
 		}
 		f.use(c, r)
@@ -246,12 +326,15 @@ func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 // use classifies one use of the value: c is at an expression that
 // evaluates to it, in role r.
 func (f *follower) use(c inspector.Cursor, r role) {
-	before := f.best.Verdict
+	before, notes := f.best.Verdict, f.notes
 	f.useInPlace(c, r)
 	// A use inside a closure is a capture: unless it closes the value, the
 	// closure may run after the function returns.
 	if f.best.Verdict == before && before != Closed {
 		f.capture(c)
+	}
+	if f.notes == notes {
+		f.best.InPlace++
 	}
 }
 
@@ -303,11 +386,11 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 				return
 			}
 			f.useInPlace(parent, closer)
-		case sel.Sel.Name == "Close" && r != wrapper:
+		case sel.Sel.Name == f.kind.ReleaseMethod() && r != wrapper:
 			if called {
 				f.note(Closed, sel, "closed")
 			} else {
-				f.note(HandedOn, sel, "its Close method is passed on as a value")
+				f.note(HandedOn, sel, "its %s method is passed on as a value", sel.Sel.Name)
 			}
 		case !called && f.info.Selections[sel] != nil && f.info.Selections[sel].Kind() == types.MethodVal:
 			// A method value (f.Read) carries the value with it.
@@ -316,6 +399,13 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 
 	case edge.CallExpr_Args:
 		f.passed(parent, c)
+
+	case edge.CallExpr_Fun:
+		if f.kind.Func {
+			f.note(Closed, c.Node(), "called") // cancel()
+		} else {
+			f.note(Unknown, c.Node(), "it is used in a way leakfix does not follow")
+		}
 
 	case edge.TypeAssertExpr_X:
 		// The same value, seen through an interface.
@@ -467,6 +557,14 @@ func (f *follower) assigned(lhs ast.Expr, value ast.Node, r role) {
 		// An existing local may hold other values on other paths: a
 		// close or hand-off through it counts, but it never proves a leak.
 		f.note(Unknown, value, "it is assigned to %s", id.Name)
+		released := len(f.best.Releases)
+		f.followVar(v, id, r)
+		if len(f.best.Releases) > released {
+			// The variable may outlive the resource's own: for the
+			// paths, the value is released where it moves into it.
+			f.best.Releases = append(f.best.Releases, value.Pos())
+		}
+		return
 	}
 	f.followVar(v, id, r)
 }

@@ -10,30 +10,19 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// ReleaseAfter returns the statement after which a deferred release of the
-// resource belongs: the error check that directly follows the acquisition,
-// never before it, or the acquiring statement itself when there is no
-// error to check and closing a failed acquisition is harmless; in both
-// cases after the defers right below that use the resource, so that the
-// release runs before them. When there is no such place, it returns nil
-// and says why.
-func ReleaseAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
+// LiveAfter returns the statement after which the resource is live: the
+// error check that directly follows the acquisition (before it, on the
+// failed path, the value may be nil), or the acquiring statement itself
+// when there is no error to check and closing a failed acquisition is
+// harmless. When there is no such statement, it returns nil and says why.
+func LiveAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
 	stmt, ok := a.stmtCursor()
 	if !ok {
 		return nil, "the acquisition is not a plain statement"
 	}
-	for c := range stmt.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		if c == a.Func {
-			break
-		}
-		switch c.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			return nil, "it is acquired in a loop, where a deferred close would wait for the function to return"
-		}
-	}
 	if a.Err == nil {
 		if a.Acquirer.Kind.NilSafe {
-			return afterDefersOf(info, stmt, a.Var), ""
+			return a.Stmt, ""
 		}
 		return nil, "its error is not checked, so it may be nil"
 	}
@@ -45,7 +34,19 @@ func ReleaseAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
 	if !ok || !isErrCheck(info, check, a.Err) {
 		return nil, "its error is not checked right after it is acquired"
 	}
-	return afterDefersOf(info, next, a.Var), ""
+	return check, ""
+}
+
+// DeferAfter returns where a deferred release of the resource belongs:
+// after live, and after the defers right below it that use the resource,
+// so that the release runs before them.
+func DeferAfter(info *types.Info, a *Acquisition, live ast.Stmt) ast.Stmt {
+	stmt, _ := a.stmtCursor()
+	c, ok := stmt.Parent().FindNode(live)
+	if !ok {
+		return live
+	}
+	return afterDefersOf(info, c, a.Var)
 }
 
 // afterDefersOf skips the defer statements right after c that use v, such

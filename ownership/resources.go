@@ -13,7 +13,10 @@ package ownership
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/types"
+	"maps"
+	"os"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -24,9 +27,26 @@ type Kind struct {
 	// Field, when set, is the field of the acquired value that holds the
 	// closer: "Body" for an *http.Response.
 	Field string
-	// NilSafe kinds can be closed even when acquisition failed and the
-	// value is nil (os.(*File).Close returns ErrInvalid on nil).
+	// Release is the method that releases the resource: "Close" unless
+	// set. A Func kind is released by calling the value itself, with
+	// ReleaseArgs (a context.CancelCauseFunc takes a cause: "nil").
+	Release     string
+	Func        bool
+	ReleaseArgs []string
+	// NilSafe kinds can be released even when acquisition failed and the
+	// value is nil (os.(*File).Close returns ErrInvalid on nil), or are
+	// never nil (a cancel func).
 	NilSafe bool
+	// NoFix, when set, says why leakfix never fixes this kind by itself.
+	NoFix string
+}
+
+// ReleaseMethod is the name of the method that releases the resource.
+func (k *Kind) ReleaseMethod() string {
+	if k.Release == "" {
+		return "Close"
+	}
+	return k.Release
 }
 
 var (
@@ -34,6 +54,15 @@ var (
 	ResponseBody  = &Kind{Name: "response body", Field: "Body"}
 	MultipartFile = &Kind{Name: "multipart file"}
 	Rows          = &Kind{Name: "rows"}
+	Conn          = &Kind{Name: "connection"}
+	Listener      = &Kind{Name: "listener"}
+	Stmt          = &Kind{Name: "prepared statement"}
+	DBConn        = &Kind{Name: "database connection"}
+	ZipReader     = &Kind{Name: "zip reader"}
+	Form          = &Kind{Name: "multipart form", Release: "RemoveAll"}
+	Pipe          = &Kind{Name: "pipe", Release: "Wait", NoFix: "only the command's Wait releases it, and where the command may be waited for is the caller's design"}
+	Cancel        = &Kind{Name: "cancel func", Func: true, NilSafe: true}
+	CancelCause   = &Kind{Name: "cancel func", Func: true, NilSafe: true, ReleaseArgs: []string{"nil"}}
 )
 
 // An Acquirer is a function whose result is a resource the caller must
@@ -42,6 +71,9 @@ type Acquirer struct {
 	Func   string // types.Func.FullName of the function or method
 	Result int    // index of the resource among the results
 	Kind   *Kind
+	// OnReceiver: the resource is held by the method's receiver, not a
+	// result ((*exec.Cmd).StdoutPipe is released by cmd.Wait).
+	OnReceiver bool
 }
 
 var acquirers = map[string]*Acquirer{}
@@ -61,15 +93,48 @@ func init() {
 	for _, recv := range []string{"DB", "Conn", "Tx", "Stmt"} {
 		add(Rows, 0, "(*database/sql."+recv+").Query", "(*database/sql."+recv+").QueryContext")
 	}
+	add(Stmt, 0, "(*database/sql.DB).Prepare", "(*database/sql.DB).PrepareContext",
+		"(*database/sql.Tx).Prepare", "(*database/sql.Tx).PrepareContext", "(*database/sql.Conn).PrepareContext")
+	add(DBConn, 0, "(*database/sql.DB).Conn")
+	add(Conn, 0, "net.Dial", "net.DialTimeout", "(*net.Dialer).Dial", "(*net.Dialer).DialContext",
+		"net.DialTCP", "net.DialUDP", "net.DialUnix", "net.DialIP",
+		"crypto/tls.Dial", "crypto/tls.DialWithDialer", "(*crypto/tls.Dialer).Dial", "(*crypto/tls.Dialer).DialContext",
+		"net.ListenPacket", "(*net.ListenConfig).ListenPacket")
+	add(Listener, 0, "net.Listen", "(*net.ListenConfig).Listen", "net.ListenTCP", "net.ListenUnix", "crypto/tls.Listen")
+	add(ZipReader, 0, "archive/zip.OpenReader")
+	// Its temporary files stay on disk until RemoveAll. (A server's
+	// ParseMultipartForm needs none: net/http removes those files.)
+	add(Form, 0, "(*mime/multipart.Reader).ReadForm")
+	add(Cancel, 1, "context.WithCancel", "context.WithTimeout", "context.WithDeadline",
+		"context.WithTimeoutCause", "context.WithDeadlineCause")
+	add(CancelCause, 1, "context.WithCancelCause")
+	for _, m := range []string{"StdoutPipe", "StderrPipe", "StdinPipe"} {
+		acquirers["(*os/exec.Cmd)."+m] = &Acquirer{Func: "(*os/exec.Cmd)." + m, Kind: Pipe, OnReceiver: true}
+	}
 }
 
-// AcquirerOf returns the acquirer that call calls, if any.
-func AcquirerOf(info *types.Info, call *ast.CallExpr) (*Acquirer, bool) {
+// Acquirers maps the full name of a function or method (types.Func's
+// FullName) to what it acquires.
+type Acquirers map[string]*Acquirer
+
+// With returns the standard library's acquirers together with extra, a
+// project's own (which win).
+func With(extra Acquirers) Acquirers {
+	if len(extra) == 0 {
+		return acquirers
+	}
+	t := maps.Clone(acquirers)
+	maps.Copy(t, extra)
+	return t
+}
+
+// Of returns the acquirer that call calls, if any.
+func (t Acquirers) Of(info *types.Info, call *ast.CallExpr) (*Acquirer, bool) {
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
 	if !ok {
 		return nil, false
 	}
-	a, ok := acquirers[fn.FullName()]
+	a, ok := t[fn.Origin().FullName()]
 	return a, ok
 }
 
@@ -79,4 +144,26 @@ func calleeName(info *types.Info, call *ast.CallExpr) string {
 		return fn.FullName()
 	}
 	return ""
+}
+
+// OpensForWriting reports whether the acquisition opens a file that may be
+// written: os.Create and os.CreateTemp, and os.OpenFile unless its flag is
+// a constant without O_WRONLY or O_RDWR. Losing the Close error of such a
+// file can lose what was written.
+func (a *Acquisition) OpensForWriting(info *types.Info) bool {
+	switch a.Acquirer.Func {
+	case "os.Create", "os.CreateTemp":
+		return true
+	case "os.OpenFile":
+		if len(a.Call.Args) < 2 {
+			return true
+		}
+		flag := info.Types[a.Call.Args[1]].Value
+		if flag == nil || flag.Kind() != constant.Int {
+			return true
+		}
+		v, ok := constant.Int64Val(flag)
+		return !ok || v&int64(os.O_WRONLY|os.O_RDWR) != 0
+	}
+	return false
 }

@@ -67,5 +67,7 @@ func init() {
 		"io.NopCloser", "io/ioutil.NopCloser",
 		"log.SetOutput", "(*log.Logger).SetOutput",
 		"runtime.SetFinalizer", "runtime.AddCleanup",
+		// A registered cleanup runs when the test ends.
+		"(*testing.common).Cleanup", "context.AfterFunc",
 	)
 }

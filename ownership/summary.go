@@ -44,14 +44,14 @@ func (m SummaryMap) Summary(fn *types.Func) (Summary, bool) {
 // generic origin.
 func Key(fn *types.Func) string { return fn.Origin().FullName() }
 
-// Summarize learns, from their bodies, what the functions declared in
-// files do with their parameters. imported covers functions of other
+// Summarize learns, from their bodies, what the functions declared in the
+// files of in do with their parameters. imported covers functions of other
 // packages (nil when none are known). Functions of the package that call
 // each other are resolved by iterating until nothing changes.
-func Summarize(info *types.Info, files []*ast.File, imported Summaries) SummaryMap {
+func Summarize(info *types.Info, in *inspector.Inspector, imported Summaries) SummaryMap {
 	own := SummaryMap{}
-	all := chain{own, imported}
-	in := inspector.New(files)
+	consulted := &watched{Summaries: own, keys: map[string]bool{}}
+	all := chain{consulted, imported}
 	type target struct {
 		fn     *types.Func
 		cursor inspector.Cursor
@@ -71,10 +71,13 @@ func Summarize(info *types.Info, files []*ast.File, imported Summaries) SummaryM
 		}
 		if slices.ContainsFunc(t.params, closable) {
 			targets = append(targets, t)
+			consulted.keys[Key(fn)] = true
 		}
 	}
+	// Another round is needed only when a judgement relied on a summary of
+	// this package, which may have changed since.
 	for changed := true; changed; {
-		changed = false
+		changed, consulted.hit = false, false
 		for _, t := range targets {
 			var s Summary
 			for i, p := range t.params {
@@ -94,11 +97,24 @@ func Summarize(info *types.Info, files []*ast.File, imported Summaries) SummaryM
 			old, ok := own[key]
 			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Borrows, s.Borrows)) {
 				own[key] = s
-				changed = true
+				changed = consulted.hit
 			}
 		}
 	}
 	return own
+}
+
+// watched notes whether a summary of one of keys, the functions being
+// summarized, was looked up.
+type watched struct {
+	Summaries
+	keys map[string]bool
+	hit  bool
+}
+
+func (w *watched) Summary(fn *types.Func) (Summary, bool) {
+	w.hit = w.hit || w.keys[Key(fn)]
+	return w.Summaries.Summary(fn)
 }
 
 // chain looks up summaries in each of its members in turn.
@@ -117,9 +133,14 @@ func (c chain) Summary(fn *types.Func) (Summary, bool) {
 }
 
 // closable reports whether a parameter can hold a resource: its type has a
-// Close method, or it is an *http.Response.
+// Close method, it is an interface (an io.Reader may hold a file, which a
+// type assertion could reach), an *http.Response, or a function (a cancel
+// func).
 func closable(p *types.Var) bool {
-	if kindOf(p.Type()) == ResponseBody {
+	if k := kindOf(p.Type()); k == ResponseBody || k == funcKind {
+		return true
+	}
+	if types.IsInterface(p.Type()) {
 		return true
 	}
 	obj, _, _ := types.LookupFieldOrMethod(p.Type(), true, p.Pkg(), "Close")
@@ -129,6 +150,9 @@ func closable(p *types.Var) bool {
 
 // kindOf is the kind of resource a value of type t is followed as.
 func kindOf(t types.Type) *Kind {
+	if _, ok := t.Underlying().(*types.Signature); ok {
+		return funcKind
+	}
 	if ptr, ok := t.Underlying().(*types.Pointer); ok {
 		if named, ok := ptr.Elem().(*types.Named); ok {
 			obj := named.Obj()
@@ -140,5 +164,9 @@ func kindOf(t types.Type) *Kind {
 	return closerKind
 }
 
-// closerKind is the kind of a parameter with a Close method.
-var closerKind = &Kind{Name: "closer"}
+// closerKind is the kind of a parameter with a Close method; funcKind of
+// a parameter that is a function, released by calling it.
+var (
+	closerKind = &Kind{Name: "closer"}
+	funcKind   = &Kind{Name: "func", Func: true}
+)

@@ -136,7 +136,3 @@ func (x *exportData) placeholder(p *packages.Package) *types.Package {
 	}
 	return t
 }
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }

@@ -188,6 +188,18 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 	return l, nil
 }
 
+// Planned is the number of packages Batches is to yield, as far as is
+// known before type-checking them: a package whose test variant fails to
+// type-check comes too, without its tests.
+func (l *Load) Planned() int {
+	n := 0
+	for _, batch := range l.batches {
+		first, _ := splitFallback(batch)
+		n += len(first)
+	}
+	return n
+}
+
 // Analyzes reports whether leakfix analyzes the named file of p: every
 // file of a package named by a pattern, and only the named files of a
 // package reached through them.
@@ -222,23 +234,7 @@ func (l *Load) Batches() iter.Seq[*Batch] {
 // all.
 func (l *Load) check(pkgs []*packages.Package) *Batch {
 	b := &Batch{sources: map[string][]byte{}}
-	var first, fallback []*packages.Package
-	variants := map[string]bool{} // PkgPath of each test variant
-	for _, p := range pkgs {
-		if isTestVariant(p) {
-			variants[p.PkgPath] = true
-		}
-	}
-	for _, p := range pkgs {
-		switch {
-		case strings.HasSuffix(p.ID, ".test") && p.Name == "main":
-			// the generated test main
-		case !strings.Contains(p.ID, " [") && variants[p.PkgPath]:
-			fallback = append(fallback, p)
-		default:
-			first = append(first, p)
-		}
-	}
+	first, fallback := splitFallback(pkgs)
 	parsed := l.parse(b, slices.Concat(first, fallback))
 	checked := l.typeCheck(first, parsed)
 	failed := map[string]bool{} // PkgPath of each test variant that failed
@@ -257,6 +253,28 @@ func (l *Load) check(pkgs []*packages.Package) *Batch {
 		}
 	}
 	return b
+}
+
+// splitFallback splits pkgs into the packages to check, and those to check
+// only should their test variant fail. Generated test mains are left out.
+func splitFallback(pkgs []*packages.Package) (first, fallback []*packages.Package) {
+	variants := map[string]bool{} // PkgPath of each test variant
+	for _, p := range pkgs {
+		if isTestVariant(p) {
+			variants[p.PkgPath] = true
+		}
+	}
+	for _, p := range pkgs {
+		switch {
+		case strings.HasSuffix(p.ID, ".test") && p.Name == "main":
+			// the generated test main
+		case !strings.Contains(p.ID, " [") && variants[p.PkgPath]:
+			fallback = append(fallback, p)
+		default:
+			first = append(first, p)
+		}
+	}
+	return first, fallback
 }
 
 // A parsedFile is the syntax tree of a file, or the error parsing it.

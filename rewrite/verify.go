@@ -3,12 +3,11 @@ package rewrite
 import (
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
 	"go/types"
 	"strings"
 	"sync"
 
+	"github.com/leakfix/leakfix/fix"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -18,40 +17,23 @@ import (
 // costs one type-check of one package; a dependency that only the new
 // content imports is loaded from export data too.
 func Verify(p *packages.Package, replaced map[string][]byte) error {
-	files := make([]*ast.File, 0, len(p.Syntax))
-	for _, f := range p.Syntax {
-		name := p.Fset.File(f.Pos()).Name()
-		src, ok := replaced[name]
-		if !ok {
-			files = append(files, f)
-			continue
-		}
-		nf, err := parser.ParseFile(p.Fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		files = append(files, nf)
-	}
-	var errs []error
-	conf := types.Config{
+	return VerifyWith(p, replaced, nil)
+}
+
+// VerifyWith is Verify with files added to the package too (keyed by
+// file name).
+func VerifyWith(p *packages.Package, replaced, added map[string][]byte) error {
+	pkg := fix.Package{
+		Path:     p.PkgPath,
+		Fset:     p.Fset,
+		Files:    p.Syntax,
 		Importer: importerFor(p),
 		Sizes:    p.TypesSizes,
-		Error:    func(err error) { errs = append(errs, err) },
 	}
 	if p.Module != nil && p.Module.GoVersion != "" {
-		conf.GoVersion = "go" + p.Module.GoVersion
+		pkg.GoVersion = "go" + p.Module.GoVersion
 	}
-	info := &types.Info{
-		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{},
-		Uses: map[*ast.Ident]types.Object{}, Implicits: map[ast.Node]types.Object{},
-		Instances: map[*ast.Ident]types.Instance{}, Scopes: map[ast.Node]*types.Scope{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{}, FileVersions: map[*ast.File]string{},
-	}
-	conf.Check(p.PkgPath, p.Fset, files, info)
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
+	return fix.Check(pkg, replaced, added)
 }
 
 // importerFor resolves p's imports to the types its load produced.
@@ -66,6 +48,10 @@ func importerFor(p *packages.Package) types.Importer {
 		return extraImport(path)
 	})
 }
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 var extra struct {
 	sync.Mutex

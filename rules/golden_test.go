@@ -12,12 +12,14 @@ import (
 	"testing"
 
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 )
 
-// TestGolden runs each rule over its cases in testdata/<rule>/: every NAME.go
-// is a package of its own. A comment `// want "regexp"` on a line expects a
+// TestGolden runs each rule over its cases in testdata/<rule>/, laid out as
+// package cases describes: every NAME.go is a package of its own, and each
+// subdirectory a case spanning packages. A comment `// want "regexp"` on a line expects a
 // finding there whose text (message, and "(no automatic fix: ...)" when
 // there is none) matches; findings nobody wants fail the test. NAME.go.golden
 // holds the fixed file; a case without one must not change. The fixed cases
@@ -32,22 +34,18 @@ func TestGolden(t *testing.T) {
 
 func runGolden(t *testing.T, rule *rules.Rule) {
 	dir := filepath.Join("..", "testdata", rule.Name)
-	cases, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no cases in %s", dir)
-	}
 	mod := t.TempDir()
-	writeFile(t, filepath.Join(mod, "go.mod"), "module golden\n\ngo 1.26\n")
-	inputs := map[string]string{} // file in mod → its source case
-	for _, c := range cases {
-		name := strings.TrimSuffix(filepath.Base(c), ".go")
-		dst := filepath.Join(mod, name, name+".go")
-		src, err := os.ReadFile(c)
-		if err != nil {
-			t.Fatal(err)
+	files, err := cases.Layout(mod, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := map[string]string{}  // file in mod → its source case
+	goldens := map[string]string{} // file in mod → its .golden file, if any
+	for _, f := range files {
+		inputs[f.Path] = f.Source
+		if f.Golden != "" {
+			goldens[f.Path] = f.Golden
 		}
-		writeFile(t, dst, string(src))
-		inputs[dst] = c
 	}
 	run := func() *driver.Result {
 		res, err := driver.Run(driver.Options{
@@ -69,11 +67,7 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 	got := map[string][]string{} // "file:line" → finding texts
 	for _, f := range res.Findings {
 		key := fmt.Sprintf("%s:%d", f.Position.Filename, f.Position.Line)
-		text := f.Message
-		if !f.Fixed {
-			text += " (no automatic fix: " + f.NoFix + ")"
-		}
-		got[key] = append(got[key], text)
+		got[key] = append(got[key], f.Text())
 	}
 	for file, c := range inputs {
 		src, _ := os.ReadFile(file)
@@ -103,19 +97,40 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 	for file, c := range inputs {
 		if out, ok := changed[file]; ok && *update {
 			writeFile(t, c+".golden", string(out))
+			goldens[file] = c + ".golden"
 		}
-		want, err := os.ReadFile(c + ".golden")
-		if os.IsNotExist(err) {
+		golden, ok := goldens[file]
+		if !ok {
 			if out, ok := changed[file]; ok {
 				t.Errorf("%s: changed, but has no .golden file; got:\n%s", c, out)
 			}
 			continue
 		}
+		want, err := os.ReadFile(golden)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := changed[file]; string(got) != string(want) {
-			t.Errorf("%s: fixed file differs from %s.golden\n--- got:\n%s", c, c, got)
+			t.Errorf("%s: fixed file differs from %s\n--- got:\n%s", c, golden, got)
+		}
+	}
+	// Files the fixes add, against NAME.<file>.golden.
+	for path, out := range changed {
+		if _, isInput := inputs[path]; isInput {
+			continue
+		}
+		caseName := filepath.Base(filepath.Dir(path))
+		golden := filepath.Join(dir, caseName+"."+filepath.Base(path)+".golden")
+		if *update {
+			writeFile(t, golden, string(out))
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s: added by a fix, but %v; got:\n%s", path, err, out)
+			continue
+		}
+		if string(out) != string(want) {
+			t.Errorf("%s: differs from %s\n--- got:\n%s", path, golden, out)
 		}
 	}
 	if t.Failed() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
@@ -14,26 +15,41 @@ import (
 // MissingClose finds resources that a function acquires and never releases.
 var MissingClose = &Rule{
 	Name:    "missing-close",
-	Summary: "a file, response body, multipart file or sql.Rows that is never closed",
-	Doc: `A value from os.Open, os.Create, os.OpenFile or os.CreateTemp; the Body of
-an HTTP response from (*http.Client).Do, Get, Post, PostForm or Head or the
-package-level http.Get, Post, PostForm or Head; a multipart file from
-(*multipart.FileHeader).Open or (*http.Request).FormFile; or *sql.Rows from
-Query or QueryContext on *sql.DB, *sql.Conn, *sql.Tx or *sql.Stmt, that the
-function never closes and never hands on.
+	Summary: "a file, response body, connection, sql.Rows or other resource that is not closed on every path",
+	Doc: `A resource the function acquires and does not close, or hand on, on
+every path: a value from os.Open, os.Create, os.OpenFile or os.CreateTemp;
+the Body of an HTTP response from (*http.Client).Do, Get, Post, PostForm or
+Head or the package-level http.Get, Post, PostForm or Head; a multipart file
+from (*multipart.FileHeader).Open or (*http.Request).FormFile; *sql.Rows
+from Query or QueryContext, a *sql.Stmt from Prepare, a *sql.Conn from
+(*sql.DB).Conn; a net.Conn or net.Listener from net.Dial, net.Listen,
+(*net.Dialer).DialContext, tls.Dial and their kin; a *zip.ReadCloser from
+zip.OpenReader; the pipes of (*exec.Cmd).StdoutPipe, StderrPipe and
+StdinPipe, which only cmd.Wait releases; and the resources a project
+declares in its .leakfix.json.
 
-Fix: "defer f.Close()" ("defer resp.Body.Close()") right after the error
-check that follows the acquisition, never before it, or right after the
-acquiring statement when there is no error to check and closing a failed
-acquisition is harmless (an *os.File).
+Each resource is followed along every path from its error check to every
+exit of its scope. It is released where it is closed, and handed on where
+it is returned (also inside a struct, slice, map or closure), stored where
+it outlives the call, sent on a channel, given to a goroutine, registered
+as a cleanup (t.Cleanup, a deferred helper, f.Close added to a list), or
+passed to a function that closes or keeps it: what a function of the
+analysed packages does with its parameters is learned from its body, and
+the standard library's from a built-in table (bufio.NewReader and
+json.NewDecoder only wrap; http.NewRequest takes a body over).
 
-Not a leak, and left alone: a resource that is returned, stored in a field,
-global or container, sent on a channel, handed to a goroutine, or passed to
-a function that takes it over (net/http closes a request's body).
+Fix, when the resource is never released: "defer f.Close()" ("defer
+resp.Body.Close()") right after the error check that follows the
+acquisition, never before it, and after the defers right below that use
+it (a deferred os.Remove(f.Name()) then runs after the close). When it is
+released on some paths only, or acquired in a loop: "f.Close()" right
+before each return, break or continue that leaves it open, and at the end
+of its block (where a loop iteration ends), never a defer in a loop.
 
 Reported without a fix: a resource passed to a function that may close or
-keep it, captured by a closure, reassigned, or acquired in a loop or with
-no error check, where a deferred close might be wrong.
+keep it, captured by a closure, reassigned, not error-checked where a nil
+value would panic, or reaching an exit open on some paths and released on
+others; a return that still reads it; goto.
 
 Example:
 
@@ -43,34 +59,199 @@ Example:
 	}
 	defer f.Close() // added
 	return json.NewDecoder(f).Decode(&v)`,
-	Run: runMissingClose,
+	Run: func(pass *Pass) { runReleases(pass, func(k *ownership.Kind) bool { return !k.Func }) },
 }
 
-func runMissingClose(pass *Pass) {
-	for _, a := range ownership.Find(pass.Info, pass.Inspector.Root()) {
-		j := ownership.Judge(pass.Info, a, pass.Summaries)
-		what := describe(pass.Info, a)
-		switch j.Verdict {
-		case ownership.Closed, ownership.HandedOn:
-			continue
-		case ownership.Unknown:
-			pass.Report(Finding{
-				Pos: a.Call.Pos(), End: a.Call.End(),
-				Message: fmt.Sprintf("%s is never closed here", what),
-				NoFix:   fmt.Sprintf("%s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line),
-			})
+// LostCancel finds context cancel funcs that are not called on every path.
+var LostCancel = &Rule{
+	Name:    "lost-cancel",
+	Summary: "the cancel func of context.WithCancel, WithTimeout or WithDeadline is not called on every path",
+	Doc: `The cancel func returned by context.WithCancel, WithTimeout, WithDeadline
+and their Cause variants, when some path neither calls it nor hands it on
+(returned, stored, passed to a function that calls or keeps it). Until it is
+called, the context and its timer stay registered with the parent context.
+go vet's lostcancel check reports this; leakfix also fixes it.
+
+Fix: "defer cancel()" ("defer cancel(nil)" for WithCancelCause) right after
+the call, when it is never called and not in a loop.
+
+Reported without a fix: a cancel func called on some paths only, or
+acquired in a loop, since calling it earlier than the function's return
+could cancel a context still in use by a goroutine, a connection or a
+response body that the cancel func's own uses do not show; a discarded
+cancel func (ctx, _ := context.WithCancel(parent)); and the shapes
+missing-close cannot fix.
+
+Example:
+
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel() // added
+	return client.Ping(ctx)`,
+	Run: func(pass *Pass) { runReleases(pass, func(k *ownership.Kind) bool { return k.Func }) },
+}
+
+// runReleases reports the acquisitions of the kinds the rule covers that
+// are not released on every path.
+func runReleases(pass *Pass, covers func(*ownership.Kind) bool) {
+	for _, a := range pass.acquisitions() {
+		if !covers(a.Acquirer.Kind) {
 			continue
 		}
-		f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: fmt.Sprintf("%s is never closed", what)}
-		if a.Discarded {
-			f.NoFix = "the result is discarded"
-		} else if after, why := ownership.ReleaseAfter(pass.Info, a); after == nil {
-			f.NoFix = why
-		} else {
-			f.Fix = deferClose(a, after)
+		if f, ok := missingClose(pass, a); ok {
+			pass.Report(f)
 		}
-		pass.Report(f)
 	}
+}
+
+// missingClose judges one acquisition, and plans its fix.
+func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
+	what, verb := describe(pass.Info, a), "closed"
+	switch k := a.Acquirer.Kind; {
+	case k.Func:
+		verb = "called"
+	case k.ReleaseMethod() != "Close":
+		verb = "released"
+	}
+	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never " + verb}
+	j := ownership.Judge(pass.Info, a, pass.Summaries)
+	switch {
+	case a.Discarded:
+		f.NoFix = "the result is discarded"
+		return f, true
+	case j.Verdict == ownership.Unknown:
+		f.Message = what + " is never " + verb + " here"
+		f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line)
+		return f, true
+	}
+	released := j.Verdict != ownership.Leaks
+	if j.Doubt != "" {
+		// Released somewhere, and handled in a way leakfix cannot judge
+		// elsewhere: the paths it leaks on, if any, are unknown.
+		return f, false
+	}
+	if a.Var == nil {
+		f.NoFix = "it is not assigned to a variable"
+		return f, !released
+	}
+	if why := a.Acquirer.Kind.NoFix; why != "" {
+		f.NoFix = why
+		return f, !released
+	}
+	if j.Reassigned.IsValid() {
+		f.NoFix = fmt.Sprintf("it is reassigned on line %d", pass.Fset.Position(j.Reassigned).Line)
+		return f, !released
+	}
+	live, why := ownership.LiveAfter(pass.Info, a)
+	if live == nil {
+		// Where it is released, the paths cannot be followed from a
+		// known start: say nothing rather than guess.
+		f.NoFix = why
+		return f, !released
+	}
+	if pass.Info.Defs[a.Ident] != a.Var {
+		// Assigned to a variable declared elsewhere, which may outlive
+		// the block and hold the resource past its end.
+		if released || ownership.InLoop(a) {
+			f.NoFix = "it is assigned to a variable declared outside its block"
+			return f, !released
+		}
+		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
+		return f, true
+	}
+	paths := ownership.FollowPaths(pass.Info, a, live, j)
+	leaks := paths.OpenExits()
+	switch {
+	case len(leaks) == 0:
+		return f, false // released on every path
+	case paths.Unfollowed != "":
+		f.NoFix = fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
+		return f, !released
+	case released && a.Acquirer.Kind.Func:
+		f.Message = fmt.Sprintf("%s is not called at %s", what, exitList(pass, leaks))
+	case released:
+		f.Message = fmt.Sprintf("%s is left open at %s", what, exitList(pass, leaks))
+	}
+	if !released && !paths.InLoop {
+		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
+		return f, true
+	}
+	if a.Acquirer.Kind.Func {
+		f.NoFix = earlyCancel
+		return f, true
+	}
+	f.Fix, f.NoFix = closeAtExits(pass, a, j, paths, leaks)
+	return f, true
+}
+
+// earlyCancel says why a cancel func is only ever fixed with a defer: the
+// context it cancels may be used past the place where it would be called
+// (by a goroutine, a connection, a response body), which the cancel func's
+// own uses do not show.
+const earlyCancel = "calling it before the function returns could cancel a context that is still in use"
+
+// closeAtExits closes the resource right before each exit that paths reach
+// with it open: a return, a break or continue that leaves its scope, or the
+// end of its scope (the end of a loop iteration). Each such exit must be
+// reached only with the resource open, and must not read it.
+func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, paths *ownership.Paths, leaks []*ownership.Exit) (*fix.Fix, string) {
+	for _, e := range leaks {
+		switch {
+		case e.Released:
+			return nil, fmt.Sprintf("at %s it is open on some paths and already closed or handed on on others", exitName(pass, e))
+		case e.Stmt != nil && j.NeededBy(pass.Info, e.Stmt):
+			return nil, fmt.Sprintf("%s still reads it", exitName(pass, e))
+		}
+	}
+	fx := &fix.Fix{Message: "release it at " + exitList(pass, leaks)}
+	r := newReleaser(pass, a)
+	var edits []func(*fix.Editor) error
+	for _, e := range leaks {
+		edit, why := r.atExit(e.Stmt, paths.Scope)
+		if edit == nil {
+			return nil, why
+		}
+		edits = append(edits, edit)
+		if e.Stmt != nil {
+			fx.Sites = append(fx.Sites, fix.Site{Pos: e.Stmt.Pos(), End: e.Stmt.End()})
+			continue
+		}
+		list := ownership.StmtList(paths.Scope)
+		fx.Sites = append(fx.Sites, fix.Site{Pos: list[len(list)-1].Pos(), End: paths.Scope.End()})
+	}
+	fx.Edit = func(ed *fix.Editor) error {
+		for _, edit := range edits {
+			if err := edit(ed); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fx, ""
+}
+
+// exitName says where an exit is: "the return on line 12", "the end of the
+// loop body".
+func exitName(pass *Pass, e *ownership.Exit) string {
+	switch s := e.Stmt.(type) {
+	case nil:
+		return "the end of its block"
+	case *ast.ReturnStmt:
+		return fmt.Sprintf("the return on line %d", pass.Fset.Position(s.Pos()).Line)
+	case *ast.BranchStmt:
+		return fmt.Sprintf("the %s on line %d", s.Tok, pass.Fset.Position(s.Pos()).Line)
+	}
+	return fmt.Sprintf("line %d", pass.Fset.Position(e.Stmt.Pos()).Line)
+}
+
+func exitList(pass *Pass, exits []*ownership.Exit) string {
+	var names []string
+	for _, e := range exits {
+		names = append(names, exitName(pass, e))
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // describe names the resource for messages: "the file from os.Open", "the
@@ -99,25 +280,20 @@ func shortName(f *types.Func) string {
 	return f.Pkg().Name() + "." + f.Name()
 }
 
-// deferClose inserts "defer x.Close()" (or "defer x.Body.Close()") after the
-// given statement.
-func deferClose(a *ownership.Acquisition, after ast.Stmt) *fix.Fix {
-	name, field := a.Var.Name(), a.Acquirer.Kind.Field
-	text := name
-	if field != "" {
-		text += "." + field
+// releaseCall builds a fresh call that releases the resource of a:
+// "f.Close()", "resp.Body.Close()", "cancel()", "cancel(nil)".
+func releaseCall(a *ownership.Acquisition) *dst.CallExpr {
+	k := a.Acquirer.Kind
+	var x dst.Expr = dst.NewIdent(a.Var.Name())
+	if k.Field != "" {
+		x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(k.Field)}
 	}
-	return &fix.Fix{
-		Message: fmt.Sprintf("defer %s.Close()", text),
-		Sites:   []fix.Site{{Pos: after.Pos(), End: after.End()}},
-		Edit: func(e *fix.Editor) error {
-			var x dst.Expr = dst.NewIdent(name)
-			if field != "" {
-				x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(field)}
-			}
-			return e.InsertAfter(after, &dst.DeferStmt{Call: &dst.CallExpr{
-				Fun: &dst.SelectorExpr{X: x, Sel: dst.NewIdent("Close")},
-			}})
-		},
+	if !k.Func {
+		x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(k.ReleaseMethod())}
 	}
+	call := &dst.CallExpr{Fun: x}
+	for _, arg := range k.ReleaseArgs {
+		call.Args = append(call.Args, dst.NewIdent(arg))
+	}
+	return call
 }

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
@@ -36,7 +37,7 @@ type Rule struct {
 
 // All returns every rule, in the order --list-rules shows them.
 func All() []*Rule {
-	return []*Rule{MissingClose}
+	return []*Rule{MissingClose, LostCancel, DeferInLoop, EarlyCancel, UnboundedRead, UnboundedClientRead}
 }
 
 // Lookup returns the rule with the given name.
@@ -80,6 +81,50 @@ type Package struct {
 	// Summaries tells what functions of this and other packages do with
 	// the resources passed to them (nil when nothing is known).
 	Summaries ownership.Summaries
+	// Acquirers are the functions that acquire resources: the standard
+	// library's and the project's own (nil for the standard library's).
+	Acquirers ownership.Acquirers
+	// MaxBodyBytes is the limit the unbounded-read rules put on bodies
+	// (0 for DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+	// Inspector walks Files; nil to build one. (Sharing the one the
+	// summaries were computed with saves building it twice.)
+	Inspector *inspector.Inspector
+}
+
+// DefaultMaxBodyBytes is net/http's own default for multipart memory.
+const DefaultMaxBodyBytes = 32 << 20
+
+func (p *Package) maxBodyBytes() int64 {
+	if p.MaxBodyBytes > 0 {
+		return p.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
+}
+
+func (p *Package) acquirers() ownership.Acquirers {
+	if p.Acquirers == nil {
+		return ownership.With(nil)
+	}
+	return p.Acquirers
+}
+
+// acquisitions returns the package's acquisitions, found once for all the
+// rules that run on it.
+func (p *Pass) acquisitions() []*ownership.Acquisition {
+	if p.shared == nil {
+		p.shared = &shared{}
+	}
+	p.shared.once.Do(func() {
+		p.shared.acquisitions = ownership.Find(p.Info, p.Inspector.Root(), p.acquirers())
+	})
+	return p.shared.acquisitions
+}
+
+// shared holds what the rules running on one package compute once.
+type shared struct {
+	once         sync.Once
+	acquisitions []*ownership.Acquisition
 }
 
 // A Pass is one rule's run over one package.
@@ -88,6 +133,7 @@ type Pass struct {
 	Inspector *inspector.Inspector
 	rule      *Rule
 	findings  []Finding
+	shared    *shared
 }
 
 // Report records a finding of the pass's rule.
@@ -110,10 +156,14 @@ type Finding struct {
 // Run runs rules over pkg and returns their findings, sorted by position,
 // without those in generated files or silenced by a suppression comment.
 func Run(pkg *Package, rs []*Rule) []Finding {
-	in := inspector.New(pkg.Files)
+	in := pkg.Inspector
+	if in == nil {
+		in = inspector.New(pkg.Files)
+	}
+	sh := &shared{}
 	var all []Finding
 	for _, r := range rs {
-		pass := &Pass{Package: pkg, Inspector: in, rule: r}
+		pass := &Pass{Package: pkg, Inspector: in, rule: r, shared: sh}
 		r.Run(pass)
 		all = append(all, pass.findings...)
 	}

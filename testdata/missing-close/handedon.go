@@ -154,3 +154,37 @@ func (s *lineSource) MethodValue(path string) error {
 	s.read = f.Read
 	return nil
 }
+
+func ReturnedInSlice(paths []string) ([]*os.File, error) {
+	f, err := os.Open(paths[0])
+	if err != nil {
+		return nil, err
+	}
+	return []*os.File{f}, nil
+}
+
+func ReturnedInMap(path string) (map[string]io.Closer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]io.Closer{path: f}, nil
+}
+
+// The returned closure closes the file when the caller is done.
+func ReturnedClosure(path string) (func() error, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return f.Close() }, nil
+}
+
+// A named result is returned by the bare return.
+func BareNamed(path string) (f *os.File, err error) {
+	f, err = os.Open(path)
+	if err != nil {
+		return
+	}
+	return
+}

@@ -44,7 +44,7 @@ func Reassigned(a, b string) error {
 
 func InLoop(paths []string) error {
 	for _, p := range paths {
-		f, err := os.Open(p) // want `no automatic fix: it is acquired in a loop`
+		f, err := os.Open(p) // want `f \(file from os.Open\) is never closed$`
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,8 @@
+// Package earlycancel exposes the early-cancel rule's analyzer, for Bazel's
+// nogo.
+package earlycancel
+
+import "github.com/leakfix/leakfix/rules"
+
+// Analyzer is the early-cancel rule's analyzer.
+var Analyzer = rules.AnalyzerOf(rules.EarlyCancel)

@@ -1,0 +1,8 @@
+// Package missingclose exposes the missing-close rule's analyzer, for
+// Bazel's nogo.
+package missingclose
+
+import "github.com/leakfix/leakfix/rules"
+
+// Analyzer is the missing-close rule's analyzer.
+var Analyzer = rules.AnalyzerOf(rules.MissingClose)

@@ -1,0 +1,56 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"path/filepath"
+
+	"github.com/leakfix/leakfix/diff"
+)
+
+// jsonFinding is one line of JSON output. Lines and columns count from 1;
+// columns count bytes, as go/token's do; the end is exclusive.
+type jsonFinding struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Rule      string `json:"rule"`
+	Message   string `json:"message"`
+	Fixable   bool   `json:"fixable"`
+	// Fix is the unified diff of this finding's fix alone, with the same
+	// a/ and b/ headers as leakfix -d, and files it adds diffed from
+	// /dev/null.
+	Fix string `json:"fix,omitempty"`
+}
+
+// JSONLines writes one JSON object a line for each finding, fixed ones
+// included (with -w, "fixable" findings are the ones written).
+func (r *Report) JSONLines(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, f := range r.Findings {
+		name := r.rel(f.Position.Filename)
+		jf := jsonFinding{
+			File:      name,
+			Line:      f.Position.Line,
+			Column:    f.Position.Column,
+			EndLine:   f.EndPosition.Line,
+			EndColumn: f.EndPosition.Column,
+			Rule:      f.Rule,
+			Message:   f.Text(),
+			Fixable:   f.Fixed,
+		}
+		if f.Fixed {
+			jf.Fix = diff.Unified(filepath.ToSlash(r.rel(f.File)), r.source(f.File), r.fixed(f))
+			for _, path := range r.added(f) {
+				jf.Fix += diff.Unified(filepath.ToSlash(r.rel(path)), nil, f.FixAdds[path])
+			}
+		}
+		if err := enc.Encode(jf); err != nil {
+			return err
+		}
+	}
+	return nil
+}

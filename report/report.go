@@ -1,0 +1,108 @@
+// Package report writes what a leakfix run found: as text in go vet's
+// style (for people), as JSON Lines (for scripts) and as SARIF 2.1.0 (for
+// code-scanning dashboards such as GitHub's). Every format carries the same
+// findings with the same text (rules.Finding.Text); JSON and SARIF carry
+// each finding's fix on its own, computed by the driver (Options.EachFix).
+package report
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/rules"
+)
+
+// A Report is one run's findings, ready to be written.
+type Report struct {
+	// Dir is the directory paths are shown relative to (the current
+	// directory).
+	Dir      string
+	Findings []driver.Finding
+	// Changes hold the original content of the files the fixes change.
+	Changes []driver.FileChange
+	// Written says which files -w wrote: their fixed findings are gone.
+	Written map[string]bool
+	// Rules are the rules that ran, for SARIF's rule metadata.
+	Rules []*rules.Rule
+	// Version is leakfix's version, for SARIF's tool description.
+	Version string
+	// Failed is set when some package could not be analyzed.
+	Failed bool
+
+	sources map[string][]byte
+}
+
+// Remaining counts the findings that are still in the code: all but those
+// fixed in a written file.
+func (r *Report) Remaining() int {
+	n := 0
+	for _, f := range r.Findings {
+		if !r.gone(f) {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *Report) gone(f driver.Finding) bool { return f.Fixed && r.Written[f.File] }
+
+// rel is a finding's path as shown: relative to Dir.
+func (r *Report) rel(path string) string { return RelPath(r.Dir, path) }
+
+// source returns a file's content as it was analyzed.
+func (r *Report) source(path string) []byte {
+	for _, c := range r.Changes {
+		if c.Path == path {
+			return c.Old
+		}
+	}
+	if src, ok := r.sources[path]; ok {
+		return src
+	}
+	src, _ := os.ReadFile(path) // an unreadable file shows byte columns
+	if r.sources == nil {
+		r.sources = map[string][]byte{}
+	}
+	r.sources[path] = src
+	return src
+}
+
+// fixed returns a fixed finding's file with that finding's fix alone, or,
+// should that be unavailable, with all the fixes of the file.
+func (r *Report) fixed(f driver.Finding) []byte {
+	if f.FixedAlone != nil {
+		return f.FixedAlone
+	}
+	for _, c := range r.Changes {
+		if c.Path == f.File {
+			return c.New
+		}
+	}
+	return nil
+}
+
+// added returns the files a fixed finding's fix adds to its package, by
+// absolute path, sorted.
+func (r *Report) added(f driver.Finding) []string {
+	return slices.Sorted(maps.Keys(f.FixAdds))
+}
+
+// edits are the changes a fixed finding's fix makes to its file, as line
+// edits of the original content.
+func (r *Report) edits(f driver.Finding) (old []byte, edits []udiff.Edit) {
+	old = r.source(f.File)
+	return old, udiff.Lines(string(old), string(r.fixed(f)))
+}
+
+// RelPath makes path relative to dir, also when it lies outside it
+// (../pkg/file.go), so diff headers stay a/ and b/ relative.
+func RelPath(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil {
+		return rel
+	}
+	return path
+}

@@ -1,0 +1,230 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"net/url"
+	"path/filepath"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/leakfix/leakfix/driver"
+)
+
+// The SARIF 2.1.0 log, as much of it as leakfix fills in.
+type (
+	sarifLog struct {
+		Schema  string     `json:"$schema"`
+		Version string     `json:"version"`
+		Runs    []sarifRun `json:"runs"`
+	}
+	sarifRun struct {
+		Tool               sarifTool                    `json:"tool"`
+		Invocations        []sarifInvocation            `json:"invocations"`
+		OriginalURIBaseIDs map[string]sarifArtifactPath `json:"originalUriBaseIds"`
+		Results            []sarifResult                `json:"results"`
+		ColumnKind         string                       `json:"columnKind"`
+	}
+	sarifTool struct {
+		Driver sarifDriver `json:"driver"`
+	}
+	sarifDriver struct {
+		Name           string      `json:"name"`
+		Version        string      `json:"version,omitempty"`
+		InformationURI string      `json:"informationUri"`
+		Rules          []sarifRule `json:"rules"`
+	}
+	sarifRule struct {
+		ID                   string           `json:"id"`
+		ShortDescription     sarifText        `json:"shortDescription"`
+		FullDescription      sarifText        `json:"fullDescription"`
+		Help                 sarifText        `json:"help"`
+		HelpURI              string           `json:"helpUri"`
+		DefaultConfiguration sarifRuleConfig  `json:"defaultConfiguration"`
+		Properties           map[string][]any `json:"properties,omitempty"`
+	}
+	sarifRuleConfig struct {
+		Level string `json:"level"`
+	}
+	sarifInvocation struct {
+		ExecutionSuccessful bool `json:"executionSuccessful"`
+	}
+	sarifText struct {
+		Text string `json:"text"`
+	}
+	sarifResult struct {
+		RuleID    string          `json:"ruleId"`
+		RuleIndex int             `json:"ruleIndex"`
+		Level     string          `json:"level"`
+		Message   sarifText       `json:"message"`
+		Locations []sarifLocation `json:"locations"`
+		Fixes     []sarifFix      `json:"fixes,omitempty"`
+	}
+	sarifLocation struct {
+		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	}
+	sarifPhysicalLocation struct {
+		ArtifactLocation sarifArtifactPath `json:"artifactLocation"`
+		Region           sarifRegion       `json:"region"`
+	}
+	sarifArtifactPath struct {
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId,omitempty"`
+	}
+	// A region's end column is exclusive; columns count UTF-16 code
+	// units, SARIF's default column kind, which GitHub expects.
+	sarifRegion struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn"`
+		EndLine     int `json:"endLine"`
+		EndColumn   int `json:"endColumn"`
+	}
+	sarifFix struct {
+		Description     sarifText             `json:"description"`
+		ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+	}
+	sarifArtifactChange struct {
+		ArtifactLocation sarifArtifactPath  `json:"artifactLocation"`
+		Replacements     []sarifReplacement `json:"replacements"`
+	}
+	sarifReplacement struct {
+		DeletedRegion   sarifRegion `json:"deletedRegion"`
+		InsertedContent sarifText   `json:"insertedContent"`
+	}
+)
+
+// srcRoot is the base of the artifacts' relative URIs: the directory
+// leakfix ran in, which GitHub code scanning takes as the repository's root.
+const srcRoot = "%SRCROOT%"
+
+const homepage = "https://github.com/leakfix/leakfix"
+
+// SARIF writes the findings as a SARIF 2.1.0 log with one run: the rules
+// that ran, and a result for each finding, fixed ones included, with its
+// fix as replacements in the original file.
+func (r *Report) SARIF(w io.Writer) error {
+	run := sarifRun{
+		Tool:        sarifTool{Driver: sarifDriver{Name: "leakfix", Version: r.Version, InformationURI: homepage, Rules: []sarifRule{}}},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: !r.Failed}},
+		OriginalURIBaseIDs: map[string]sarifArtifactPath{
+			srcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.Dir) + "/"}).String()},
+		},
+		Results:    []sarifResult{},
+		ColumnKind: "utf16CodeUnits",
+	}
+	ruleIndex := map[string]int{}
+	for _, rule := range r.Rules {
+		ruleIndex[rule.Name] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+			ID:                   rule.Name,
+			ShortDescription:     sarifText{rule.Summary},
+			FullDescription:      sarifText{rule.Doc},
+			Help:                 sarifText{rule.Doc},
+			HelpURI:              homepage + "#what-it-fixes",
+			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
+			Properties:           map[string][]any{"tags": {"reliability", "resource-leak"}},
+		})
+	}
+	for _, f := range r.Findings {
+		src := r.source(f.Position.Filename)
+		where := r.artifact(f.Position.Filename)
+		res := sarifResult{
+			RuleID:    f.Rule,
+			RuleIndex: ruleIndex[f.Rule],
+			Level:     "warning",
+			Message:   sarifText{f.Text()},
+			Locations: []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
+				ArtifactLocation: where,
+				Region: sarifRegion{
+					StartLine: f.Position.Line, StartColumn: utf16Column(src, f.Position.Offset, f.Position.Column),
+					EndLine: f.EndPosition.Line, EndColumn: utf16Column(src, f.EndPosition.Offset, f.EndPosition.Column),
+				},
+			}}},
+		}
+		if f.Fixed {
+			res.Fixes = []sarifFix{r.sarifFix(f, where)}
+		}
+		run.Results = append(run.Results, res)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs:    []sarifRun{run},
+	})
+}
+
+// sarifFix is a fixed finding's fix, as replacements of whole lines of the
+// original file, and the files it adds.
+func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
+	change := sarifArtifactChange{ArtifactLocation: where}
+	old, edits := r.edits(f)
+	for _, e := range edits {
+		startLine, startCol := lineColumn(old, e.Start)
+		endLine, endCol := lineColumn(old, e.End)
+		change.Replacements = append(change.Replacements, sarifReplacement{
+			DeletedRegion:   sarifRegion{StartLine: startLine, StartColumn: startCol, EndLine: endLine, EndColumn: endCol},
+			InsertedContent: sarifText{e.New},
+		})
+	}
+	changes := []sarifArtifactChange{change}
+	for _, path := range r.added(f) {
+		// A new file: its content inserted at the start of nothing.
+		changes = append(changes, sarifArtifactChange{
+			ArtifactLocation: r.artifact(path),
+			Replacements: []sarifReplacement{{
+				DeletedRegion:   sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1},
+				InsertedContent: sarifText{string(f.FixAdds[path])},
+			}},
+		})
+	}
+	message := "apply leakfix's fix"
+	if f.Fix != nil {
+		message = f.Fix.Message
+	}
+	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
+}
+
+// artifact is a file's location: a URI relative to srcRoot when the file is
+// under it, else an absolute file URI.
+func (r *Report) artifact(path string) sarifArtifactPath {
+	rel := filepath.ToSlash(r.rel(path))
+	if filepath.IsAbs(rel) || rel == ".." || len(rel) > 3 && rel[:3] == "../" {
+		return sarifArtifactPath{URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()}
+	}
+	return sarifArtifactPath{URI: (&url.URL{Path: rel}).EscapedPath(), URIBaseID: srcRoot}
+}
+
+// lineColumn returns the line and UTF-16 column, from 1, of a byte offset
+// of src.
+func lineColumn(src []byte, offset int) (line, column int) {
+	line, start := 1, 0
+	for i := 0; i < offset && i < len(src); i++ {
+		if src[i] == '\n' {
+			line, start = line+1, i+1
+		}
+	}
+	return line, 1 + utf16Len(src[start:min(offset, len(src))])
+}
+
+// utf16Column converts a byte column, from 1, at a byte offset of src to a
+// UTF-16 one. Without the source (unreadable), it keeps the byte column.
+func utf16Column(src []byte, offset, byteColumn int) int {
+	start := offset - (byteColumn - 1)
+	if src == nil || start < 0 || offset > len(src) {
+		return byteColumn
+	}
+	return 1 + utf16Len(src[start:offset])
+}
+
+func utf16Len(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		n += utf16.RuneLen(r)
+		b = b[size:]
+	}
+	return n
+}

@@ -1,0 +1,301 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"maps"
+	"path/filepath"
+	"reflect"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/leakfix/leakfix/config"
+	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Analyzers holds one analysis.Analyzer per rule, in the order of All, for
+// the drivers of the golang.org/x/tools/go/analysis framework: go vet
+// -vettool, gopls-style tools, golangci-lint's module plugins, Bazel's nogo.
+//
+// An analyzer's name is its rule's name with '-' turned into '_'
+// (missing-close → missing_close), since the framework wants identifiers.
+// Its diagnostics carry the rule's findings, with the text the command
+// line prints (Finding.Text), and the rule's name as Category. A fixable
+// finding has one SuggestedFix: the edits of the same dst rewrite that
+// "leakfix -w" writes, cut down to the changed lines.
+//
+// What functions do with the resources they are given flows between
+// packages as facts of OwnershipAnalyzer, which every rule analyzer
+// requires.
+var Analyzers = analyzersFor(All())
+
+// AnalyzerOf returns the analyzer of a rule, or nil for a rule that is not
+// among All.
+func AnalyzerOf(r *Rule) *analysis.Analyzer {
+	if i := slices.Index(All(), r); i >= 0 {
+		return Analyzers[i]
+	}
+	return nil
+}
+
+// AnalyzerName is the analyzer name of a rule: its name with '-' turned
+// into '_'.
+func AnalyzerName(r *Rule) string { return strings.ReplaceAll(r.Name, "-", "_") }
+
+func analyzersFor(rs []*Rule) []*analysis.Analyzer {
+	var out []*analysis.Analyzer
+	for _, r := range rs {
+		out = append(out, &analysis.Analyzer{
+			Name:     AnalyzerName(r),
+			Doc:      r.Summary + "\n\n" + r.Doc,
+			URL:      "https://github.com/leakfix/leakfix#what-it-fixes",
+			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
+			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, r) },
+		})
+	}
+	return out
+}
+
+// runAnalyzer runs one rule over the pass's package and reports its
+// findings as diagnostics. A bug in a rule is this package's error, as on
+// the command line, rather than a crash of the whole go vet run.
+func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", r.Name, p, debug.Stack())
+		}
+	}()
+	cfg, err := projectConfig(pass)
+	if err != nil {
+		return err
+	}
+	pkg := &Package{
+		Fset:      pass.Fset,
+		Files:     pass.Files,
+		Types:     pass.Pkg,
+		Info:      pass.TypesInfo,
+		Summaries: pass.ResultOf[OwnershipAnalyzer].(ownership.Summaries),
+		Acquirers: cfg.Acquirers(),
+		// The command line's --max-body-bytes has no flag here: the
+		// limit comes from .leakfix.yaml, or is the default.
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		Inspector:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+	}
+	for _, f := range Run(pkg, []*Rule{r}) {
+		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: r.Name}
+		if f.Fix != nil {
+			if sf, why := suggestedFix(pass, f); why != "" {
+				f.Fix, f.NoFix = nil, why
+			} else {
+				d.SuggestedFixes = []analysis.SuggestedFix{sf}
+			}
+		}
+		d.Message = f.Text()
+		pass.Report(d)
+	}
+	return nil
+}
+
+// configs finds the .leakfix.yaml of each package, once per directory, for
+// every pass of the process (go vet runs one package a process; other
+// drivers run many).
+var configs config.Finder
+
+// projectConfig is the .leakfix.yaml that applies to the pass's package, as
+// on the command line: the first found walking up from the package's
+// directory. A driver that sandboxes the analysis from files outside the
+// package (Bazel) finds none, and tracks the standard library's resources
+// only.
+func projectConfig(pass *analysis.Pass) (*config.Config, error) {
+	if len(pass.Files) == 0 {
+		return &config.Config{}, nil
+	}
+	return configs.For(filepath.Dir(pass.Fset.File(pass.Files[0].Pos()).Name()))
+}
+
+// suggestedFix turns a finding's fix into text edits: the file is fixed by
+// fix.Apply, as on the command line, the fixed package must type-check, as
+// on the command line, and the edits are the lines that changed. It returns
+// why there is no fix when there is none.
+func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string) {
+	if len(f.Fix.NewFiles) > 0 {
+		// Suggested fixes edit the package's files; they cannot add one.
+		return analysis.SuggestedFix{}, fmt.Sprintf("the fix adds %s to the package, which go vet's fixes cannot; leakfix -w can", strings.Join(slices.Sorted(maps.Keys(f.Fix.NewFiles)), ", "))
+	}
+	file := fileAt(pass.Files, f.Pos)
+	if file == nil || importsC(file) {
+		return analysis.SuggestedFix{}, "the file is generated or processed by cgo"
+	}
+	tf := pass.Fset.File(file.Pos())
+	src, err := pass.ReadFile(tf.Name())
+	if err != nil {
+		return analysis.SuggestedFix{}, err.Error()
+	}
+	fixed, err := fix.Apply(&fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: src}, []*fix.Fix{f.Fix})
+	if err != nil {
+		return analysis.SuggestedFix{}, err.Error()
+	}
+	if err := fix.Check(checkedPackage(pass), map[string][]byte{tf.Name(): fixed}, nil); err != nil {
+		return analysis.SuggestedFix{}, fmt.Sprintf("the fixed file does not type-check: %v", err)
+	}
+	sf := analysis.SuggestedFix{Message: f.Fix.Message}
+	for _, e := range udiff.Lines(string(src), string(fixed)) {
+		sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
+			Pos:     tf.Pos(e.Start),
+			End:     tf.Pos(e.End),
+			NewText: []byte(e.New),
+		})
+	}
+	return sf, ""
+}
+
+// checkedPackage describes the pass's package for fix.Check. Imports
+// resolve as the package's own import declarations did, so vendored paths
+// (which the go command maps) resolve too.
+func checkedPackage(pass *analysis.Pass) fix.Package {
+	imports := map[string]*types.Package{"unsafe": types.Unsafe}
+	for _, f := range pass.Files {
+		for _, spec := range f.Imports {
+			if pn := pass.TypesInfo.PkgNameOf(spec); pn != nil {
+				imports[strings.Trim(spec.Path.Value, "`\"")] = pn.Imported()
+			}
+		}
+	}
+	return fix.Package{
+		Path:  pass.Pkg.Path(),
+		Fset:  pass.Fset,
+		Files: pass.Files,
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if p, ok := imports[path]; ok {
+				return p, nil
+			}
+			// Under go vet only the package's own imports have types at
+			// hand: a fix that adds another cannot be checked, so it is
+			// not offered.
+			return nil, fmt.Errorf("no types for %q, which the fix imports", path)
+		}),
+		Sizes:     pass.TypesSizes,
+		GoVersion: pass.Pkg.GoVersion(),
+	}
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// fileAt returns the file of files that holds pos.
+func fileAt(files []*ast.File, pos token.Pos) *ast.File {
+	for _, f := range files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+func importsC(f *ast.File) bool {
+	return slices.ContainsFunc(f.Imports, func(s *ast.ImportSpec) bool { return s.Path.Value == `"C"` })
+}
+
+// OwnershipAnalyzer learns what the functions of each package do with the
+// resources passed to them (ownership.Summarize), exports that as facts for
+// the packages that import it, and returns, as its result, the
+// ownership.Summaries (a *packageSummaries: the framework wants the
+// declared result type exactly) of this package's functions and of the
+// imported ones.
+// It is how go vet, which sees one package at a time, knows what the
+// command line knows from the packages it loaded: that a helper in another
+// package closes the file it is given.
+//
+// Standard-library packages export no facts: what the standard library does
+// with a value is the built-in table's to say (ownership/stdlib.go), in
+// every entry point alike, and summarizing all of it on each go vet run
+// would cost time for nothing.
+var OwnershipAnalyzer = &analysis.Analyzer{
+	Name:       "leakfix_ownership",
+	Doc:        "learn which resources each function closes or keeps (takes) and which it only uses (borrows), for leakfix's rules",
+	URL:        "https://github.com/leakfix/leakfix#how-it-works",
+	Run:        runOwnership,
+	Requires:   []*analysis.Analyzer{inspect.Analyzer},
+	FactTypes:  []analysis.Fact{new(summaryFact)},
+	ResultType: reflect.TypeFor[*packageSummaries](),
+}
+
+// summaryFact is the ownership.Summary of one function, as a fact.
+type summaryFact ownership.Summary
+
+func (*summaryFact) AFact() {}
+
+func (f *summaryFact) String() string {
+	return fmt.Sprintf("takes %v, borrows %v", f.Takes, f.Borrows)
+}
+
+func runOwnership(pass *analysis.Pass) (any, error) {
+	imported := factSummaries{pass}
+	own := ownership.Summarize(pass.TypesInfo, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), imported)
+	if !isStandard(pass) {
+		for _, f := range pass.Files {
+			for _, decl := range f.Decls {
+				fd, ok := decl.(*ast.FuncDecl)
+				if !ok {
+					continue
+				}
+				fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
+				if !ok {
+					continue
+				}
+				if s, ok := own.Summary(fn); ok {
+					fact := summaryFact(s)
+					pass.ExportObjectFact(fn, &fact)
+				}
+			}
+		}
+	}
+	return &packageSummaries{own: own, imported: imported}, nil
+}
+
+// isStandard reports whether the pass's package is in the standard
+// library: outside any module, with no dot in its path's first element.
+func isStandard(pass *analysis.Pass) bool {
+	first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
+	return pass.Module == nil && !strings.Contains(first, ".")
+}
+
+// factSummaries are the summaries that imported packages exported as facts.
+// The framework keys facts by object, ownership by full name: the object of
+// a function is its generic origin, as ownership.Key's name is.
+type factSummaries struct{ pass *analysis.Pass }
+
+func (s factSummaries) Summary(fn *types.Func) (ownership.Summary, bool) {
+	fn = fn.Origin()
+	if fn.Pkg() == nil || fn.Pkg() == s.pass.Pkg {
+		return ownership.Summary{}, false
+	}
+	var fact summaryFact
+	if !s.pass.ImportObjectFact(fn, &fact) {
+		return ownership.Summary{}, false
+	}
+	return ownership.Summary(fact), true
+}
+
+// packageSummaries answers for the package's own functions from what was
+// learned of their bodies, and for imported ones from facts.
+type packageSummaries struct {
+	own      ownership.SummaryMap
+	imported factSummaries
+}
+
+func (s *packageSummaries) Summary(fn *types.Func) (ownership.Summary, bool) {
+	if sum, ok := s.own.Summary(fn); ok {
+		return sum, true
+	}
+	return s.imported.Summary(fn)
+}

@@ -1,0 +1,255 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"github.com/dave/dst"
+	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// DeferInLoop finds resources acquired in a loop and released by a defer.
+var DeferInLoop = &Rule{
+	Name:    "defer-in-loop",
+	Summary: "a resource acquired in a loop and released by a defer, which holds it until the function returns",
+	Doc: `A defer runs when the function returns, not when the loop iteration ends:
+"defer f.Close()" in a loop body keeps every file of every iteration open
+until then, and a long loop runs out of descriptors, connections or pooled
+database connections.
+
+Fix, when nothing runs between the loop and the function's return (the
+loop ends the function, or a return that calls nothing follows it), so
+that nothing can tell when the resources are released: when the loop body has no return, break, continue, goto or label that
+would leave it, and no other defer, the body moves into a function literal
+called on each iteration, so the defer runs where the iteration ends.
+Otherwise the defer goes, and the resource is released right before each
+return, break or continue that leaves its block and at the block's end,
+as missing-close does in loops (a file opened for writing returns its
+Close error).
+
+Reported without a fix: a loop followed by other code, which may rely on
+every resource being held until the function returns (a check of the
+connection pool, say).
+
+Left alone: a resource that is also closed or handed on elsewhere (kept in
+a slice for after the loop, say); one that is never used, only acquired and
+released, since holding all of them at once is then the point (a test that
+keeps N pooled connections busy); and context cancel funcs, whose deferred
+call in a loop may keep a context alive for goroutines the loop starts.
+
+Example:
+
+	for _, name := range names {
+		func() { // added
+			f, err := os.Open(name)
+			...
+			defer f.Close()
+			...
+		}()
+	}`,
+	Run: runDeferInLoop,
+}
+
+func runDeferInLoop(pass *Pass) {
+	for _, a := range pass.acquisitions() {
+		loop, ok := ownership.Loop(a)
+		if !ok || a.Var == nil || a.Acquirer.Kind.Func {
+			// A deferred cancel in a loop may be meant to keep its
+			// context alive for goroutines started in the loop.
+			continue
+		}
+		j := ownership.Judge(pass.Info, a, pass.Summaries)
+		if j.Verdict != ownership.Closed || j.Doubt != "" || j.Reassigned.IsValid() || j.InPlace == 0 {
+			// Released elsewhere too, or only held: holding every
+			// iteration's resource at once may be the point.
+			continue
+		}
+		d, ok := releasingDefer(a, j, loop)
+		if !ok {
+			continue
+		}
+		f := Finding{
+			Pos: d.Pos(), End: d.End(),
+			Message: fmt.Sprintf("%s is released by a defer in a loop, which holds it until the function returns", describe(pass.Info, a)),
+		}
+		switch body := loopBody(loop.Node()); {
+		case !lastBeforeReturn(loop, a.Func):
+			f.NoFix = "code after the loop may rely on every iteration's resource being held until the function returns"
+		case wrappable(pass, body, d):
+			f.Fix = wrapBody(body)
+		default:
+			f.Fix, f.NoFix = explicitRelease(pass, a, j, d)
+		}
+		pass.Report(f)
+	}
+}
+
+// releasingDefer finds the defer statement, in loop and in the acquiring
+// function itself, that holds every release of the resource.
+func releasingDefer(a *ownership.Acquisition, j ownership.Judgement, loop inspector.Cursor) (*ast.DeferStmt, bool) {
+	for c := range loop.Preorder((*ast.DeferStmt)(nil)) {
+		d := c.Node().(*ast.DeferStmt)
+		if fn, _ := enclosingFunc(c); fn != a.Func {
+			continue
+		}
+		if len(j.Releases) > 0 && !slices.ContainsFunc(j.Releases, func(p token.Pos) bool { return p < d.Pos() || p >= d.End() }) {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// lastBeforeReturn reports whether nothing can run between the end of the
+// loop and the function's return, so that nothing can tell when the
+// resources were released: the loop ends the function's body, or is
+// followed by a return whose results call nothing.
+func lastBeforeReturn(loop, fn inspector.Cursor) bool {
+	parent := loop.Parent()
+	if _, body := ownership.FuncParts(fn.Node()); parent.Node() != body {
+		return false
+	}
+	next, ok := loop.NextSibling()
+	if !ok {
+		return true
+	}
+	ret, ok := next.Node().(*ast.ReturnStmt)
+	if !ok {
+		return false
+	}
+	calls := false
+	ast.Inspect(ret, func(n ast.Node) bool {
+		_, isCall := n.(*ast.CallExpr)
+		calls = calls || isCall
+		return !calls
+	})
+	return !calls
+}
+
+func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
+	for fn := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return fn, true
+	}
+	return inspector.Cursor{}, false
+}
+
+func loopBody(loop ast.Node) *ast.BlockStmt {
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		return l.Body
+	case *ast.RangeStmt:
+		return l.Body
+	}
+	return nil
+}
+
+// wrappable reports whether moving body into a function literal changes
+// nothing but when its defers run: no return, no goto, no label, no break
+// or continue that leaves the body, no defer other than d, no recover.
+func wrappable(pass *Pass, body *ast.BlockStmt, d *ast.DeferStmt) bool {
+	ok := true
+	var inner []ast.Node // loops, switches and selects inside the body
+	ast.Inspect(body, func(n ast.Node) bool {
+		if !ok {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // its returns and defers are its own
+		case *ast.ReturnStmt, *ast.LabeledStmt:
+			ok = false
+		case *ast.DeferStmt:
+			ok = n == d
+		case *ast.BranchStmt:
+			ok = n.Tok != token.GOTO && n.Label == nil && breaksInside(n, inner)
+		case *ast.CallExpr:
+			if id, isIdent := ast.Unparen(n.Fun).(*ast.Ident); isIdent {
+				if b, isBuiltin := pass.Info.Uses[id].(*types.Builtin); isBuiltin && b.Name() == "recover" {
+					ok = false
+				}
+			}
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			inner = append(inner, n)
+		}
+		return true
+	})
+	return ok
+}
+
+// breaksInside reports whether an unlabeled break or continue targets a
+// statement inside the body: one of the inner statements enclosing it (a
+// continue needs a loop).
+func breaksInside(b *ast.BranchStmt, inner []ast.Node) bool {
+	for _, n := range inner {
+		if n.Pos() > b.Pos() || b.End() > n.End() {
+			continue
+		}
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return true
+		default:
+			if b.Tok == token.BREAK {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wrapBody moves the loop body into a function literal called in its place.
+func wrapBody(body *ast.BlockStmt) *fix.Fix {
+	return &fix.Fix{
+		Message: "run the loop body in a function literal, so the defer runs at the end of each iteration",
+		Sites:   []fix.Site{{Pos: body.Pos(), End: body.End()}},
+		Edit: func(e *fix.Editor) error {
+			d, err := e.Dst(body)
+			if err != nil {
+				return err
+			}
+			block := d.(*dst.BlockStmt)
+			lit := &dst.FuncLit{
+				Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}},
+				Body: &dst.BlockStmt{List: block.List},
+			}
+			call := &dst.ExprStmt{X: &dst.CallExpr{Fun: lit}}
+			call.Decs.Before, call.Decs.After = dst.NewLine, dst.NewLine
+			block.List = []dst.Stmt{call}
+			return nil
+		},
+	}
+}
+
+// explicitRelease removes the defer and releases the resource at every
+// exit of its scope after it instead.
+func explicitRelease(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, d *ast.DeferStmt) (*fix.Fix, string) {
+	if pass.Info.Defs[a.Ident] != a.Var {
+		return nil, "it is assigned to a variable declared outside its block"
+	}
+	withoutDefer := j
+	withoutDefer.Releases = nil
+	paths, ok := ownership.FollowPathsFrom(pass.Info, a, d, withoutDefer)
+	if !ok {
+		return nil, "the defer is not in the block that acquires it"
+	}
+	if paths.Unfollowed != "" {
+		return nil, fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
+	}
+	fx, why := closeAtExits(pass, a, withoutDefer, paths, paths.OpenExits())
+	if fx == nil {
+		return nil, why
+	}
+	edit := fx.Edit
+	fx.Message = "release it at each exit of the iteration instead of deferring"
+	fx.Sites = append(fx.Sites, fix.Site{Pos: d.Pos(), End: d.End()})
+	fx.Edit = func(e *fix.Editor) error {
+		if err := e.Delete(d); err != nil {
+			return err
+		}
+		return edit(e)
+	}
+	return fx, ""
+}

@@ -1,0 +1,342 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/dave/dst"
+	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// EarlyCancel finds deferred cancels that cut off a response the function
+// hands on.
+var EarlyCancel = &Rule{
+	Name:    "early-cancel",
+	Summary: "a deferred cancel ends the context of a response that the function returns or hands on",
+	Doc: `A function derives a context with context.WithTimeout, WithDeadline or
+WithCancel, defers its cancel, makes a request with that context, and lets
+the *http.Response (or its Body) leave the function: returned, stored,
+sent, handed to a goroutine. The deferred cancel fires on return, and the
+caller's read of the body fails with "context canceled". A defer inside an
+if still runs at the function's return.
+
+Fix: the cancel is tied to closing the body on the path where the response
+leaves, and still runs at return on every other path (request errors,
+early returns):
+
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer func() { // was: defer cancel()
+		if cancel != nil {
+			cancel()
+		}
+	}()
+	...
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	cancel = nil // closing the body cancels the context now
+	return resp, nil
+
+The deadline keeps applying while the caller reads the body, and go vet's
+lostcancel check stays satisfied. cancelOnClose, a ReadCloser that closes
+the body and then cancels, is added once per package, in its own file
+cancel_on_close.go, and reused by every fix in the package.
+
+Reported without a fix: a shape leakfix does not recognise with certainty
+(the cancel func used elsewhere too, a WithCancelCause cancel, a response
+handed on in a loop or in a way leakfix cannot judge).`,
+	Run: runEarlyCancel,
+}
+
+const (
+	bodyWrapper     = "cancelOnClose"
+	bodyWrapperFile = "cancel_on_close"
+)
+
+func runEarlyCancel(pass *Pass) {
+	acqs := pass.acquisitions()
+	for _, c := range acqs {
+		if !c.Acquirer.Kind.Func || c.Var == nil {
+			continue
+		}
+		ctx := derivedContext(pass.Info, c)
+		d, ok := deferredCall(pass, c)
+		if ctx == nil || !ok {
+			continue
+		}
+		for _, r := range acqs {
+			if r.Acquirer.Kind != ownership.ResponseBody || r.Func != c.Func || r.Var == nil || !madeWith(pass, r, ctx) {
+				continue
+			}
+			j := ownership.Judge(pass.Info, r, pass.Summaries)
+			if len(j.HandOffs) == 0 {
+				continue // read before the function returns: the cancel is right
+			}
+			f := Finding{
+				Pos: d.Pos(), End: d.End(),
+				Message: fmt.Sprintf("the deferred %s() ends the context of %s when the function returns, but the response leaves the function: reading its body then fails with \"context canceled\"",
+					c.Var.Name(), describe(pass.Info, r)),
+			}
+			f.Fix, f.NoFix = tieCancelToBody(pass, c, d, r, j)
+			pass.Report(f)
+		}
+	}
+}
+
+// derivedContext is the context variable of ctx, cancel := context.WithX(...).
+func derivedContext(info *types.Info, c *ownership.Acquisition) *types.Var {
+	as, ok := c.Stmt.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 2 {
+		return nil
+	}
+	id, ok := as.Lhs[0].(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, _ := info.ObjectOf(id).(*types.Var)
+	return v
+}
+
+// deferredCall finds "defer cancel()" in the acquiring function itself.
+func deferredCall(pass *Pass, c *ownership.Acquisition) (*ast.DeferStmt, bool) {
+	for dc := range c.Func.Preorder((*ast.DeferStmt)(nil)) {
+		if fn, _ := enclosingFunc(dc); fn != c.Func {
+			continue
+		}
+		d := dc.Node().(*ast.DeferStmt)
+		if isVar(pass.Info, d.Call.Fun, c.Var) {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// madeWith reports whether the response r comes from a request made with
+// ctx: client.Do(req) for req, _ := http.NewRequestWithContext(ctx, ...),
+// or client.Do(req.WithContext(ctx)).
+func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var) bool {
+	if !strings.HasSuffix(r.Acquirer.Func, ").Do") || len(r.Call.Args) != 1 {
+		return false
+	}
+	switch arg := ast.Unparen(r.Call.Args[0]).(type) {
+	case *ast.CallExpr:
+		sel, ok := arg.Fun.(*ast.SelectorExpr)
+		return ok && (sel.Sel.Name == "WithContext" || sel.Sel.Name == "Clone") && len(arg.Args) == 1 && isVar(pass.Info, arg.Args[0], ctx)
+	case *ast.Ident:
+		req, ok := pass.Info.Uses[arg].(*types.Var)
+		if !ok {
+			return false
+		}
+		made := false
+		for c := range r.Func.Preorder((*ast.AssignStmt)(nil)) {
+			as := c.Node().(*ast.AssignStmt)
+			for i, lhs := range as.Lhs {
+				id, ok := lhs.(*ast.Ident)
+				if !ok || pass.Info.ObjectOf(id) != req {
+					continue
+				}
+				if pass.Info.Defs[id] == nil || len(as.Rhs) != 1 {
+					return false // req reassigned: not certain which request this is
+				}
+				call, ok := as.Rhs[0].(*ast.CallExpr)
+				made = i == 0 && ok && calleeName(pass.Info, call) == "net/http.NewRequestWithContext" && len(call.Args) > 0 && isVar(pass.Info, call.Args[0], ctx)
+			}
+		}
+		return made
+	}
+	return false
+}
+
+// tieCancelToBody plans the fix: the deferred cancel runs only while the
+// function still owns the context, and on each path where the response
+// leaves, its body takes the cancel over.
+func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *ownership.Acquisition, j ownership.Judgement) (*fix.Fix, string) {
+	switch {
+	case len(c.Acquirer.Kind.ReleaseArgs) > 0:
+		return nil, "a cancel func that takes a cause is not tied to a body by leakfix"
+	case j.Doubt != "" || j.Reassigned.IsValid():
+		return nil, "the response is also used in a way leakfix cannot judge"
+	case !onlyUsedIn(pass, c, d):
+		return nil, fmt.Sprintf("%s is used elsewhere too", c.Var.Name())
+	case pass.Info.Defs[r.Ident] != r.Var:
+		return nil, "the response is assigned to a variable declared elsewhere"
+	}
+	live, why := ownership.LiveAfter(pass.Info, r)
+	if live == nil {
+		return nil, "the response's " + strings.TrimPrefix(why, "its ")
+	}
+	var handOffs []ast.Stmt
+	for _, pos := range j.HandOffs {
+		s, ok := stmtAt(pass, r, pos)
+		switch {
+		case !ok:
+			return nil, "the response leaves the function in an expression leakfix cannot put code before"
+		case s.Pos() < live.End():
+			return nil, "the response may leave the function before its error is checked"
+		case inLoop(r.Func, s):
+			return nil, "the response leaves the function from a loop"
+		}
+		handOffs = append(handOffs, s)
+	}
+	file := pass.Fset.Position(d.Pos()).Filename
+	newFiles, why := wrapperFile(pass, strings.HasSuffix(file, "_test.go"))
+	if why != "" {
+		return nil, why
+	}
+	fx := &fix.Fix{
+		Message:  "close the body to cancel the context, instead of cancelling at return",
+		Sites:    []fix.Site{{Pos: d.Pos(), End: d.End()}},
+		NewFiles: newFiles,
+	}
+	for _, s := range handOffs {
+		fx.Sites = append(fx.Sites, fix.Site{Pos: s.Pos(), End: s.End()})
+	}
+	cancel, resp := c.Var.Name(), r.Var.Name()
+	fx.Edit = func(e *fix.Editor) error {
+		dd, err := e.Dst(d)
+		if err != nil {
+			return err
+		}
+		dd.(*dst.DeferStmt).Call = guardedCall(cancel)
+		for _, s := range handOffs {
+			if err := e.InsertBefore(s, bodyTakesCancel(resp, cancel)...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fx, ""
+}
+
+// inLoop reports whether the statement s of fn is in one of fn's loops.
+func inLoop(fn inspector.Cursor, s ast.Stmt) bool {
+	c, ok := fn.FindNode(s)
+	return !ok || ownership.InLoopOf(c, fn)
+}
+
+// onlyUsedIn reports whether the cancel func is used only by the defer.
+func onlyUsedIn(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt) bool {
+	for ic := range c.Func.Preorder((*ast.Ident)(nil)) {
+		id := ic.Node().(*ast.Ident)
+		if pass.Info.Uses[id] == c.Var && (id.Pos() < d.Pos() || id.Pos() >= d.End()) {
+			return false
+		}
+	}
+	return true
+}
+
+// stmtAt returns the statement, in a statement list, that holds pos.
+func stmtAt(pass *Pass, r *ownership.Acquisition, pos token.Pos) (ast.Stmt, bool) {
+	c, ok := r.Func.FindByPos(pos, pos+1)
+	if !ok {
+		return nil, false
+	}
+	for s := range c.Enclosing() {
+		if st, ok := s.Node().(ast.Stmt); ok {
+			switch s.ParentEdgeKind() {
+			case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+				if fn, _ := enclosingFunc(s); fn != r.Func {
+					return nil, false // inside a function literal
+				}
+				return st, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// guardedCall is "func() { if cancel != nil { cancel() } }()".
+func guardedCall(cancel string) *dst.CallExpr {
+	call := &dst.ExprStmt{X: &dst.CallExpr{Fun: dst.NewIdent(cancel)}}
+	call.Decs.Before, call.Decs.After = dst.NewLine, dst.NewLine
+	guard := &dst.IfStmt{
+		Cond: &dst.BinaryExpr{X: dst.NewIdent(cancel), Op: token.NEQ, Y: dst.NewIdent("nil")},
+		Body: &dst.BlockStmt{List: []dst.Stmt{call}},
+	}
+	guard.Decs.Before, guard.Decs.After = dst.NewLine, dst.NewLine
+	return &dst.CallExpr{Fun: &dst.FuncLit{
+		Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}},
+		Body: &dst.BlockStmt{List: []dst.Stmt{guard}},
+	}}
+}
+
+// bodyTakesCancel is
+//
+//	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+//	cancel = nil // closing the body cancels the context now
+func bodyTakesCancel(resp, cancel string) []dst.Stmt {
+	body := func() dst.Expr { return &dst.SelectorExpr{X: dst.NewIdent(resp), Sel: dst.NewIdent("Body")} }
+	wrap := &dst.AssignStmt{
+		Lhs: []dst.Expr{body()},
+		Tok: token.ASSIGN,
+		Rhs: []dst.Expr{&dst.UnaryExpr{Op: token.AND, X: &dst.CompositeLit{
+			Type: dst.NewIdent(bodyWrapper),
+			Elts: []dst.Expr{
+				&dst.KeyValueExpr{Key: dst.NewIdent("ReadCloser"), Value: body()},
+				&dst.KeyValueExpr{Key: dst.NewIdent("cancel"), Value: dst.NewIdent(cancel)},
+			},
+		}}},
+	}
+	handed := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(cancel)}, Tok: token.ASSIGN, Rhs: []dst.Expr{dst.NewIdent("nil")}}
+	handed.Decs.End.Append("// closing the body cancels the context now")
+	return []dst.Stmt{wrap, handed}
+}
+
+// wrapperFile returns the file that declares cancelOnClose for the
+// package, or none when the package has it already (from an earlier fix).
+// A test file gets it in a _test.go file, which only tests compile.
+func wrapperFile(pass *Pass, forTest bool) (map[string][]byte, string) {
+	if obj := pass.Types.Scope().Lookup(bodyWrapper); obj != nil {
+		declared := pass.Fset.Position(obj.Pos()).Filename
+		if !isOurWrapper(obj) || strings.HasSuffix(declared, "_test.go") && !forTest {
+			return nil, fmt.Sprintf("the package declares a %s of its own", bodyWrapper)
+		}
+		return nil, ""
+	}
+	name := bodyWrapperFile + ".go"
+	if forTest {
+		name = bodyWrapperFile + "_test.go"
+	}
+	return map[string][]byte{name: []byte(fmt.Sprintf(wrapperSource, pass.Types.Name()))}, ""
+}
+
+// isOurWrapper reports whether obj is the cancelOnClose an earlier fix
+// added: a struct of an embedded io.ReadCloser and a cancel func().
+func isOurWrapper(obj types.Object) bool {
+	st, ok := obj.Type().Underlying().(*types.Struct)
+	if !ok || st.NumFields() != 2 {
+		return false
+	}
+	rc, cancel := st.Field(0), st.Field(1)
+	sig, ok := cancel.Type().Underlying().(*types.Signature)
+	return rc.Embedded() && rc.Type().String() == "io.ReadCloser" && cancel.Name() == "cancel" && ok && sig.Params().Len() == 0 && sig.Results().Len() == 0
+}
+
+const wrapperSource = `package %s
+
+import "io"
+
+// cancelOnClose is an HTTP response body that cancels the context of its
+// request when it is closed.
+//
+// leakfix added it for functions that make a request with a context they
+// cancel when they return, but hand the response on: cancelling at return
+// would fail the caller's reads of the body with "context canceled". With
+// the cancel tied to Close, the context's deadline keeps applying while the
+// caller reads, and closing the body releases the context.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel func()
+}
+
+// Close closes the body, then cancels the context.
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+`

@@ -1,0 +1,248 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/dave/dst"
+	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
+)
+
+// A releaser plans how a fix releases one resource at each place: a plain
+// close for most, but for a file opened for writing, in a function that
+// returns an error, a close whose error reaches the caller. A deferred
+// f.Close() that drops its error can lose written data silently.
+type releaser struct {
+	pass *Pass
+	a    *ownership.Acquisition
+	// result is the function's error result, when the close's error must
+	// be folded into it; nil for a plain close.
+	result *errorResult
+}
+
+func newReleaser(pass *Pass, a *ownership.Acquisition) *releaser {
+	r := &releaser{pass: pass, a: a}
+	if a.OpensForWriting(pass.Info) {
+		r.result = errorResultOf(pass, a.Func.Node())
+	}
+	return r
+}
+
+// errorResult is the last result of a function, of type error.
+type errorResult struct {
+	ftype *ast.FuncType
+	sig   *types.Signature
+	scope *types.Scope // the function's scope, which holds its results
+	obj   *types.Var   // the result variable, nil when it is unnamed
+}
+
+func errorResultOf(pass *Pass, fn ast.Node) *errorResult {
+	ftype, _ := ownership.FuncParts(fn)
+	sig, ok := pass.Info.TypeOf(ftype).(*types.Signature)
+	if !ok {
+		if fd, ok := fn.(*ast.FuncDecl); ok {
+			sig = pass.Info.Defs[fd.Name].(*types.Func).Signature()
+		}
+	}
+	if sig == nil || sig.Results().Len() == 0 {
+		return nil
+	}
+	last := sig.Results().At(sig.Results().Len() - 1)
+	if !types.Identical(last.Type(), types.Universe.Lookup("error").Type()) {
+		return nil
+	}
+	er := &errorResult{ftype: ftype, sig: sig, scope: pass.Info.Scopes[ftype]}
+	if last.Name() != "" && last.Name() != "_" {
+		er.obj = last
+	}
+	return er
+}
+
+// name is the error result's name, once the fix has named it.
+func (er *errorResult) name() string {
+	if er.obj != nil {
+		return er.obj.Name()
+	}
+	return "err"
+}
+
+// reachable reports whether, at pos, the error result's name refers to the
+// result (once named), not to a variable that shadows it.
+func (er *errorResult) reachable(pass *Pass, pos token.Pos) bool {
+	scope := pass.Types.Scope().Innermost(pos)
+	if scope == nil {
+		return false
+	}
+	_, obj := scope.LookupParent(er.name(), pos)
+	if er.obj != nil {
+		return obj == er.obj
+	}
+	// Unnamed yet: a variable of that name at the function's top level
+	// becomes the result; one in an inner block would shadow it.
+	return obj == nil || obj.Parent() == er.scope
+}
+
+// deferred plans "defer f.Close()" after the statement after, or, for a
+// written file, a deferred close that sets the error result.
+func (r *releaser) deferred(after ast.Stmt) (*fix.Fix, string) {
+	fx := &fix.Fix{Message: "defer the release", Sites: []fix.Site{{Pos: after.Pos(), End: after.End()}}}
+	if r.result == nil {
+		fx.Edit = func(e *fix.Editor) error {
+			return e.InsertAfter(after, &dst.DeferStmt{Call: releaseCall(r.a)})
+		}
+		return fx, ""
+	}
+	if !r.result.reachable(r.pass, after.End()) {
+		return nil, fmt.Sprintf("it is written, and its Close error cannot reach the function's %s result, which a variable shadows there", r.result.name())
+	}
+	fx.Message = "defer the close, returning its error"
+	fx.Sites = append(fx.Sites, r.result.site())
+	fx.Edit = func(e *fix.Editor) error {
+		if err := r.result.nameResults(e); err != nil {
+			return err
+		}
+		body := &dst.BlockStmt{List: []dst.Stmt{r.foldStmt()}}
+		call := &dst.CallExpr{Fun: &dst.FuncLit{Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}}, Body: body}}
+		return e.InsertAfter(after, &dst.DeferStmt{Call: call})
+	}
+	return fx, ""
+}
+
+// foldStmt is "if cerr := f.Close(); cerr != nil && err == nil { err = cerr }".
+func (r *releaser) foldStmt() dst.Stmt {
+	errName := r.result.name()
+	set := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(errName)}, Tok: token.ASSIGN, Rhs: []dst.Expr{dst.NewIdent("cerr")}}
+	set.Decs.Before, set.Decs.After = dst.NewLine, dst.NewLine
+	s := &dst.IfStmt{
+		Init: &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent("cerr")}, Tok: token.DEFINE, Rhs: []dst.Expr{releaseCall(r.a)}},
+		Cond: &dst.BinaryExpr{
+			X:  &dst.BinaryExpr{X: dst.NewIdent("cerr"), Op: token.NEQ, Y: dst.NewIdent("nil")},
+			Op: token.LAND,
+			Y:  &dst.BinaryExpr{X: dst.NewIdent(errName), Op: token.EQL, Y: dst.NewIdent("nil")},
+		},
+		Body: &dst.BlockStmt{List: []dst.Stmt{set}},
+	}
+	s.Decs.Before, s.Decs.After = dst.NewLine, dst.NewLine
+	return s
+}
+
+// site is the function's result list, which the fix may name.
+func (er *errorResult) site() fix.Site {
+	return fix.Site{Pos: er.ftype.Results.Pos(), End: er.ftype.Results.End()}
+}
+
+// nameResults names the function's results, when they are not: "_" for
+// all but the error, so that the deferred close can set it.
+func (er *errorResult) nameResults(e *fix.Editor) error {
+	if er.obj != nil {
+		return nil
+	}
+	d, err := e.Dst(er.ftype)
+	if err != nil {
+		return err
+	}
+	results := d.(*dst.FuncType).Results
+	results.Opening, results.Closing = true, true
+	for i, field := range results.List {
+		name := "_"
+		if i == len(results.List)-1 {
+			name = er.name()
+		}
+		if len(field.Names) == 0 {
+			field.Names = []*dst.Ident{dst.NewIdent(name)}
+		} else if i == len(results.List)-1 {
+			field.Names[len(field.Names)-1] = dst.NewIdent(name)
+		}
+	}
+	return nil
+}
+
+// atExit plans the release at one exit of the resource's scope: stmt is a
+// return, break or continue statement, or nil for the end of scope.
+func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node) (func(*fix.Editor) error, string) {
+	plain := &dst.ExprStmt{X: releaseCall(r.a)}
+	ret, isReturn := stmt.(*ast.ReturnStmt)
+	switch {
+	case r.result == nil:
+		// a plain close
+	case isReturn && len(ret.Results) == 0:
+		// A bare return of named results: fold the error into the
+		// result before it.
+		if !r.result.reachable(r.pass, ret.Pos()) {
+			return nil, "it is written, and its Close error cannot reach the function's error result there"
+		}
+		return func(e *fix.Editor) error { return e.InsertBefore(ret, r.foldStmt()) }, ""
+	case isReturn && isNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
+		// A successful return: return the close's error instead of nil.
+		return func(e *fix.Editor) error {
+			d, err := e.Dst(ret)
+			if err != nil {
+				return err
+			}
+			results := d.(*dst.ReturnStmt).Results
+			results[len(results)-1] = releaseCall(r.a)
+			return nil
+		}, ""
+	case isReturn:
+		// Already failing: the close's error would only hide the first.
+	default:
+		// The end of an iteration, a break or continue: on a close
+		// error, return it.
+		zeros, ok := r.zeroResults()
+		if !ok {
+			return nil, "it is written, and leakfix cannot spell the zero values the function would return with its Close error"
+		}
+		check := &dst.IfStmt{
+			Init: &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent("err")}, Tok: token.DEFINE, Rhs: []dst.Expr{releaseCall(r.a)}},
+			Cond: &dst.BinaryExpr{X: dst.NewIdent("err"), Op: token.NEQ, Y: dst.NewIdent("nil")},
+			Body: &dst.BlockStmt{List: []dst.Stmt{&dst.ReturnStmt{Results: append(zeros, dst.NewIdent("err"))}}},
+		}
+		check.Body.List[0].Decorations().Before, check.Body.List[0].Decorations().After = dst.NewLine, dst.NewLine
+		if stmt == nil {
+			return func(e *fix.Editor) error { return e.Append(scope, check) }, ""
+		}
+		return func(e *fix.Editor) error { return e.InsertBefore(stmt, check) }, ""
+	}
+	if stmt == nil {
+		return func(e *fix.Editor) error { return e.Append(scope, plain) }, ""
+	}
+	return func(e *fix.Editor) error { return e.InsertBefore(stmt, plain) }, ""
+}
+
+// zeroResults spells the zero values of the results before the error, for
+// the types whose zero value needs no name: numbers, strings, booleans and
+// nil-able types.
+func (r *releaser) zeroResults() ([]dst.Expr, bool) {
+	res := r.result.sig.Results()
+	var out []dst.Expr
+	for i := range res.Len() - 1 {
+		var zero string
+		switch t := res.At(i).Type().Underlying().(type) {
+		case *types.Basic:
+			switch {
+			case t.Info()&types.IsNumeric != 0:
+				zero = "0"
+			case t.Info()&types.IsString != 0:
+				zero = `""`
+			case t.Info()&types.IsBoolean != 0:
+				zero = "false"
+			}
+		case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+			zero = "nil"
+		}
+		if zero == "" || strings.Contains(res.At(i).Type().String(), "[") {
+			return nil, false // a struct, an array, a type parameter
+		}
+		out = append(out, dst.NewIdent(zero))
+	}
+	return out, true
+}
+
+func isNil(info *types.Info, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && info.Uses[id] == types.Universe.Lookup("nil")
+}
