@@ -229,6 +229,10 @@ func explicitRelease(pass *Pass, a *ownership.Acquisition, j ownership.Judgement
 	if pass.Info.Defs[a.Ident] != a.Var {
 		return nil, "it is assigned to a variable declared outside its block"
 	}
+	if !releasesOnly(pass, a, d) {
+		// The release that replaces it would drop the rest.
+		return nil, fmt.Sprintf("the deferred %s may do more than release it", types.ExprString(d.Call.Fun))
+	}
 	withoutDefer := j
 	withoutDefer.Releases = nil
 	paths, ok := ownership.FollowPathsFrom(pass.Info, a, d, withoutDefer)
@@ -252,4 +256,24 @@ func explicitRelease(pass *Pass, a *ownership.Acquisition, j ownership.Judgement
 		return edit(e)
 	}
 	return fx, ""
+}
+
+// releasesOnly reports whether the deferred call is the resource's own
+// release, as x.Close() or x.Body.Close(), and not a helper that may do
+// more with it.
+func releasesOnly(pass *Pass, a *ownership.Acquisition, d *ast.DeferStmt) bool {
+	sel, ok := ast.Unparen(d.Call.Fun).(*ast.SelectorExpr)
+	if !ok || len(d.Call.Args) > 0 {
+		return false
+	}
+	x := ast.Unparen(sel.X)
+	for {
+		inner, ok := x.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		x = ast.Unparen(inner.X)
+	}
+	id, ok := x.(*ast.Ident)
+	return ok && pass.Info.Uses[id] == a.Var
 }
