@@ -295,8 +295,8 @@ func sourceFiles(p *packages.Package) map[*token.File]*sourceFile {
 	for _, f := range p.Syntax {
 		tf := p.Fset.File(f.Pos())
 		sf := &sourceFile{syntax: f, path: tf.Name()}
-		if orig, ok := rules.CgoSource(p.Fset, f); ok {
-			sf.path, sf.noFix = orig, "the file uses cgo, and leakfix does not rewrite cgo files"
+		if orig, ok := fix.CgoSource(p.Fset, f); ok {
+			sf.path, sf.noFix = orig, fix.ErrCgo.Error()
 		} else {
 			sf.built = !slices.Contains(p.GoFiles, sf.path)
 			sf.generated = ast.IsGenerated(f)

@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakfix/leakfix/fix"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/packages"
 )
@@ -523,23 +524,14 @@ func isTestVariant(p *packages.Package) bool {
 // cgo or another tool that the build runs), not generated, and not use cgo.
 func NotRewritable(p *packages.Package, f *ast.File) string {
 	switch {
+	case fix.UsesCgo(p.Fset, f):
+		return fix.ErrCgo.Error()
 	case !slices.Contains(p.GoFiles, p.Fset.File(f.Pos()).Name()):
 		return "the file is produced by the build, not written by hand"
-	case importsC(f):
-		return "the file uses cgo, and leakfix does not rewrite cgo files"
 	case ast.IsGenerated(f):
 		return "the file is generated"
 	}
 	return ""
-}
-
-func importsC(f *ast.File) bool {
-	for _, imp := range f.Imports {
-		if imp.Path.Value == `"C"` {
-			return true
-		}
-	}
-	return false
 }
 
 // DescribeBuild describes the build configuration that decides which files

@@ -1,6 +1,6 @@
 // A defer in a loop that calls a helper, which does more than release the
 // resource: releasing it directly instead would drop the rest.
-package helpers
+package viahelper
 
 import (
 	"log"
