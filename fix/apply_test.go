@@ -258,6 +258,13 @@ func TestApplyKeepsByteOrderMark(t *testing.T) {
 		src:  bom + "package x\r\n\r\nfunc f() {\r\n\t_ = 1\r\n}\r\n",
 		want: bom + "package x\r\n\r\nimport \"os\"\r\n\r\nfunc f() {\r\n\t_ = 1\r\n\tprintln(os.X)\r\n}\r\n",
 	}}
+	runImportCases(t, tests)
+}
+
+// runImportCases applies a fix that needs os imported to each src, and
+// compares the result with want.
+func runImportCases(t *testing.T, tests []struct{ name, src, want string }) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pkg, file := checked(t, tt.src)
@@ -284,18 +291,7 @@ func TestApplyMixedLineEndings(t *testing.T) {
 		src:  "package x\r\n\r\n// f does little.\nfunc f() {\r\n\t_ = 1\r\n}\r\n",
 		want: "package x\r\n\r\nimport \"os\"\r\n\r\n// f does little.\nfunc f() {\r\n\t_ = 1\r\n\tprintln(os.X)\r\n}\r\n",
 	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			pkg, file := checked(t, tt.src)
-			got, err := Apply(pkg, []*Fix{useImport(file, "f", "os")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != tt.want {
-				t.Errorf("got  %q\nwant %q", got, tt.want)
-			}
-		})
-	}
+	runImportCases(t, tests)
 }
 
 // In a file with //line directives, a fix goes where it belongs in the

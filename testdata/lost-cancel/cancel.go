@@ -11,7 +11,7 @@ import (
 
 func Ping(ctx context.Context, c *http.Client, u string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Second) // want `cancel \(cancel func from context.WithTimeout\) is never called$`
-	_ = cancel // vet's lostcancel would say so, too
+	_ = cancel                                           // vet's lostcancel would say so, too
 	req, err := http.NewRequestWithContext(ctx, "HEAD", u, nil)
 	if err != nil {
 		return err

@@ -51,16 +51,6 @@ func Scratch() (string, error) {
 	return info.Name(), nil
 }
 
-// Declared with var, and its error checked in parentheses.
-func Size(path string) int64 {
-	var f, err = os.Open(path) // want `never closed`
-	if (err != nil) {
-		return -1
-	}
-	st, _ := f.Stat()
-	return st.Size()
-}
-
 // The error is discarded: closing a nil *os.File is harmless, so the close
 // goes right after the acquisition.
 func Peek(path string) byte {

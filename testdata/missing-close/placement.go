@@ -70,18 +70,6 @@ func InCase(kind int, path string) error {
 	return nil
 }
 
-// Non-gofmt lines around the fix stay as they are.
-func Odd(path string)   error {
-	x  :=  1
-	f, err := os.Open(path) // want `never closed`
-	if err != nil {
-		return err
-	}
-	_ =  x
-	_, err = f.Stat()
-	return err
-}
-
 // A comment right below the check stays below the inserted close.
 func CommentBelow(path string) error {
 	f, err := os.Open(path) // want `never closed`
