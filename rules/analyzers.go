@@ -131,8 +131,8 @@ func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string
 		return analysis.SuggestedFix{}, fmt.Sprintf("the fix adds %s to the package, which go vet's fixes cannot; leakfix -w can", strings.Join(slices.Sorted(maps.Keys(f.Fix.NewFiles)), ", "))
 	}
 	file := fileAt(pass.Files, f.Pos)
-	if file == nil || importsC(file) {
-		return analysis.SuggestedFix{}, "the file is generated or processed by cgo"
+	if file == nil {
+		return analysis.SuggestedFix{}, "the finding is in no file of the package"
 	}
 	tf := pass.Fset.File(file.Pos())
 	src, err := pass.ReadFile(tf.Name())
@@ -199,10 +199,6 @@ func fileAt(files []*ast.File, pos token.Pos) *ast.File {
 		}
 	}
 	return nil
-}
-
-func importsC(f *ast.File) bool {
-	return slices.ContainsFunc(f.Imports, func(s *ast.ImportSpec) bool { return s.Path.Value == `"C"` })
 }
 
 // OwnershipAnalyzer learns what the functions of each package do with the
