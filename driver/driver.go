@@ -131,7 +131,7 @@ func Run(opts Options) (*Result, error) {
 	for batch := range load.Batches() {
 		inspectors := summarize(sums, batch.Packages)
 		run := &packageRun{
-			source: batch.Source, analyzes: load.Analyzes,
+			source: batch.Source, analyzes: load.Analyzes, verify: load.Verify,
 			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes, eachFix: opts.EachFix,
 			logf: logf, rel: rel,
 		}
@@ -267,6 +267,7 @@ func packageDir(p *packages.Package) string {
 type packageRun struct {
 	source       func(file string) ([]byte, bool)            // the content a file was parsed from
 	analyzes     func(p *packages.Package, file string) bool // whether findings in file count
+	verify       func(p *packages.Package, replaced, added map[string][]byte) error
 	sums         ownership.Summaries
 	rules        []*rules.Rule
 	maxBodyBytes int64 // Options.MaxBodyBytes
@@ -358,7 +359,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 			}
 			continue
 		}
-		content, fixes, whyDropped := fixFile(p, sf, src, findings, idx)
+		content, fixes, whyDropped := r.fixFile(p, sf, src, findings, idx)
 		for _, i := range fixes.dropped {
 			noFix(i, true, whyDropped[i])
 		}
@@ -377,7 +378,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 	}
 	added, why := addedFiles(p, all)
 	if why == "" && len(replaced) > 1 {
-		if err := rewrite.VerifyWith(p, replaced, added); err != nil {
+		if err := r.verify(p, replaced, added); err != nil {
 			why = fmt.Sprintf("the fixed package does not type-check: %v", err)
 		}
 	}
@@ -400,7 +401,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		changes = append(changes, FileChange{Path: name, New: content})
 	}
 	if r.eachFix {
-		fixEach(p, files, findings, old)
+		r.fixEach(p, files, findings, old)
 	}
 	for i := range findings {
 		if fx := findings[i].Fix; fx != nil {
@@ -417,8 +418,8 @@ type fixIndexes struct{ kept, dropped []int }
 // those that type-check: all of them when they do together, else each one
 // that does alone and with the ones kept before it. It returns the fixed
 // content and why each dropped fix was dropped.
-func fixFile(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, fixIndexes, map[int]string) {
-	content, err := fixVerified(p, sf, src, findings, idx)
+func (r *packageRun) fixFile(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, fixIndexes, map[int]string) {
+	content, err := r.fixVerified(p, sf, src, findings, idx)
 	if err == nil {
 		return content, fixIndexes{kept: idx}, nil
 	}
@@ -429,7 +430,7 @@ func fixFile(p *packages.Package, sf *sourceFile, src []byte, findings []Finding
 	why := map[int]string{}
 	for _, i := range idx {
 		try := append(out.kept[:len(out.kept):len(out.kept)], i)
-		if c, err := fixVerified(p, sf, src, findings, try); err == nil {
+		if c, err := r.fixVerified(p, sf, src, findings, try); err == nil {
 			content, out.kept = c, try
 		} else {
 			out.dropped = append(out.dropped, i)
@@ -442,7 +443,7 @@ func fixFile(p *packages.Package, sf *sourceFile, src []byte, findings []Finding
 // fixVerified applies the fixes of the findings at idx to the file and
 // checks that the package still type-checks with the result, and with the
 // files the fixes add.
-func fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, error) {
+func (r *packageRun) fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, error) {
 	var fixes []*fix.Fix
 	for _, i := range idx {
 		fixes = append(fixes, findings[i].Fix)
@@ -455,7 +456,7 @@ func fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Fin
 	if why != "" {
 		return nil, errors.New(why)
 	}
-	if err := rewrite.VerifyWith(p, map[string][]byte{sf.path: content}, added); err != nil {
+	if err := r.verify(p, map[string][]byte{sf.path: content}, added); err != nil {
 		return nil, fmt.Errorf("the fixed file does not type-check: %v", err)
 	}
 	return content, nil
@@ -465,14 +466,14 @@ func fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Fin
 // the file's original content (old, by file). Fixes were verified
 // together; one alone is verified again, and left out (FixedAlone nil)
 // should it not type-check.
-func fixEach(p *packages.Package, files map[*token.File]*sourceFile, findings []Finding, old map[string][]byte) {
+func (r *packageRun) fixEach(p *packages.Package, files map[*token.File]*sourceFile, findings []Finding, old map[string][]byte) {
 	for i := range findings {
 		f := &findings[i]
 		if !f.Fixed {
 			continue
 		}
 		sf := files[p.Fset.File(f.Pos)]
-		content, err := fixVerified(p, sf, old[sf.path], findings, []int{i})
+		content, err := r.fixVerified(p, sf, old[sf.path], findings, []int{i})
 		if err != nil {
 			continue
 		}

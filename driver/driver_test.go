@@ -3,6 +3,7 @@ package driver
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -294,5 +295,62 @@ func Name(path string) string {
 	}
 	if len(res.Findings) != 1 || !res.Findings[0].Fixed || len(res.Changes) != 1 {
 		t.Errorf("findings %v, %d changes; want p.go's leak fixed", res.Findings, len(res.Changes))
+	}
+}
+
+// useImport is a fix that inserts "_ = NAME.sel" after stmt, NAME being
+// the name the file gets for importPath.
+func useImport(stmt ast.Stmt, importPath, sel string) *fix.Fix {
+	return &fix.Fix{
+		Message: "use " + importPath,
+		Sites:   []fix.Site{{Pos: stmt.Pos(), End: stmt.End()}},
+		Edit: func(e *fix.Editor) error {
+			name := e.ImportName(importPath)
+			return e.InsertAfter(stmt, &dst.AssignStmt{
+				Lhs: []dst.Expr{dst.NewIdent("_")}, Tok: token.ASSIGN,
+				Rhs: []dst.Expr{&dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent(sel)}},
+			})
+		},
+	}
+}
+
+// An import a fix adds is type-checked against the export data the load
+// built: a dependency of the loaded packages (io, through os) resolves,
+// and a fix that needs a package outside them is dropped, saying why.
+func TestImportsAddedByFixes(t *testing.T) {
+	writeModule(t, map[string]string{"p/p.go": `package p
+
+import "os"
+
+func UsesIO() {
+	_ = os.Args
+}
+
+func UsesHTTP() {
+	_ = os.Args
+}
+`})
+	rule := &rules.Rule{Name: "test", Run: func(pass *rules.Pass) {
+		stmts := firstStmts(pass)
+		pass.Report(rules.Finding{Pos: stmts["UsesIO"].Pos(), Message: "io", Fix: useImport(stmts["UsesIO"], "io", "EOF")})
+		pass.Report(rules.Finding{Pos: stmts["UsesHTTP"].Pos(), Message: "http", Fix: useImport(stmts["UsesHTTP"], "net/http", "MethodGet")})
+	}}
+	res, err := Run(Options{Args: []string{"./..."}, Rules: []*rules.Rule{rule}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) > 0 || len(res.Findings) != 2 || len(res.Changes) != 1 {
+		t.Fatalf("got %d errors, %d findings, %d changes; want 0, 2, 1", len(res.Errors), len(res.Findings), len(res.Changes))
+	}
+	io, http := res.Findings[0], res.Findings[1]
+	if !io.Fixed {
+		t.Errorf("the fix importing io was not kept: %q", io.NoFix)
+	}
+	if http.Fixed || !strings.Contains(http.NoFix, `import "net/http": not a dependency of the loaded packages`) {
+		t.Errorf("the fix importing net/http: Fixed %v, NoFix %q", http.Fixed, http.NoFix)
+	}
+	got := string(res.Changes[0].New)
+	if !strings.Contains(got, "import (\n\t\"io\"\n\t\"os\"\n)") && !strings.Contains(got, "import \"io\"") {
+		t.Errorf("fixed file does not import io:\n%s", got)
 	}
 }

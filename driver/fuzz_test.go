@@ -2,6 +2,7 @@ package driver
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/build"
 	"go/parser"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/ownership"
+	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/packages"
 )
@@ -191,11 +193,19 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 			return src, ok
 		},
 		analyzes: func(*packages.Package, string) bool { return true },
-		sums:     sums,
-		rules:    rules.All(),
-		eachFix:  true,
-		logf:     func(string, ...any) {},
-		rel:      func(path string) string { return path },
+		verify: func(p *packages.Package, replaced, added map[string][]byte) error {
+			return rewrite.Check(p, func(path string) (*types.Package, error) {
+				if tp, ok := fuzzImports(t, seedImports(t))[path]; ok {
+					return tp, nil
+				}
+				return nil, fmt.Errorf("import %q: not a seed's import", path)
+			}, replaced, added)
+		},
+		sums:    sums,
+		rules:   rules.All(),
+		eachFix: true,
+		logf:    func(string, ...any) {},
+		rel:     func(path string) string { return path },
 	}
 	_, changes := run.analyze(p, inspectors[p.ID], &config.Config{})
 	if len(changes) == 0 {

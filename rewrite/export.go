@@ -54,6 +54,15 @@ func (x *exportData) add(pkgs []*packages.Package) {
 	}, nil)
 }
 
+// byPath returns the types of the package with the given import path (its
+// plain variant, not a test's), for an import that a fix adds.
+func (x *exportData) byPath(path string) (*types.Package, error) {
+	if p, ok := x.meta[path]; ok && p.PkgPath == path {
+		return x.load(p.ID)
+	}
+	return nil, errNotListed(path)
+}
+
 // load returns the complete types of the package with the given ID.
 func (x *exportData) load(id string) (*types.Package, error) {
 	x.mu.Lock()
