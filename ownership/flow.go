@@ -29,6 +29,10 @@ type Acquisition struct {
 	Var *types.Var
 	// Ident names Var where the acquisition assigns it.
 	Ident *ast.Ident
+	// Declares is set when the acquisition declares Var (f, err :=
+	// os.Open(...)), so that Var lives in the acquisition's block and no
+	// longer: the paths from it end where that block does.
+	Declares bool
 	// Target is where the acquisition assigns the resource, when that is
 	// not a variable (s.f, m[k]).
 	Target ast.Expr
@@ -127,7 +131,7 @@ func (a *Acquisition) bind(info *types.Info) {
 			return
 		}
 		if v, ok := info.ObjectOf(target).(*types.Var); ok {
-			a.Var, a.Ident = v, target
+			a.Var, a.Ident, a.Declares = v, target, info.Defs[target] == v
 		}
 	default:
 		a.Target = target

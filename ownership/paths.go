@@ -69,8 +69,12 @@ func FollowPaths(info *types.Info, a *Acquisition, live ast.Stmt, j Judgement) *
 }
 
 // FollowPathsFrom is FollowPaths from any statement of the acquisition's
-// block; it reports false when from is not one.
+// block; it reports false when from is not one, or when the acquisition
+// does not declare its variable (which may then outlive the block).
 func FollowPathsFrom(info *types.Info, a *Acquisition, from ast.Stmt, j Judgement) (*Paths, bool) {
+	if !a.Declares {
+		return nil, false
+	}
 	stmt, _ := a.stmtCursor()
 	scope := stmt.Parent()
 	list := StmtList(scope.Node())

@@ -226,7 +226,7 @@ func wrapBody(body *ast.BlockStmt) *fix.Fix {
 // explicitRelease removes the defer and releases the resource at every
 // exit of its scope after it instead.
 func explicitRelease(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, d *ast.DeferStmt) (*fix.Fix, string) {
-	if pass.Info.Defs[a.Ident] != a.Var {
+	if !a.Declares {
 		return nil, "it is assigned to a variable declared outside its block"
 	}
 	if !releasesOnly(pass, a, d) {

@@ -162,7 +162,7 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 		return nil, "the response is also used in a way leakfix cannot judge"
 	case !onlyUsedIn(pass, c, d):
 		return nil, fmt.Sprintf("%s is used elsewhere too", c.Var.Name())
-	case pass.Info.Defs[r.Ident] != r.Var:
+	case !r.Declares:
 		return nil, "the response is assigned to a variable declared elsewhere"
 	}
 	live, why := ownership.LiveAfter(pass.Info, r)

@@ -148,7 +148,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.NoFix = why
 		return f, !released
 	}
-	if pass.Info.Defs[a.Ident] != a.Var {
+	if !a.Declares {
 		// Assigned to a variable declared elsewhere, which may outlive
 		// the block and hold the resource past its end.
 		if released || ownership.InLoop(a) {

@@ -108,7 +108,7 @@ func runUnboundedServer(pass *Pass) {
 
 func runUnboundedClient(pass *Pass) {
 	for _, a := range pass.acquisitions() {
-		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || pass.Info.Defs[a.Ident] != a.Var || inTestFile(pass, a.Call) {
+		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || !a.Declares || inTestFile(pass, a.Call) {
 			continue
 		}
 		live, _ := ownership.LiveAfter(pass.Info, a)
