@@ -608,22 +608,7 @@ func checkFixed(t *testing.T, dir string, fixed map[string]string) {
 func copyModule(t *testing.T, mod string) string {
 	t.Helper()
 	dir := t.TempDir()
-	err := filepath.WalkDir(mod, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(mod, path)
-		content, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		to := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(to, content, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS(mod)); err != nil {
 		t.Fatal(err)
 	}
 	return dir

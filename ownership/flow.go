@@ -156,10 +156,6 @@ const (
 	Unknown
 )
 
-func (v Verdict) String() string {
-	return [...]string{"leaks", "closed", "handed on", "unknown"}[v]
-}
-
 // A Judgement is the verdict on one acquisition, with the use that decided
 // it.
 type Judgement struct {
@@ -471,7 +467,7 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 			return
 		}
 	}
-	name := calleeName(f.info, ce)
+	name := CalleeName(f.info, ce)
 	switch stdlibArgs[name] {
 	case consumes:
 	case wraps:

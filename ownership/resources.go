@@ -138,8 +138,8 @@ func (t Acquirers) Of(info *types.Info, call *ast.CallExpr) (*Acquirer, bool) {
 	return a, ok
 }
 
-// calleeName is the full name of the function or method call calls, or "".
-func calleeName(info *types.Info, call *ast.CallExpr) string {
+// CalleeName is the full name of the function or method call calls, or "".
+func CalleeName(info *types.Info, call *ast.CallExpr) string {
 	if fn, ok := typeutil.Callee(info, call).(*types.Func); ok {
 		return fn.FullName()
 	}

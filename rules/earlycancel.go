@@ -143,7 +143,7 @@ func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var) bool {
 					return false // req reassigned: not certain which request this is
 				}
 				call, ok := as.Rhs[0].(*ast.CallExpr)
-				made = i == 0 && ok && calleeName(pass.Info, call) == "net/http.NewRequestWithContext" && len(call.Args) > 0 && isVar(pass.Info, call.Args[0], ctx)
+				made = i == 0 && ok && ownership.CalleeName(pass.Info, call) == "net/http.NewRequestWithContext" && len(call.Args) > 0 && isVar(pass.Info, call.Args[0], ctx)
 			}
 		}
 		return made

@@ -136,7 +136,7 @@ func inTestFile(pass *Pass, n ast.Node) bool {
 }
 
 func isReadAll(info *types.Info, call *ast.CallExpr) bool {
-	name := calleeName(info, call)
+	name := ownership.CalleeName(info, call)
 	return name == "io.ReadAll" || name == "io/ioutil.ReadAll"
 }
 
@@ -160,7 +160,7 @@ func firstUnboundedRead(pass *Pass, fn inspector.Cursor, v *types.Var, other fun
 			switch {
 			case other(n):
 				return bodyRead{n, c}, helper, true
-			case wholeReads[calleeName(pass.Info, n)] && len(n.Args) > 0 && isBodyOf(pass.Info, n.Args[0], v):
+			case wholeReads[ownership.CalleeName(pass.Info, n)] && len(n.Args) > 0 && isBodyOf(pass.Info, n.Args[0], v):
 				return bodyRead{n, c}, helper, true
 			}
 			for _, arg := range n.Args {
@@ -340,12 +340,4 @@ func isVar(info *types.Info, e ast.Expr, v *types.Var) bool {
 func isBodyOf(info *types.Info, e ast.Expr, v *types.Var) bool {
 	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
 	return ok && sel.Sel.Name == "Body" && isVar(info, sel.X, v)
-}
-
-// calleeName is the full name of the function or method call calls, or "".
-func calleeName(info *types.Info, call *ast.CallExpr) string {
-	if fn, ok := typeutil.Callee(info, call).(*types.Func); ok {
-		return fn.FullName()
-	}
-	return ""
 }
