@@ -101,6 +101,9 @@ func (x *exportData) read(id string) (*types.Package, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// go list -export still hands out compiler archives (Go 1.26), which
+	// only NewReader opens, deprecated as it is; go/packages does the same.
+	//lint:ignore SA1019 the files are archives until Go 1.29
 	r, err := gcexportdata.NewReader(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading export data of %s: %v", p.PkgPath, err)
