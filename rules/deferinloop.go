@@ -63,7 +63,7 @@ func runDeferInLoop(pass *Pass) {
 			// context alive for goroutines started in the loop.
 			continue
 		}
-		j := ownership.Judge(pass.Info, a, pass.Summaries)
+		j := pass.judge(a)
 		if j.Verdict != ownership.Closed || j.Doubt != "" || j.Reassigned.IsValid() || j.InPlace == 0 {
 			// Released elsewhere too, or only held: holding every
 			// iteration's resource at once may be the point.

@@ -72,7 +72,7 @@ func runEarlyCancel(pass *Pass) {
 			if r.Acquirer.Kind != ownership.ResponseBody || r.Func != c.Func || r.Var == nil || !madeWith(pass, r, ctx) {
 				continue
 			}
-			j := ownership.Judge(pass.Info, r, pass.Summaries)
+			j := pass.judge(r)
 			if len(j.HandOffs) == 0 {
 				continue // read before the function returns: the cancel is right
 			}

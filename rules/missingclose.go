@@ -113,7 +113,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		verb = "released"
 	}
 	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never " + verb}
-	j := ownership.Judge(pass.Info, a, pass.Summaries)
+	j := pass.judge(a)
 	switch {
 	case a.Discarded:
 		f.NoFix = "the result is discarded"

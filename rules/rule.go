@@ -116,15 +116,31 @@ func (p *Pass) acquisitions() []*ownership.Acquisition {
 		p.shared = &shared{}
 	}
 	p.shared.once.Do(func() {
+		p.shared.judgements = map[*ownership.Acquisition]ownership.Judgement{}
 		p.shared.acquisitions = ownership.Find(p.Info, p.Inspector.Root(), p.acquirers())
 	})
 	return p.shared.acquisitions
 }
 
-// shared holds what the rules running on one package compute once.
+// judge returns who is responsible for a's resource, judged once for all
+// the rules that ask.
+func (p *Pass) judge(a *ownership.Acquisition) ownership.Judgement {
+	p.acquisitions() // makes p.shared
+	if j, ok := p.shared.judgements[a]; ok {
+		return j
+	}
+	j := ownership.Judge(p.Info, a, p.Summaries)
+	p.shared.judgements[a] = j
+	return j
+}
+
+// shared holds what the rules running on one package compute once. The
+// rules of a package run one after another, so it needs no lock past the
+// first computation.
 type shared struct {
 	once         sync.Once
 	acquisitions []*ownership.Acquisition
+	judgements   map[*ownership.Acquisition]ownership.Judgement
 }
 
 // A Pass is one rule's run over one package.
