@@ -87,14 +87,21 @@ func (a *Acquisition) stmtCursor() (inspector.Cursor, bool) {
 	}
 	for c := range a.Cursor.Enclosing() {
 		if c.Node() == a.Stmt {
-			switch c.ParentEdgeKind() {
-			case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
-				return c, true
-			}
-			return c, false
+			return c, InStmtList(c)
 		}
 	}
 	return inspector.Cursor{}, false
+}
+
+// InStmtList reports whether the node at c stands directly in the statement
+// list of a block, case clause or comm clause: where statements can be
+// inserted before and after it.
+func InStmtList(c inspector.Cursor) bool {
+	switch c.ParentEdgeKind() {
+	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
+		return true
+	}
+	return false
 }
 
 // isErrCheck reports whether s is "if err != nil { ...; return }": no init,

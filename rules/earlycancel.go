@@ -10,7 +10,6 @@ import (
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
-	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -236,14 +235,11 @@ func stmtAt(pass *Pass, r *ownership.Acquisition, pos token.Pos) (ast.Stmt, bool
 		return nil, false
 	}
 	for s := range c.Enclosing() {
-		if st, ok := s.Node().(ast.Stmt); ok {
-			switch s.ParentEdgeKind() {
-			case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
-				if fn, _ := enclosingFunc(s); fn != r.Func {
-					return nil, false // inside a function literal
-				}
-				return st, true
+		if st, ok := s.Node().(ast.Stmt); ok && ownership.InStmtList(s) {
+			if fn, _ := enclosingFunc(s); fn != r.Func {
+				return nil, false // inside a function literal
 			}
+			return st, true
 		}
 	}
 	return nil, false

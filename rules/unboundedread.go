@@ -262,12 +262,7 @@ func limitBefore(pass *Pass, read inspector.Cursor, fn inspector.Cursor, v *type
 func stmtInScopeOf(c inspector.Cursor, v *types.Var) (ast.Stmt, bool) {
 	for s := range c.Enclosing() {
 		stmt, ok := s.Node().(ast.Stmt)
-		if !ok {
-			continue
-		}
-		switch s.ParentEdgeKind() {
-		case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
-		default:
+		if !ok || !ownership.InStmtList(s) {
 			continue
 		}
 		list := s.Parent().Node()
