@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // An Acquisition is one call that acquires a resource.
@@ -489,32 +488,13 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 // argument at index arg: takes it over, consumes it in place, or 0 when
 // nothing is known.
 func (f *follower) learned(call *ast.CallExpr, arg int) argEffect {
-	if f.summaries == nil {
-		return 0
-	}
-	fn, ok := typeutil.Callee(f.info, call).(*types.Func)
-	if !ok {
-		return 0
-	}
-	sum, ok := f.summaries.Summary(fn)
-	if !ok {
-		return 0
-	}
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s := f.info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
-			arg-- // T.Method(recv, args...): the receiver comes first
-		}
-	}
-	sig := fn.Signature()
-	if n := sig.Params().Len(); sig.Variadic() && arg >= n-1 {
-		arg = n - 1
-	}
+	sum, param, ok := Lookup(f.summaries, f.info, call, arg)
 	switch {
-	case arg < 0:
+	case !ok:
 		return 0
-	case slices.Contains(sum.Takes, arg):
+	case slices.Contains(sum.Takes, param):
 		return takes
-	case slices.Contains(sum.Borrows, arg):
+	case slices.Contains(sum.Borrows, param):
 		return consumes
 	}
 	return 0

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // A Summary says what a function does with the resources passed to it:
@@ -21,6 +22,38 @@ type Summary struct {
 	// Borrows lists the parameters the function only uses in place
 	// (reads, writes, inspects) and leaves to its caller.
 	Borrows []int
+	// LimitsBody lists the *http.Request parameters whose Body the
+	// function replaces (with http.MaxBytesReader, say): a request given
+	// to it is no longer read unbounded.
+	LimitsBody []int
+}
+
+// Lookup returns the summary of the function that call calls, and the index
+// of its argument arg among the function's parameters (a variadic tail maps
+// to the last one; for a method expression T.M(recv, ...), the receiver is
+// not a parameter). It reports false when the callee is not known.
+func Lookup(sums Summaries, info *types.Info, call *ast.CallExpr, arg int) (Summary, int, bool) {
+	if sums == nil {
+		return Summary{}, 0, false
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return Summary{}, 0, false
+	}
+	sum, ok := sums.Summary(fn)
+	if !ok {
+		return Summary{}, 0, false
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+			arg--
+		}
+	}
+	sig := fn.Signature()
+	if n := sig.Params().Len(); sig.Variadic() && arg >= n-1 {
+		arg = n - 1
+	}
+	return sum, arg, arg >= 0
 }
 
 // Summaries tells what functions of other packages do with what they are
@@ -69,6 +102,10 @@ func Summarize(info *types.Info, in *inspector.Inspector, imported Summaries) Su
 		for i := range params.Len() {
 			t.params = append(t.params, params.At(i))
 		}
+		if limits, ok := bodiesReplaced(info, decl.Body, t.params); ok {
+			// Known for every function given a request, limiting or not.
+			own[Key(fn)] = Summary{LimitsBody: limits}
+		}
 		if slices.ContainsFunc(t.params, closable) {
 			targets = append(targets, t)
 			consulted.keys[Key(fn)] = true
@@ -95,6 +132,7 @@ func Summarize(info *types.Info, in *inspector.Inspector, imported Summaries) Su
 			}
 			key := Key(t.fn)
 			old, ok := own[key]
+			s.LimitsBody = old.LimitsBody
 			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Borrows, s.Borrows)) {
 				own[key] = s
 				changed = consulted.hit
@@ -102,6 +140,55 @@ func Summarize(info *types.Info, in *inspector.Inspector, imported Summaries) Su
 		}
 	}
 	return own
+}
+
+// bodiesReplaced returns the indexes of the *http.Request parameters whose
+// Body body assigns, and whether there is any such parameter.
+func bodiesReplaced(info *types.Info, body *ast.BlockStmt, params []*types.Var) ([]int, bool) {
+	var requests []int
+	for i, p := range params {
+		if IsRequest(p.Type()) {
+			requests = append(requests, i)
+		}
+	}
+	if len(requests) == 0 {
+		return nil, false
+	}
+	var limits []int
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok {
+			return true
+		}
+		for _, lhs := range as.Lhs {
+			sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "Body" {
+				continue
+			}
+			id, ok := ast.Unparen(sel.X).(*ast.Ident)
+			if !ok {
+				continue
+			}
+			for _, i := range requests {
+				if info.Uses[id] == params[i] && !slices.Contains(limits, i) {
+					limits = append(limits, i)
+				}
+			}
+		}
+		return true
+	})
+	slices.Sort(limits)
+	return limits, true
+}
+
+// IsRequest reports whether t is *net/http.Request.
+func IsRequest(t types.Type) bool {
+	p, ok := t.Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "Request"
 }
 
 // watched notes whether a summary of one of keys, the functions being

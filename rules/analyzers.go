@@ -231,7 +231,7 @@ type summaryFact ownership.Summary
 func (*summaryFact) AFact() {}
 
 func (f *summaryFact) String() string {
-	return fmt.Sprintf("takes %v, borrows %v", f.Takes, f.Borrows)
+	return fmt.Sprintf("takes %v, borrows %v, limits the body of %v", f.Takes, f.Borrows, f.LimitsBody)
 }
 
 func runOwnership(pass *analysis.Pass) (any, error) {

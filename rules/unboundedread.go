@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -163,11 +164,11 @@ func firstUnboundedRead(pass *Pass, fn inspector.Cursor, v *types.Var, other fun
 			case wholeReads[ownership.CalleeName(pass.Info, n)] && len(n.Args) > 0 && isBodyOf(pass.Info, n.Args[0], v):
 				return bodyRead{n, c}, helper, true
 			}
-			for _, arg := range n.Args {
+			for i, arg := range n.Args {
 				if !isVar(pass.Info, arg, v) || helper != "" {
 					continue
 				}
-				switch limits := limitsBody(pass, n); {
+				switch limits := limitsBody(pass, n, i); {
 				case limits == yes:
 					return bodyRead{}, "", false
 				case limits == unknown:
@@ -187,41 +188,21 @@ const (
 	unknown
 )
 
-// limitsBody says whether the function call calls assigns the Body of a
-// request it is given: known for functions of the package, unknown for
-// others.
-func limitsBody(pass *Pass, call *ast.CallExpr) tristate {
-	fn, ok := typeutil.Callee(pass.Info, call).(*types.Func)
-	if !ok {
+// limitsBody says whether the function call calls replaces the Body of
+// the request it is given as its argument arg: known from the summaries of
+// the analysed packages' functions, and for net/http's, which never do.
+func limitsBody(pass *Pass, call *ast.CallExpr, arg int) tristate {
+	if fn, ok := typeutil.Callee(pass.Info, call).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "net/http" {
+		return no // http.Error, (*Request).Context...
+	}
+	sum, param, ok := ownership.Lookup(pass.Summaries, pass.Info, call, arg)
+	switch {
+	case !ok:
 		return unknown
+	case slices.Contains(sum.LimitsBody, param):
+		return yes
 	}
-	if fn.Pkg() != pass.Types {
-		if fn.Pkg() != nil && fn.Pkg().Path() == "net/http" {
-			return no // http.Error, (*Request).Context... never limit it
-		}
-		return unknown
-	}
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || pass.Info.Defs[fd.Name] != fn || fd.Body == nil {
-				continue
-			}
-			assigns := no
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				if as, ok := n.(*ast.AssignStmt); ok {
-					for _, lhs := range as.Lhs {
-						if sel, ok := lhs.(*ast.SelectorExpr); ok && sel.Sel.Name == "Body" && isRequest(pass.Info.TypeOf(sel.X)) {
-							assigns = yes
-						}
-					}
-				}
-				return assigns == no
-			})
-			return assigns
-		}
-	}
-	return unknown
+	return no
 }
 
 // limitBefore inserts "v.Body = http.MaxBytesReader(w, v.Body, N)" before
@@ -308,17 +289,12 @@ func handlerParams(info *types.Info, ftype *ast.FuncType) (w, r *types.Var) {
 			case v == nil:
 			case isNamed(t, "net/http", "ResponseWriter"):
 				w = v
-			case isRequest(t):
+			case ownership.IsRequest(t):
 				r = v
 			}
 		}
 	}
 	return w, r
-}
-
-func isRequest(t types.Type) bool {
-	p, ok := t.(*types.Pointer)
-	return ok && isNamed(p.Elem(), "net/http", "Request")
 }
 
 func isNamed(t types.Type, pkg, name string) bool {
