@@ -1,6 +1,7 @@
 package ownership
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -80,7 +81,11 @@ func (a *Acquisition) bind(info *types.Info) {
 			a.Target = a.Call.Fun // held by something other than a variable
 		}
 		if ek, _ := a.Cursor.ParentEdge(); ek == edge.AssignStmt_Rhs {
-			a.Stmt = a.Cursor.Parent().Node().(ast.Stmt)
+			as := a.Cursor.Parent().Node().(*ast.AssignStmt)
+			a.Stmt = as
+			if id, ok := as.Lhs[len(as.Lhs)-1].(*ast.Ident); ok && len(as.Lhs) == 2 && id.Name != "_" {
+				a.Err, _ = info.ObjectOf(id).(*types.Var)
+			}
 		}
 		return
 	}
@@ -181,10 +186,35 @@ type Judgement struct {
 	// held, which may be the point (keeping a port or a pooled connection
 	// taken).
 	InPlace int
-	// Reassigned is the first assignment of another value to one of Vars,
-	// or token.NoPos. Past it, a variable's uses are of the other value,
-	// which a flow-insensitive follower cannot tell apart.
+	// Reassigned is the first assignment of another value to the
+	// acquisition's own variable, or token.NoPos. A deferred release
+	// through that variable would release the other value.
 	Reassigned token.Pos
+	// Outlives is set when the acquisition assigns a variable that
+	// outlives the function (a named result, a global, a variable of an
+	// enclosing function): whoever reads it is responsible.
+	Outlives bool
+	// events are the uses, in source order, that the path analysis
+	// replays on each path: a release or hand-off counts on a path only
+	// where the variable it goes through still holds the resource there.
+	events []event
+}
+
+// An event is one use of the resource, through one of the variables that
+// may hold it, as the path analysis replays it.
+type event struct {
+	pos token.Pos
+	via *types.Var // the variable the use goes through; nil for none
+	// what the use does: Closed, HandedOn, or Unknown (a use that may
+	// close or keep it); gen and kill events assign variables.
+	verdict Verdict
+	reason  string
+	// gen: the variable to is assigned a value derived from the resource
+	// (an alias, its Body, a reader over it), in role; kill: to is
+	// assigned some other value, and no longer holds the resource.
+	gen, kill bool
+	to        *types.Var
+	role      role
 }
 
 // NeededBy reports whether evaluating n uses the resource: a read through
@@ -193,8 +223,14 @@ type Judgement struct {
 // after a close.
 func (j Judgement) NeededBy(info *types.Info, n ast.Node) bool {
 	needed := false
+	assigned := map[ast.Node]bool{} // the variables an assignment overwrites are not read
+	if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
+		for _, lhs := range as.Lhs {
+			assigned[ast.Unparen(lhs)] = true
+		}
+	}
 	ast.Inspect(n, func(n ast.Node) bool {
-		if needed {
+		if needed || assigned[n] {
 			return false
 		}
 		if sel, ok := n.(*ast.SelectorExpr); ok {
@@ -242,9 +278,10 @@ func Judge(info *types.Info, a *Acquisition, sums Summaries) Judgement {
 		return Judgement{Verdict: Unknown, Reason: "it is not assigned to a variable", At: a.Call.Pos()}
 	}
 	if !f.declaredInside(a.Var) {
-		return Judgement{Verdict: HandedOn, Reason: fmt.Sprintf("assigned to %s, which outlives the call", a.Var.Name()), At: a.Ident.Pos()}
+		return Judgement{Verdict: HandedOn, Reason: fmt.Sprintf("assigned to %s, which outlives the call", a.Var.Name()), At: a.Ident.Pos(), Outlives: true}
 	}
 	f.followVar(a.Var, a.Ident, holder)
+	f.finish(a.Var)
 	return f.best
 }
 
@@ -265,22 +302,33 @@ type follower struct {
 	summaries Summaries // may be nil
 	best      Judgement
 	seen      map[*types.Var]bool
+	roles     map[*types.Var]role
+	// via is the variable whose use is being classified.
+	via *types.Var
+	// global is set while classifying a use whose effect cannot be tied
+	// to a place on a path (a capture by a closure that may run at any
+	// time, the address taken).
+	global bool
 }
 
 func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
 	f.notes++
+	reason := fmt.Sprintf(format, args...)
 	switch {
 	case v == Closed || v == HandedOn:
 		f.best.Releases = append(f.best.Releases, at.Pos())
 		if v == HandedOn {
 			f.best.HandOffs = append(f.best.HandOffs, at.Pos())
 		}
-	case v == Unknown && f.best.Doubt == "":
-		f.best.Doubt, f.best.DoubtAt = fmt.Sprintf(format, args...), at.Pos()
+	case v == Unknown && f.global && f.best.Doubt == "":
+		f.best.Doubt, f.best.DoubtAt = reason, at.Pos()
+	}
+	if v != Leaks && !(v == Unknown && f.global) {
+		f.best.events = append(f.best.events, event{pos: at.Pos(), via: f.via, verdict: v, reason: reason})
 	}
 	rank := map[Verdict]int{Leaks: 0, Unknown: 1, HandedOn: 2, Closed: 3}
 	if rank[v] > rank[f.best.Verdict] {
-		f.best.Verdict, f.best.Reason, f.best.At = v, fmt.Sprintf(format, args...), at.Pos()
+		f.best.Verdict, f.best.Reason, f.best.At = v, reason, at.Pos()
 	}
 }
 
@@ -296,29 +344,76 @@ func (f *follower) declaredInside(v *types.Var) bool {
 
 // followVar classifies every use of v, a variable that holds the value in
 // the given role. def is the identifier of the assignment that gave v the
-// value; any other assignment to v makes the value's fate unknown.
+// value. Other assignments to v are kill events, unless they assign a
+// value derived from the resource (body, err = gzip.NewReader(body)),
+// which the use on their right records as a gen event.
 func (f *follower) followVar(v *types.Var, def *ast.Ident, r role) {
 	if f.seen == nil {
 		f.seen = map[*types.Var]bool{}
+		f.roles = map[*types.Var]role{}
 	}
 	if f.seen[v] {
+		if f.roles[v] != r && r != holder {
+			// A variable that holds the closer on some paths and a
+			// wrapper on others: a Close through it may not release it.
+			f.mixed(v)
+		}
 		return
 	}
-	f.seen[v] = true
+	f.seen[v], f.roles[v] = true, r
 	f.best.Vars = append(f.best.Vars, v)
+	outer := f.via
+	defer func() { f.via = outer }()
 	for c := range f.fn.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
 		if id == def || f.info.Uses[id] != v {
 			continue // not a use: another object, or v's declaration
 		}
-		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs || ek == edge.ValueSpec_Names || ek == edge.RangeStmt_Key || ek == edge.RangeStmt_Value {
-			f.note(Unknown, id, "it is reassigned")
-			if !f.best.Reassigned.IsValid() {
-				f.best.Reassigned = id.Pos()
-			}
+		f.via = v
+		switch ek, _ := c.ParentEdge(); ek {
+		case edge.AssignStmt_Lhs, edge.ValueSpec_Names:
+			f.best.events = append(f.best.events, event{pos: id.Pos(), kill: true, to: v})
+			continue
+		case edge.RangeStmt_Key, edge.RangeStmt_Value:
+			f.global = true
+			f.note(Unknown, id, "it is reassigned by a range loop")
+			f.global = false
 			continue
 		}
 		f.use(c, r)
+	}
+}
+
+// mixed notes that v holds the resource in more than one role, so that a
+// Close through it cannot be judged.
+func (f *follower) mixed(v *types.Var) {
+	for _, e := range f.best.events {
+		if e.via == v && e.verdict == Closed {
+			f.global = true
+			f.note(Unknown, ast.NewIdent(v.Name()), "%s holds it and a wrapper of it on different paths", v.Name())
+			f.global = false
+			return
+		}
+	}
+}
+
+// finish resolves the events once every use is classified: an assignment
+// to a holder that a gen event records is no kill, and the first kill of
+// the acquisition's own variable is where it is reassigned.
+func (f *follower) finish(own *types.Var) {
+	gens := map[token.Pos]bool{}
+	for _, e := range f.best.events {
+		if e.gen {
+			gens[e.pos] = true
+		}
+	}
+	f.best.events = slices.DeleteFunc(f.best.events, func(e event) bool { return e.kill && gens[e.pos] })
+	slices.SortStableFunc(f.best.events, func(x, y event) int { return cmp.Compare(x.pos, y.pos) })
+	for _, e := range f.best.events {
+		if (e.kill || e.gen) && e.to == own && own != nil {
+			f.best.Reassigned = e.pos
+			break
+		}
 	}
 }
 
@@ -362,7 +457,9 @@ func (f *follower) capture(c inspector.Cursor) {
 			return
 		}
 	}
+	f.global = true
 	f.note(Unknown, c.Node(), "it is captured by a function literal")
+	f.global = false
 }
 
 func (f *follower) useInPlace(c inspector.Cursor, r role) {
@@ -439,7 +536,9 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 	case edge.BinaryExpr_X, edge.BinaryExpr_Y:
 		// A comparison, such as f != nil.
 	case edge.UnaryExpr_X:
+		f.global = true
 		f.note(Unknown, c.Node(), "its address is taken")
+		f.global = false
 	default:
 		f.note(Unknown, c.Node(), "it is used in a way leakfix does not follow")
 	}
@@ -533,18 +632,18 @@ func (f *follower) assigned(lhs ast.Expr, value ast.Node, r role) {
 		f.note(HandedOn, value, "stored in %s, which outlives the call", id.Name)
 		return
 	}
-	if f.info.Defs[id] == nil {
-		// An existing local may hold other values on other paths: a
-		// close or hand-off through it counts, but it never proves a leak.
-		f.note(Unknown, value, "it is assigned to %s", id.Name)
-		released := len(f.best.Releases)
-		f.followVar(v, id, r)
-		if len(f.best.Releases) > released {
-			// The variable may outlive the resource's own: for the
-			// paths, the value is released where it moves into it.
-			f.best.Releases = append(f.best.Releases, value.Pos())
-		}
-		return
-	}
+	// The path analysis gives v the resource where this assignment runs,
+	// on the paths where the variable it comes from holds it.
+	f.best.events = append(f.best.events, event{pos: id.Pos(), gen: true, via: f.via, to: v, role: r})
 	f.followVar(v, id, r)
+}
+
+// Without is the judgement with the uses inside n left out: what the paths
+// would be if n released nothing (a defer that a fix removes).
+func (j Judgement) Without(n ast.Node) Judgement {
+	inside := func(p token.Pos) bool { return n.Pos() <= p && p < n.End() }
+	j.Releases = slices.DeleteFunc(slices.Clone(j.Releases), inside)
+	j.HandOffs = slices.DeleteFunc(slices.Clone(j.HandOffs), inside)
+	j.events = slices.DeleteFunc(slices.Clone(j.events), func(e event) bool { return !e.gen && !e.kill && inside(e.pos) })
+	return j
 }

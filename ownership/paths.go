@@ -5,39 +5,61 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-// An Exit is a place where control leaves the scope of the variable that
-// holds a resource: a return, a break or continue that leaves the scope,
-// or the end of the scope's statement list.
+// An Exit is a place where the function can lose the resource: a return,
+// a break or continue that leaves the scope of the variables holding it,
+// the end of a block that declares the last of them, or an assignment
+// that overwrites the last of them.
 type Exit struct {
-	// Stmt is the return, break or continue statement; nil for falling off
-	// the end of the scope.
+	// Stmt is the return, break or continue statement, or the statement
+	// that overwrites the last variable holding the resource; nil for
+	// falling off the end of Scope.
 	Stmt ast.Stmt
+	// Scope is the block, case clause or comm clause whose end the exit
+	// is, when Stmt is nil.
+	Scope ast.Node
+	// Overwrite is set when Stmt assigns another value to the last
+	// variable that held the resource.
+	Overwrite bool
 	// Open is set when some path reaches the exit with the resource
 	// neither closed nor handed on; Released when some path reaches it
-	// after the resource was. Both may be set.
-	Open, Released bool
+	// after the resource was; Doubted when some path reaches it after a
+	// use leakfix cannot judge; MaybeNil when some path reaches it where
+	// the acquisition failed, and the variable may be nil. Several may be
+	// set.
+	Open, Released, Doubted, MaybeNil bool
+	// Aliased is set when, on some path open there, the acquisition's own
+	// variable no longer holds the resource (only an alias does).
+	Aliased bool
+	// Unchecked is set when some path reaches it open without having
+	// checked that the acquisition succeeded: the value may be nil.
+	Unchecked bool
 }
 
-// Paths is where a resource goes from the point where it is live (after
-// its error check) to every exit from its scope.
+// Paths is where a resource goes from its acquisition to every exit of
+// its function.
 type Paths struct {
 	// Scope is the *ast.BlockStmt, *ast.CaseClause or *ast.CommClause whose
-	// statement list holds the acquisition and declares its variable.
+	// statement list holds the acquisition.
 	Scope ast.Node
-	// Exits are in source order; the end of the scope, if reachable,
-	// comes last.
+	// Exits are in source order; ends of blocks come after the statements
+	// in them.
 	Exits []*Exit
-	// InLoop is set when the scope is inside a loop of its function, so
-	// that its end is the end of an iteration.
+	// InLoop is set when the acquisition is inside a loop of its function.
 	InLoop bool
 	// Unfollowed names control flow the analysis does not follow (goto,
 	// fallthrough), or is "" when every path was followed.
 	Unfollowed string
+	// Doubt is the first use, reached on a path where the resource is
+	// open, that may close or keep it (as a clause: "it is passed to
+	// process"), at DoubtAt; "" when there is none.
+	Doubt   string
+	DoubtAt token.Pos
 }
 
 // OpenExits returns the exits that some path reaches with the resource
@@ -52,57 +74,96 @@ func (p *Paths) OpenExits() []*Exit {
 	return out
 }
 
-// FollowPaths follows the resource of a along every path from the
-// statement live (the acquisition, its error check or the defers right
-// after it) to the exits from its scope. A path releases the resource at
-// the first statement that holds one of the judgement's releases (a close,
-// or a hand-on such as a store or a return of the value).
-//
-// The walk is over the syntax tree, not a control-flow graph: Go's control
-// flow is structured but for goto, a path carries a single bit (open or
-// released) that only ever goes from open to released, and fixes must be
-// placed at statements (before this return, at the end of this block),
-// which the syntax tree keeps and a graph's blocks do not.
-func FollowPaths(info *types.Info, a *Acquisition, live ast.Stmt, j Judgement) *Paths {
-	p, _ := FollowPathsFrom(info, a, live, j)
-	return p
+// Released reports whether some path releases the resource or hands it
+// on.
+func (p *Paths) Released() bool {
+	return slices.ContainsFunc(p.Exits, func(e *Exit) bool { return e.Released })
 }
 
-// FollowPathsFrom is FollowPaths from any statement of the acquisition's
-// block; it reports false when from is not one, or when the acquisition
-// does not declare its variable (which may then outlive the block).
-func FollowPathsFrom(info *types.Info, a *Acquisition, from ast.Stmt, j Judgement) (*Paths, bool) {
-	if !a.Declares {
+// Doubted reports whether some path passes the resource where leakfix
+// cannot judge what becomes of it.
+func (p *Paths) Doubted() bool {
+	return slices.ContainsFunc(p.Exits, func(e *Exit) bool { return e.Doubted })
+}
+
+// FollowPaths follows the resource of a along every path of its function,
+// from the acquisition to every exit. A path releases the resource at a
+// close or hand-off only where the variable the use goes through holds
+// the resource on that path: "body := resp.Body" makes body hold it,
+// "body, err = gzip.NewReader(body)" keeps it held, and any other
+// assignment to a variable ends its hold. In the branch of "if err !=
+// nil" on the acquisition's error, and of "if v == nil" on a variable
+// holding it, nothing is open.
+//
+// The walk is over the syntax tree, not a control-flow graph: Go's control
+// flow is structured but for goto, and fixes must be placed at statements
+// (before this return, at the end of this block), which the syntax tree
+// keeps and a graph's blocks do not. A path carries a small fact: whether
+// the resource is open, which variables hold it, and whether the
+// acquisition's error variable still holds its error.
+func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
+	stmt, ok := a.stmtCursor()
+	if !ok || a.Var == nil {
 		return nil, false
 	}
-	stmt, _ := a.stmtCursor()
-	scope := stmt.Parent()
-	list := StmtList(scope.Node())
-	start := slices.Index(list, from)
-	if start < 0 {
+	_, body := FuncParts(a.Func.Node())
+	if body == nil {
 		return nil, false
 	}
-	p := &Paths{Scope: scope.Node(), InLoop: InLoopOf(scope, a.Func)}
-	w := &walker{info: info, releases: j.Releases, exits: map[ast.Stmt]*Exit{}, paths: p, vars: map[types.Object]bool{}}
-	for _, v := range j.Vars {
-		w.vars[v] = true
+	p := &Paths{Scope: stmt.Parent().Node(), InLoop: InLoopOf(stmt, a.Func)}
+	w := &walker{info: info, a: a, events: j.events, exits: map[exitKey]*Exit{}, paths: p, bits: map[*types.Var]uint64{}}
+	for _, v := range append([]*types.Var{a.Var}, j.Vars...) {
+		if _, ok := w.bits[v]; !ok && len(w.bits) < 64 {
+			w.bits[v] = 1 << len(w.bits)
+		}
 	}
-	if end := w.list(list[start+1:], open); end != 0 {
-		w.exit(nil, end)
+	if len(w.bits) < len(j.Vars) {
+		p.Unfollowed = "more variables holding it than leakfix follows"
+		return p, true
 	}
+	w.errKills = errAssignments(info, a)
+	end := w.block(body, body.List, state{{}: true})
+	w.exitAll(nil, body, end)
 	for _, e := range w.exits {
 		p.Exits = append(p.Exits, e)
 	}
-	slices.SortFunc(p.Exits, func(x, y *Exit) int {
-		switch {
-		case x.Stmt == nil:
-			return 1
-		case y.Stmt == nil:
-			return -1
-		}
-		return cmp.Compare(x.Stmt.Pos(), y.Stmt.Pos())
-	})
+	slices.SortFunc(p.Exits, func(x, y *Exit) int { return cmp.Compare(x.pos(), y.pos()) })
 	return p, true
+}
+
+func (e *Exit) pos() token.Pos {
+	if e.Stmt != nil {
+		return e.Stmt.Pos()
+	}
+	return e.Scope.End()
+}
+
+// errAssignments returns the positions where the acquisition's error
+// variable is assigned again, past which "err != nil" says nothing of the
+// resource.
+func errAssignments(info *types.Info, a *Acquisition) []token.Pos {
+	if a.Err == nil {
+		return nil
+	}
+	var out []token.Pos
+	_, body := FuncParts(a.Func.Node())
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if n == a.Stmt {
+				return true
+			}
+			for _, lhs := range n.Lhs {
+				if id, ok := lhs.(*ast.Ident); ok && info.ObjectOf(id) == a.Err {
+					out = append(out, id.Pos())
+				}
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // StmtList returns the statement list of a block, case clause or comm
@@ -161,17 +222,66 @@ func InLoopOf(c, fn inspector.Cursor) bool {
 	return false
 }
 
-// A state is the set of conditions paths reach a point in: the resource
-// still open, or already released.
-type state uint8
+// A status is where one path stands with the resource.
+type status uint8
 
 const (
-	open state = 1 << iota
+	// unacquired: before the acquisition, or where it failed and the
+	// variable holds nil.
+	unacquired status = iota
+	open
+	// released: closed or handed on.
 	released
+	// doubted: passed where leakfix cannot tell what becomes of it.
+	doubted
+	// gone: the last variable holding it went out of scope or was
+	// overwritten, at an exit already recorded.
+	gone
 )
 
-// A target is a statement that break or continue statements inside the
-// scope may jump to.
+// A fact is what one path knows at a point.
+type fact struct {
+	st status
+	// acquired is set once the path has run the acquisition.
+	acquired bool
+	// holders has a bit for each variable that holds the resource.
+	holders uint64
+	// errPaired: the acquisition's error variable still holds its error.
+	errPaired bool
+	// checked: the path has passed a check that the acquisition did not
+	// fail (err == nil, v != nil).
+	checked bool
+}
+
+// A state is the set of facts the paths reaching a point carry.
+type state map[fact]bool
+
+func (s state) union(t state) state {
+	if len(t) == 0 {
+		return s
+	}
+	if len(s) == 0 {
+		return t
+	}
+	out := maps.Clone(s)
+	maps.Copy(out, t)
+	return out
+}
+
+// each returns the state made of f applied to every fact of s.
+func (s state) each(f func(fact) fact) state {
+	out := state{}
+	for x := range s {
+		y := f(x)
+		if y.st != open && y.st != doubted {
+			y.holders, y.errPaired, y.checked = 0, false, false // nothing more happens to it
+		}
+		out[y] = true
+	}
+	return out
+}
+
+// A target is a statement that break or continue statements may jump to.
 type target struct {
 	stmt              ast.Stmt
 	label             string
@@ -179,99 +289,253 @@ type target struct {
 	breaks, continues state
 }
 
+type exitKey struct {
+	stmt  ast.Stmt
+	scope ast.Node
+}
+
 type walker struct {
 	info     *types.Info
-	releases []token.Pos
-	exits    map[ast.Stmt]*Exit
+	a        *Acquisition
+	events   []event
+	errKills []token.Pos
+	bits     map[*types.Var]uint64
+	exits    map[exitKey]*Exit
 	paths    *Paths
 	targets  []*target
-	label    string // of the labeled statement being entered
-	vars     map[types.Object]bool
+	label    string   // of the labeled statement being entered
+	cur      ast.Stmt // the statement of a statement list being walked
 }
 
-func (w *walker) exit(s ast.Stmt, st state) {
-	e := w.exits[s]
+func (w *walker) bit(v *types.Var) uint64 { return w.bits[v] }
+
+// record notes that the facts of st reach the exit. Paths that have not
+// acquired the resource count only where an acquired one reaches it too:
+// there, the variable may be nil or hold another value.
+func (w *walker) record(k exitKey, st state, overwrite bool) {
+	reached := false
+	for f := range st {
+		reached = reached || f.acquired && f.st != gone
+	}
+	if !reached {
+		return
+	}
+	e := w.exits[k]
 	if e == nil {
-		e = &Exit{Stmt: s}
-		w.exits[s] = e
+		e = &Exit{Stmt: k.stmt, Scope: k.scope, Overwrite: overwrite}
+		w.exits[k] = e
 	}
-	e.Open = e.Open || st&open != 0
-	e.Released = e.Released || st&released != 0
-}
-
-// apply moves the open paths to released when n holds a release.
-func (w *walker) apply(n ast.Node, st state) state {
-	if n == nil || st&open == 0 {
-		return st
-	}
-	for _, pos := range w.releases {
-		if n.Pos() <= pos && pos < n.End() {
-			return st&^open | released
+	for f := range st {
+		switch f.st {
+		case open:
+			e.Open = true
+			e.Aliased = e.Aliased || f.holders&w.bit(w.a.Var) == 0
+			e.Unchecked = e.Unchecked || !f.checked
+		case released:
+			e.Released = true
+		case doubted:
+			e.Doubted = true
+		case unacquired:
+			e.MaybeNil = true
 		}
 	}
-	return st
 }
 
-func (w *walker) list(stmts []ast.Stmt, st state) state {
+// exitAll records the facts of st at an exit where every variable dies:
+// a return, or the end of the function.
+func (w *walker) exitAll(s ast.Stmt, scope ast.Node, st state) {
+	w.record(exitKey{s, scope}, st, false)
+}
+
+// drop ends the hold of the variables declared in scope (those whose
+// scope is inside the node), for the facts of st leaving it; where the
+// last holder goes, the resource is lost at the exit k.
+func (w *walker) drop(st state, inside ast.Node, k exitKey) state {
+	var dying uint64
+	for v, b := range w.bits {
+		if inside.Pos() <= v.Pos() && v.Pos() < inside.End() {
+			dying |= b
+		}
+	}
+	if dying == 0 {
+		return st
+	}
+	var lost state
+	out := st.each(func(f fact) fact {
+		if f.st == open && f.holders&dying != 0 {
+			g := f
+			f.holders &^= dying
+			if f.holders == 0 {
+				if lost == nil {
+					lost = state{}
+				}
+				lost[g] = true
+				f.st = gone
+			}
+		}
+		return f
+	})
+	w.record(k, lost, false)
+	return out
+}
+
+// apply runs the events inside n on each fact of st: first the uses, on
+// the facts where the variable they go through holds the resource, then
+// the assignments; and the acquisition itself when n is its statement.
+func (w *walker) apply(n ast.Node, st state) state {
+	if n == nil {
+		return st
+	}
+	lo, hi := n.Pos(), n.End()
+	first, _ := slices.BinarySearchFunc(w.events, lo, func(e event, p token.Pos) int { return cmp.Compare(e.pos, p) })
+	var evs []event
+	for i := first; i < len(w.events) && w.events[i].pos < hi; i++ {
+		evs = append(evs, w.events[i])
+	}
+	acquires := n == ast.Node(w.a.Stmt)
+	killsErr := slices.ContainsFunc(w.errKills, func(p token.Pos) bool { return lo <= p && p < hi })
+	if len(evs) == 0 && !acquires && !killsErr {
+		return st
+	}
+	var overwritten state
+	out := st.each(func(f fact) fact {
+		pre := f.holders
+		holds := func(v *types.Var) bool { return v == nil || pre&w.bit(v) != 0 }
+		for _, e := range evs {
+			if e.gen || e.kill || f.st != open && f.st != doubted || !holds(e.via) {
+				continue
+			}
+			switch e.verdict {
+			case Closed, HandedOn:
+				// Also after a doubtful use: releasing it later shows
+				// the function still owned it.
+				f.st = released
+			case Unknown:
+				f.st = doubted
+				if w.paths.Doubt == "" {
+					w.paths.Doubt, w.paths.DoubtAt = e.reason, e.pos
+				}
+			}
+		}
+		if f.st == open || f.st == doubted {
+			for _, e := range evs {
+				switch {
+				case e.gen && holds(e.via):
+					f.holders |= w.bit(e.to)
+				case e.gen, e.kill:
+					f.holders &^= w.bit(e.to)
+				}
+			}
+			if acquires {
+				f.holders &^= w.bit(w.a.Var)
+			}
+			if f.holders == 0 {
+				// The last variable holding it now holds another value.
+				if overwritten == nil {
+					overwritten = state{}
+				}
+				g := f
+				g.holders = pre
+				overwritten[g] = true
+				f.st = gone
+			}
+		}
+		if killsErr {
+			f.errPaired = false
+		}
+		if acquires {
+			f = fact{st: open, acquired: true, holders: w.bit(w.a.Var), errPaired: w.a.Err != nil}
+		}
+		return f
+	})
+	if len(overwritten) > 0 {
+		if w.cur == nil {
+			w.paths.Unfollowed = "an assignment leakfix cannot put code before"
+		} else {
+			// Where the variable may still be nil, no release can go
+			// before the assignment.
+			for f := range st {
+				if f.st == unacquired {
+					overwritten[f] = true
+				}
+			}
+			w.record(exitKey{stmt: w.cur}, overwritten, true)
+		}
+	}
+	return out
+}
+
+// block walks the statement list of a block, case clause or comm clause,
+// and ends the hold of the variables it declares where control falls off
+// its end.
+func (w *walker) block(scope ast.Node, stmts []ast.Stmt, st state) state {
 	for _, s := range stmts {
 		st = w.stmt(s, st)
 	}
-	return st
+	return w.drop(st, scope, exitKey{scope: scope})
 }
 
-// stmt returns the states in which control flows from s to the statement
-// after it (0 when it never does).
+// stmt returns the facts with which control flows from s to the
+// statement after it (empty when it never does).
 func (w *walker) stmt(s ast.Stmt, in state) state {
-	if in == 0 {
-		return 0
+	if len(in) == 0 {
+		return nil
 	}
 	label := w.label
 	w.label = ""
+	outer := w.cur
+	w.cur = s
+	defer func() { w.cur = outer }()
 	switch s := s.(type) {
 	case *ast.ReturnStmt:
-		w.exit(s, w.apply(s, in))
-		return 0
+		w.exitAll(s, nil, w.apply(s, in))
+		return nil
 
 	case *ast.BranchStmt:
 		switch s.Tok {
 		case token.GOTO, token.FALLTHROUGH:
 			w.paths.Unfollowed = s.Tok.String()
-			return 0
+			return nil
 		}
 		t := w.target(s)
-		switch {
-		case t == nil:
-			w.exit(s, in) // it leaves the scope
-		case s.Tok == token.BREAK:
-			t.breaks |= in
-		default:
-			t.continues |= in
+		if t == nil {
+			w.paths.Unfollowed = "a branch leakfix cannot resolve"
+			return nil
 		}
-		return 0
+		// Leaving the statements between here and the target ends the
+		// hold of the variables declared in them.
+		var inside ast.Node = t.stmt
+		if s.Tok == token.CONTINUE {
+			inside = loopBody(t.stmt)
+		}
+		st := w.drop(in, inside, exitKey{stmt: s})
+		if s.Tok == token.BREAK {
+			t.breaks = t.breaks.union(st)
+		} else {
+			t.continues = t.continues.union(st)
+		}
+		return nil
 
 	case *ast.LabeledStmt:
 		w.label = s.Label.Name
 		return w.stmt(s.Stmt, in)
 
 	case *ast.BlockStmt:
-		return w.list(s.List, in)
+		return w.block(s, s.List, in)
 
 	case *ast.IfStmt:
 		st := w.apply(s.Cond, w.apply(s.Init, in))
-		// In a branch where the resource's variable is nil there is
-		// nothing to release.
-		thenSt, elseSt := st, st
-		switch w.nilTest(s.Cond) {
-		case token.EQL:
-			thenSt = w.nothingOpen(st)
-		case token.NEQ:
-			elseSt = w.nothingOpen(st)
-		}
-		out := w.list(s.Body.List, thenSt)
+		thenSt, elseSt := w.branches(s.Cond, st)
+		out := w.block(s.Body, s.Body.List, thenSt)
 		if s.Else != nil {
-			return out | w.stmt(s.Else, elseSt)
+			out = out.union(w.stmt(s.Else, elseSt))
+		} else {
+			out = out.union(elseSt)
 		}
-		return out | elseSt
+		if s.Init != nil {
+			out = w.drop(out, s, exitKey{scope: s.Body})
+		}
+		return out
 
 	case *ast.ForStmt:
 		t := w.push(s, label, true)
@@ -279,15 +543,18 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 		entry := w.apply(s.Init, in)
 		for {
 			head := w.apply(s.Cond, entry)
-			next := entry | w.apply(s.Post, w.list(s.Body.List, head)|t.continues)
-			if next == entry {
+			body := w.block(s.Body, s.Body.List, head).union(t.continues)
+			w.cur = nil // code cannot go before a post statement
+			next := entry.union(w.apply(s.Post, body))
+			w.cur = s
+			if len(next) == len(entry) {
 				break
 			}
 			entry = next
 		}
 		out := t.breaks
 		if s.Cond != nil {
-			out |= w.apply(s.Cond, entry)
+			out = out.union(w.apply(s.Cond, entry))
 		}
 		return out
 
@@ -296,13 +563,13 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 		defer w.pop()
 		entry := w.apply(s.X, in)
 		for {
-			next := entry | w.list(s.Body.List, entry) | t.continues
-			if next == entry {
+			next := entry.union(w.block(s.Body, s.Body.List, entry)).union(t.continues)
+			if len(next) == len(entry) {
 				break
 			}
 			entry = next
 		}
-		return entry | t.breaks
+		return entry.union(t.breaks)
 
 	case *ast.SwitchStmt:
 		t := w.push(s, label, false)
@@ -317,56 +584,93 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 	case *ast.SelectStmt:
 		t := w.push(s, label, false)
 		defer w.pop()
-		out := t.breaks
+		var out state
 		for _, c := range s.Body.List {
 			cc := c.(*ast.CommClause)
-			out |= w.list(cc.Body, w.apply(cc.Comm, in))
+			out = out.union(w.block(cc, cc.Body, w.apply(cc.Comm, in)))
 		}
-		return out | t.breaks
+		return out.union(t.breaks)
 
 	case *ast.ExprStmt:
 		if Terminates(w.info, s) {
-			return 0 // a panic or exit: a deferred close is the only kind that would run
+			return nil // a panic or exit: a deferred close is the only kind that would run
 		}
-		return w.apply(s, in)
+		st := w.apply(s, in)
+		if w.a.Err != nil && ChecksError(w.info, s, w.a.Err) {
+			// require.NoError(t, err): past it, the acquisition succeeded.
+			st = st.each(func(f fact) fact {
+				f.checked = f.checked || f.st == open && f.errPaired
+				return f
+			})
+		}
+		return st
 	}
 	// Assignments, declarations, defer, go, send, inc/dec: simple statements.
 	return w.apply(s, in)
 }
 
-// nilTest returns token.EQL for a condition "v == nil" and token.NEQ for
-// "v != nil", v holding the resource, and token.ILLEGAL otherwise.
-func (w *walker) nilTest(cond ast.Expr) token.Token {
-	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
-	if !ok || b.Op != token.EQL && b.Op != token.NEQ {
-		return token.ILLEGAL
+// loopBody is the body of a for or range statement.
+func loopBody(s ast.Stmt) ast.Node {
+	switch s := s.(type) {
+	case *ast.ForStmt:
+		return s.Body
+	case *ast.RangeStmt:
+		return s.Body
 	}
-	isNil := func(e ast.Expr) bool {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && w.info.Uses[id] == types.Universe.Lookup("nil")
-	}
-	holds := func(e ast.Expr) bool {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && w.vars[w.info.Uses[id]]
-	}
-	if holds(b.X) && isNil(b.Y) || isNil(b.X) && holds(b.Y) {
-		return b.Op
-	}
-	return token.ILLEGAL
+	return s
 }
 
-// nothingOpen is st with the open paths counted as released: where the
-// variable is nil, nothing leaks.
-func (w *walker) nothingOpen(st state) state {
-	if st&open != 0 {
-		return st&^open | released
+// branches splits st between the two branches of an if on cond: where the
+// acquisition's error is not nil, or a variable holding the resource is
+// nil, nothing is open.
+func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL && b.Op != token.NEQ {
+		return st, st
 	}
-	return st
+	x, y := ast.Unparen(b.X), ast.Unparen(b.Y)
+	if w.isNil(x) {
+		x, y = y, x
+	}
+	id, ok := x.(*ast.Ident)
+	if !ok || !w.isNil(y) {
+		return st, st
+	}
+	v, _ := w.info.Uses[id].(*types.Var)
+	isErr := v != nil && v == w.a.Err
+	bit := w.bit(v)
+	if v == nil || !isErr && bit == 0 {
+		return st, st
+	}
+	// nilSide is the state where the tested variable says the resource
+	// is not there: err != nil, or v == nil.
+	nothing := func(f fact) fact {
+		if f.st == open && (isErr && f.errPaired || !isErr && f.holders&bit != 0) {
+			f.st = unacquired
+		}
+		return f
+	}
+	something := func(f fact) fact {
+		if f.st == open && (isErr && f.errPaired || !isErr && f.holders&bit != 0) {
+			f.checked = true
+		}
+		return f
+	}
+	nilSide, valueSide := st.each(nothing), st.each(something)
+	if isErr == (b.Op == token.NEQ) {
+		return nilSide, valueSide
+	}
+	return valueSide, nilSide
+}
+
+func (w *walker) isNil(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && w.info.Uses[id] == types.Universe.Lookup("nil")
 }
 
 // clauses walks the case clauses of a switch.
 func (w *walker) clauses(body *ast.BlockStmt, in state, t *target) state {
-	out := state(0)
+	var out state
 	hasDefault := false
 	for _, c := range body.List {
 		cc := c.(*ast.CaseClause)
@@ -375,12 +679,12 @@ func (w *walker) clauses(body *ast.BlockStmt, in state, t *target) state {
 			st = w.apply(e, st)
 		}
 		hasDefault = hasDefault || cc.List == nil
-		out |= w.list(cc.Body, st)
+		out = out.union(w.block(cc, cc.Body, st))
 	}
 	if !hasDefault {
-		out |= in
+		out = out.union(in)
 	}
-	return out | t.breaks
+	return out.union(t.breaks)
 }
 
 func (w *walker) push(s ast.Stmt, label string, loop bool) *target {
@@ -391,8 +695,7 @@ func (w *walker) push(s ast.Stmt, label string, loop bool) *target {
 
 func (w *walker) pop() { w.targets = w.targets[:len(w.targets)-1] }
 
-// target finds the statement inside the scope that a break or continue
-// jumps to, or nil when it leaves the scope.
+// target finds the statement that a break or continue jumps to.
 func (w *walker) target(s *ast.BranchStmt) *target {
 	for i := len(w.targets) - 1; i >= 0; i-- {
 		t := w.targets[i]

@@ -30,11 +30,48 @@ func LiveAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
 	if !ok {
 		return nil, "its error is not checked right after it is acquired"
 	}
+	if s, ok := next.Node().(ast.Stmt); ok && ChecksError(info, s, a.Err) {
+		return s, ""
+	}
 	check, ok := next.Node().(*ast.IfStmt)
 	if !ok || !isErrCheck(info, check, a.Err) {
 		return nil, "its error is not checked right after it is acquired"
 	}
 	return check, ""
+}
+
+// failsOnError lists the functions that end the test when their error
+// argument is not nil.
+var failsOnError = map[string]bool{
+	"github.com/stretchr/testify/require.NoError":                true,
+	"github.com/stretchr/testify/require.NoErrorf":               true,
+	"github.com/stretchr/testify/require.Nil":                    true,
+	"github.com/stretchr/testify/require.Nilf":                   true,
+	"(*github.com/stretchr/testify/require.Assertions).NoError":  true,
+	"(*github.com/stretchr/testify/require.Assertions).NoErrorf": true,
+	"(*github.com/stretchr/testify/require.Assertions).Nil":      true,
+	"gotest.tools/v3/assert.NilError":                            true,
+	"github.com/go-quicktest/qt.Assert":                          false,
+}
+
+// ChecksError reports whether s is a call that ends the test or the
+// program unless err is nil, with err as an argument:
+// require.NoError(t, err).
+func ChecksError(info *types.Info, s ast.Stmt, err *types.Var) bool {
+	es, ok := s.(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	if !ok || !failsOnError[CalleeName(info, call)] {
+		return false
+	}
+	for _, arg := range call.Args {
+		if id, ok := ast.Unparen(arg).(*ast.Ident); ok && info.Uses[id] == err {
+			return true
+		}
+	}
+	return false
 }
 
 // DeferAfter returns where a deferred release of the resource belongs:

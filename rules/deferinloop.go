@@ -233,16 +233,15 @@ func explicitRelease(pass *Pass, a *ownership.Acquisition, j ownership.Judgement
 		// The release that replaces it would drop the rest.
 		return nil, fmt.Sprintf("the deferred %s may do more than release it", types.ExprString(d.Call.Fun))
 	}
-	withoutDefer := j
-	withoutDefer.Releases = nil
-	paths, ok := ownership.FollowPathsFrom(pass.Info, a, d, withoutDefer)
+	withoutDefer := j.Without(d)
+	paths, ok := ownership.FollowPaths(pass.Info, a, withoutDefer)
 	if !ok {
-		return nil, "the defer is not in the block that acquires it"
+		return nil, "the acquisition is not a plain statement"
 	}
 	if paths.Unfollowed != "" {
 		return nil, fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
 	}
-	fx, why := closeAtExits(pass, a, withoutDefer, paths, paths.OpenExits())
+	fx, why := closeAtExits(pass, a, withoutDefer, paths.OpenExits())
 	if fx == nil {
 		return nil, why
 	}

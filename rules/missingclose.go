@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/dave/dst"
@@ -118,60 +119,57 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	case a.Discarded:
 		f.NoFix = "the result is discarded"
 		return f, true
-	case j.Verdict == ownership.Unknown:
-		f.Message = what + " is never " + verb + " here"
-		f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line)
-		return f, true
-	}
-	released := j.Verdict != ownership.Leaks
-	if j.Doubt != "" {
-		// Released somewhere, and handled in a way leakfix cannot judge
-		// elsewhere: the paths it leaks on, if any, are unknown.
+	case j.Outlives:
+		return f, false // whoever reads the variable is responsible
+	case a.Var == nil || j.Doubt != "":
+		// Not followed along paths: judged by its uses alone.
+		switch j.Verdict {
+		case ownership.Unknown:
+			f.Message = what + " is never " + verb + " here"
+			f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line)
+			return f, true
+		case ownership.Leaks:
+			f.NoFix = "it is not assigned to a variable"
+			return f, true
+		}
+		// Released somewhere, and handled in a way leakfix cannot
+		// judge elsewhere: the paths it leaks on, if any, are unknown.
 		return f, false
 	}
-	if a.Var == nil {
-		f.NoFix = "it is not assigned to a variable"
-		return f, !released
+	paths, ok := ownership.FollowPaths(pass.Info, a, j)
+	if !ok {
+		f.NoFix = "the acquisition is not a plain statement"
+		return f, j.Verdict == ownership.Leaks
+	}
+	leaks := paths.OpenExits()
+	released, doubted := paths.Released(), paths.Doubted()
+	switch {
+	case len(leaks) == 0 && paths.Doubt != "" && !released:
+		f.Message = what + " is never " + verb + " here"
+		f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", paths.Doubt, pass.Fset.Position(paths.DoubtAt).Line)
+		return f, true
+	case len(leaks) == 0:
+		return f, false // released on every path
+	case a.Acquirer.Kind.NoFix != "" && released:
+		return f, false // released where its design says; not judged further
+	case paths.Unfollowed != "":
+		f.NoFix = fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
+		return f, true
+	case released && a.Acquirer.Kind.Func:
+		f.Message = fmt.Sprintf("%s is not called at %s", what, exitList(pass, leaks))
+	case released, slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Overwrite }):
+		f.Message = fmt.Sprintf("%s is left open at %s", what, exitList(pass, leaks))
 	}
 	if why := a.Acquirer.Kind.NoFix; why != "" {
 		f.NoFix = why
-		return f, !released
-	}
-	if j.Reassigned.IsValid() {
-		f.NoFix = fmt.Sprintf("it is reassigned on line %d", pass.Fset.Position(j.Reassigned).Line)
-		return f, !released
-	}
-	live, why := ownership.LiveAfter(pass.Info, a)
-	if live == nil {
-		// Where it is released, the paths cannot be followed from a
-		// known start: say nothing rather than guess.
-		f.NoFix = why
-		return f, !released
-	}
-	if !a.Declares {
-		// Assigned to a variable declared elsewhere, which may outlive
-		// the block and hold the resource past its end.
-		if released || ownership.InLoop(a) {
-			f.NoFix = "it is assigned to a variable declared outside its block"
-			return f, !released
-		}
-		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
 		return f, true
 	}
-	paths := ownership.FollowPaths(pass.Info, a, live, j)
-	leaks := paths.OpenExits()
-	switch {
-	case len(leaks) == 0:
-		return f, false // released on every path
-	case paths.Unfollowed != "":
-		f.NoFix = fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
-		return f, !released
-	case released && a.Acquirer.Kind.Func:
-		f.Message = fmt.Sprintf("%s is not called at %s", what, exitList(pass, leaks))
-	case released:
-		f.Message = fmt.Sprintf("%s is left open at %s", what, exitList(pass, leaks))
-	}
-	if !released && !paths.InLoop {
+	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Aliased || e.Overwrite }) {
+		live, why := ownership.LiveAfter(pass.Info, a)
+		if live == nil {
+			f.NoFix = why
+			return f, true
+		}
 		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
 		return f, true
 	}
@@ -179,7 +177,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.NoFix = earlyCancel
 		return f, true
 	}
-	f.Fix, f.NoFix = closeAtExits(pass, a, j, paths, leaks)
+	f.Fix, f.NoFix = closeAtExits(pass, a, j, leaks)
 	return f, true
 }
 
@@ -190,14 +188,23 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 const earlyCancel = "calling it before the function returns could cancel a context that is still in use"
 
 // closeAtExits closes the resource right before each exit that paths reach
-// with it open: a return, a break or continue that leaves its scope, or the
-// end of its scope (the end of a loop iteration). Each such exit must be
-// reached only with the resource open, and must not read it.
-func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, paths *ownership.Paths, leaks []*ownership.Exit) (*fix.Fix, string) {
+// with it open: a return, a break or continue that leaves its scope, the
+// end of its block (the end of a loop iteration), or an assignment that
+// overwrites it. Each such exit must be reached only with the resource
+// open, through its own variable, after its acquisition was checked, and
+// must not read it.
+func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, leaks []*ownership.Exit) (*fix.Fix, string) {
+	nilSafe := a.Acquirer.Kind.NilSafe
 	for _, e := range leaks {
 		switch {
-		case e.Released:
+		case e.Released || e.Doubted:
 			return nil, fmt.Sprintf("at %s it is open on some paths and already closed or handed on on others", exitName(pass, e))
+		case e.MaybeNil:
+			return nil, fmt.Sprintf("%s may be nil or hold another value at %s", a.Var.Name(), exitName(pass, e))
+		case e.Unchecked && !nilSafe:
+			return nil, fmt.Sprintf("its error is not checked before %s, so it may be nil there", exitName(pass, e))
+		case e.Aliased:
+			return nil, fmt.Sprintf("at %s only another variable holds it", exitName(pass, e))
 		case e.Stmt != nil && j.NeededBy(pass.Info, e.Stmt):
 			return nil, fmt.Sprintf("%s still reads it", exitName(pass, e))
 		}
@@ -206,7 +213,9 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 	r := newReleaser(pass, a)
 	var edits []func(*fix.Editor) error
 	for _, e := range leaks {
-		edit, why := r.atExit(e.Stmt, paths.Scope)
+		// Before the statement that overwrites it, the release is as at
+		// the end of an iteration.
+		edit, why := r.atExit(e.Stmt, e.Scope)
 		if edit == nil {
 			return nil, why
 		}
@@ -215,8 +224,11 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			fx.Sites = append(fx.Sites, fix.Site{Pos: e.Stmt.Pos(), End: e.Stmt.End()})
 			continue
 		}
-		list := ownership.StmtList(paths.Scope)
-		fx.Sites = append(fx.Sites, fix.Site{Pos: list[len(list)-1].Pos(), End: paths.Scope.End()})
+		list := ownership.StmtList(e.Scope)
+		if len(list) == 0 {
+			return nil, "its block is empty"
+		}
+		fx.Sites = append(fx.Sites, fix.Site{Pos: list[len(list)-1].Pos(), End: e.Scope.End()})
 	}
 	fx.Edit = func(ed *fix.Editor) error {
 		for _, edit := range edits {
@@ -232,6 +244,9 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 // exitName says where an exit is: "the return on line 12", "the end of the
 // loop body".
 func exitName(pass *Pass, e *ownership.Exit) string {
+	if e.Overwrite {
+		return fmt.Sprintf("line %d, which overwrites it", pass.Fset.Position(e.Stmt.Pos()).Line)
+	}
 	switch s := e.Stmt.(type) {
 	case nil:
 		return "the end of its block"

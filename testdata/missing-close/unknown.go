@@ -29,7 +29,7 @@ func Closure(path string) func() []byte {
 }
 
 func Reassigned(a, b string) error {
-	f, err := os.Open(a) // want `no automatic fix: it is reassigned on line 37`
+	f, err := os.Open(a) // want `f \(file from os.Open\) is left open at line 37, which overwrites it$`
 	if err != nil {
 		return err
 	}
