@@ -210,7 +210,7 @@ func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspect
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			in := inspector.New(p.Syntax)
-			all.add(ownership.Summarize(p.TypesInfo, in, all))
+			all.add(ownership.Summarize(p.Fset, p.TypesInfo, in, all))
 			mu.Lock()
 			inspectors[p.ID] = in
 			mu.Unlock()

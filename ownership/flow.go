@@ -259,8 +259,8 @@ func (j Judgement) holds(obj types.Object) bool {
 // responsible for it. Closing wins over handing on, which wins over unknown.
 // sums tells what functions outside the standard library do with what they
 // are given (nil when nothing is known).
-func Judge(info *types.Info, a *Acquisition, sums Summaries) Judgement {
-	f := &follower{info: info, fn: a.Func, kind: a.Acquirer.Kind, summaries: sums, best: Judgement{Verdict: Leaks}}
+func Judge(fset *token.FileSet, info *types.Info, a *Acquisition, sums Summaries) Judgement {
+	f := &follower{fset: fset, info: info, fn: a.Func, kind: a.Acquirer.Kind, summaries: sums, best: Judgement{Verdict: Leaks}}
 	switch {
 	case a.Discarded:
 		return Judgement{Verdict: Leaks, Reason: "discarded", At: a.Call.Pos()}
@@ -296,6 +296,7 @@ const (
 
 type follower struct {
 	notes     int // how many uses were noted as anything but in place
+	fset      *token.FileSet
 	info      *types.Info
 	fn        inspector.Cursor
 	kind      *Kind
@@ -590,6 +591,12 @@ func (f *follower) learned(call *ast.CallExpr, arg int) argEffect {
 	sum, param, ok := Lookup(f.summaries, f.info, call, arg)
 	switch {
 	case !ok:
+		if fn := calleeFunc(f.info, call); fn != nil {
+			_, param, ok := Lookup(SummaryMap{Key(fn): {}}, f.info, call, arg)
+			if ok {
+				return f.implementationsEffect(fn, param)
+			}
+		}
 		return 0
 	case slices.Contains(sum.Takes, param):
 		return takes

@@ -2,6 +2,7 @@ package ownership
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -81,7 +82,7 @@ func Key(fn *types.Func) string { return fn.Origin().FullName() }
 // files of in do with their parameters. imported covers functions of other
 // packages (nil when none are known). Functions of the package that call
 // each other are resolved by iterating until nothing changes.
-func Summarize(info *types.Info, in *inspector.Inspector, imported Summaries) SummaryMap {
+func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, imported Summaries) SummaryMap {
 	own := SummaryMap{}
 	consulted := &watched{Summaries: own, keys: map[string]bool{}}
 	all := chain{consulted, imported}
@@ -121,7 +122,7 @@ func Summarize(info *types.Info, in *inspector.Inspector, imported Summaries) Su
 				if !closable(p) || p.Name() == "" || p.Name() == "_" {
 					continue
 				}
-				f := &follower{info: info, fn: t.cursor, kind: kindOf(p.Type()), summaries: all, best: Judgement{Verdict: Leaks}}
+				f := &follower{fset: fset, info: info, fn: t.cursor, kind: kindOf(p.Type()), summaries: all, best: Judgement{Verdict: Leaks}}
 				f.followVar(p, nil, holder)
 				switch f.best.Verdict {
 				case Closed, HandedOn:

@@ -236,7 +236,7 @@ func (f *summaryFact) String() string {
 
 func runOwnership(pass *analysis.Pass) (any, error) {
 	imported := factSummaries{pass}
-	own := ownership.Summarize(pass.TypesInfo, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), imported)
+	own := ownership.Summarize(pass.Fset, pass.TypesInfo, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), imported)
 	if !isStandard(pass) {
 		for _, f := range pass.Files {
 			for _, decl := range f.Decls {

@@ -129,7 +129,7 @@ func (p *Pass) judge(a *ownership.Acquisition) ownership.Judgement {
 	if j, ok := p.shared.judgements[a]; ok {
 		return j
 	}
-	j := ownership.Judge(p.Info, a, p.Summaries)
+	j := ownership.Judge(p.Fset, p.Info, a, p.Summaries)
 	p.shared.judgements[a] = j
 	return j
 }

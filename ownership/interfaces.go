@@ -1,0 +1,131 @@
+package ownership
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// What a call through an interface does with its argument is judged by
+// the implementations the program has, when it cannot have others that
+// leakfix does not see: the interface is unexported, or declared in an
+// internal package, so every implementation a value of it can hold is
+// declared in a package that sees it. leakfix looks for them in the
+// interface's own package, the calling package (its tests included) and
+// the packages the caller imports. If every implementation found only
+// borrows the argument, so does the call; if any closes or keeps it, the
+// call takes it; if any is not known, or none is found, the call is not
+// judged.
+
+// implementationsEffect returns what the implementations of the
+// interface method fn do with parameter param, or 0 when that cannot be
+// told.
+func (f *follower) implementationsEffect(fn *types.Func, param int) argEffect {
+	recv := fn.Signature().Recv()
+	if recv == nil || !types.IsInterface(recv.Type()) {
+		return 0
+	}
+	named, ok := types.Unalias(recv.Type()).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return 0
+	}
+	iface, _ := named.Underlying().(*types.Interface)
+	ipkg := named.Obj().Pkg()
+	if iface == nil || named.Obj().Exported() && !isInternal(ipkg.Path()) {
+		return 0
+	}
+	pkgs := []*types.Package{ipkg}
+	if caller := f.pkg(); caller != nil {
+		pkgs = append(pkgs, caller)
+		pkgs = append(pkgs, caller.Imports()...)
+	}
+	seen := map[*types.Package]bool{}
+	found, anyTakes := false, false
+	for _, p := range pkgs {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		for _, name := range p.Scope().Names() {
+			tn, ok := p.Scope().Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) || f.standIn(tn) {
+				continue
+			}
+			var impl types.Type
+			switch {
+			case types.Implements(tn.Type(), iface):
+				impl = tn.Type()
+			case types.Implements(types.NewPointer(tn.Type()), iface):
+				impl = types.NewPointer(tn.Type())
+			default:
+				continue
+			}
+			obj, _, _ := types.LookupFieldOrMethod(impl, true, fn.Pkg(), fn.Name())
+			m, ok := obj.(*types.Func)
+			if !ok {
+				return 0
+			}
+			sum, ok := f.summaryOf(m)
+			switch {
+			case !ok:
+				return 0 // an implementation whose body is not known
+			case slices.Contains(sum.Takes, param):
+				anyTakes = true
+			case !slices.Contains(sum.Borrows, param):
+				return 0
+			}
+			found = true
+		}
+	}
+	switch {
+	case !found:
+		return 0
+	case anyTakes:
+		return takes
+	}
+	return consumes
+}
+
+// standIn reports whether tn is declared in a test file while the call
+// being judged is not: a test's stand-in implementation, which only the
+// test binary holds, does not decide what the program's code owns (a test
+// whose stand-in keeps what the code then closes fails visibly).
+func (f *follower) standIn(tn *types.TypeName) bool {
+	if f.fset == nil {
+		return false
+	}
+	isTest := func(p token.Pos) bool { return strings.HasSuffix(f.fset.Position(p).Filename, "_test.go") }
+	return isTest(tn.Pos()) && !isTest(f.fn.Node().Pos())
+}
+
+func (f *follower) summaryOf(fn *types.Func) (Summary, bool) {
+	if f.summaries == nil {
+		return Summary{}, false
+	}
+	return f.summaries.Summary(fn)
+}
+
+// pkg is the package of the function being followed.
+func (f *follower) pkg() *types.Package {
+	for _, obj := range f.info.Defs {
+		if obj != nil && obj.Pkg() != nil {
+			return obj.Pkg()
+		}
+	}
+	return nil
+}
+
+func isInternal(path string) bool {
+	return path == "internal" || strings.HasPrefix(path, "internal/") || strings.HasSuffix(path, "/internal") || strings.Contains(path, "/internal/")
+}
+
+// calleeFunc is the function or method call calls, if known statically
+// or as an interface method.
+func calleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	return fn
+}
