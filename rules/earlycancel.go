@@ -68,7 +68,7 @@ func runEarlyCancel(pass *Pass) {
 			continue
 		}
 		for _, r := range acqs {
-			if r.Acquirer.Kind != ownership.ResponseBody || r.Func != c.Func || r.Var == nil || !madeWith(pass, r, ctx) {
+			if r.Acquirer.Kind != ownership.ResponseBody || r.Func != c.Func || r.Var == nil || !madeWith(pass, r, ctx, c.Stmt) {
 				continue
 			}
 			j := pass.judge(r)
@@ -114,40 +114,83 @@ func deferredCall(pass *Pass, c *ownership.Acquisition) (*ast.DeferStmt, bool) {
 	return nil, false
 }
 
-// madeWith reports whether the response r comes from a request made with
-// ctx: client.Do(req) for req, _ := http.NewRequestWithContext(ctx, ...),
-// or client.Do(req.WithContext(ctx)).
-func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var) bool {
-	if !strings.HasSuffix(r.Acquirer.Func, ").Do") || len(r.Call.Args) != 1 {
+// madeWith reports whether the response r comes from a request that
+// carries ctx, the context derived by the statement derived: client.Do of
+// a request built or rebound with ctx after it (http.NewRequestWithContext,
+// req.WithContext, req.Clone), assigned with := or =, or passed directly
+// (client.Do(req.WithContext(ctx))). The calls are matched by their go/types
+// objects.
+func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var, derived ast.Stmt) bool {
+	if r.Acquirer.Func != "(*net/http.Client).Do" || len(r.Call.Args) != 1 {
 		return false
 	}
 	switch arg := ast.Unparen(r.Call.Args[0]).(type) {
 	case *ast.CallExpr:
-		sel, ok := arg.Fun.(*ast.SelectorExpr)
-		return ok && (sel.Sel.Name == "WithContext" || sel.Sel.Name == "Clone") && len(arg.Args) == 1 && isVar(pass.Info, arg.Args[0], ctx)
+		return carries(pass.Info, arg, ctx)
 	case *ast.Ident:
 		req, ok := pass.Info.Uses[arg].(*types.Var)
 		if !ok {
 			return false
 		}
+		// Some assignment to req between the derivation and the call
+		// gives it a request with ctx.
 		made := false
-		for c := range r.Func.Preorder((*ast.AssignStmt)(nil)) {
-			as := c.Node().(*ast.AssignStmt)
-			for i, lhs := range as.Lhs {
+		for c := range r.Func.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
+			n := c.Node()
+			if n.Pos() < derived.End() || n.End() > r.Call.Pos() {
+				continue
+			}
+			if fn, _ := enclosingFunc(c); fn != r.Func {
+				continue
+			}
+			for lhs, rhs := range assignedPairs(n) {
 				id, ok := lhs.(*ast.Ident)
-				if !ok || pass.Info.ObjectOf(id) != req {
-					continue
-				}
-				if pass.Info.Defs[id] == nil || len(as.Rhs) != 1 {
-					return false // req reassigned: not certain which request this is
-				}
-				call, ok := as.Rhs[0].(*ast.CallExpr)
-				made = i == 0 && ok && ownership.CalleeName(pass.Info, call) == "net/http.NewRequestWithContext" && len(call.Args) > 0 && isVar(pass.Info, call.Args[0], ctx)
+				call, isCall := ast.Unparen(rhs).(*ast.CallExpr)
+				made = made || ok && isCall && pass.Info.ObjectOf(id) == req && carries(pass.Info, call, ctx)
 			}
 		}
 		return made
 	}
 	return false
+}
+
+// carries reports whether call makes a request with ctx.
+func carries(info *types.Info, call *ast.CallExpr, ctx *types.Var) bool {
+	switch ownership.CalleeName(info, call) {
+	case "(*net/http.Request).WithContext", "(*net/http.Request).Clone", "net/http.NewRequestWithContext":
+		return len(call.Args) > 0 && isVar(info, call.Args[0], ctx)
+	}
+	return false
+}
+
+// assignedPairs yields each target of an assignment or declaration with
+// the expression that gives it its value (the first result of a call
+// that returns several).
+func assignedPairs(n ast.Node) func(func(ast.Expr, ast.Expr) bool) {
+	return func(yield func(ast.Expr, ast.Expr) bool) {
+		var lhs, rhs []ast.Expr
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			lhs, rhs = n.Lhs, n.Rhs
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				lhs = append(lhs, id)
+			}
+			rhs = n.Values
+		}
+		for i, l := range lhs {
+			switch {
+			case len(rhs) == len(lhs):
+				if !yield(l, rhs[i]) {
+					return
+				}
+			case len(rhs) == 1 && i == 0:
+				if !yield(l, rhs[0]) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // tieCancelToBody plans the fix: the deferred cancel runs only while the
@@ -161,8 +204,6 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 		return nil, "the response is also used in a way leakfix cannot judge"
 	case !onlyUsedIn(pass, c, d):
 		return nil, fmt.Sprintf("%s is used elsewhere too", c.Var.Name())
-	case !r.Declares:
-		return nil, "the response is assigned to a variable declared elsewhere"
 	}
 	live, why := ownership.LiveAfter(pass.Info, r)
 	if live == nil {
@@ -195,6 +236,55 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 		fx.Sites = append(fx.Sites, fix.Site{Pos: s.Pos(), End: s.End()})
 	}
 	cancel, resp := c.Var.Name(), r.Var.Name()
+	// Where the cancel func is declared in a block the hand-offs are not
+	// in (ctx, cancel := ... inside an if), a variable of the function
+	// carries it to them: "var cancelRequest func()" before the statement
+	// that holds the block.
+	var hoist ast.Stmt
+	for _, s := range handOffs {
+		if !visible(pass, c.Var, s.Pos()) {
+			hoist = topLevel(c)
+		}
+	}
+	if hoist != nil {
+		for _, s := range handOffs {
+			if s.Pos() < hoist.End() {
+				return nil, fmt.Sprintf("the response leaves the function inside the statement that declares %s", cancel)
+			}
+		}
+		fx.Sites = append(fx.Sites, fix.Site{Pos: hoist.Pos(), End: hoist.Pos()})
+		carrier := freshName(pass, c.Func.Node(), "cancelRequest")
+		fx.Edit = func(e *fix.Editor) error {
+			decl := &dst.DeclStmt{Decl: &dst.GenDecl{Tok: token.VAR, Specs: []dst.Spec{&dst.ValueSpec{
+				Names: []*dst.Ident{dst.NewIdent(carrier)},
+				Type:  &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}},
+			}}}}
+			decl.Decs.End.Append("// the request's cancel, until a response body takes it over")
+			if err := e.InsertBefore(hoist, decl); err != nil {
+				return err
+			}
+			take := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(carrier)}, Tok: token.ASSIGN, Rhs: []dst.Expr{dst.NewIdent(cancel)}}
+			if err := e.InsertBefore(d, take); err != nil {
+				return err
+			}
+			dd, err := e.Dst(d)
+			if err != nil {
+				return err
+			}
+			dd.(*dst.DeferStmt).Call = guardedCall(carrier)
+			for _, s := range handOffs {
+				guard := &dst.IfStmt{
+					Cond: &dst.BinaryExpr{X: dst.NewIdent(carrier), Op: token.NEQ, Y: dst.NewIdent("nil")},
+					Body: &dst.BlockStmt{List: bodyTakesCancel(resp, carrier)},
+				}
+				if err := e.InsertBefore(s, guard); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return fx, ""
+	}
 	fx.Edit = func(e *fix.Editor) error {
 		dd, err := e.Dst(d)
 		if err != nil {
@@ -211,6 +301,45 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 	return fx, ""
 }
 
+// visible reports whether v's name refers to v at pos.
+func visible(pass *Pass, v *types.Var, pos token.Pos) bool {
+	scope := pass.Types.Scope().Innermost(pos)
+	if scope == nil {
+		return false
+	}
+	_, obj := scope.LookupParent(v.Name(), pos)
+	return obj == v
+}
+
+// topLevel is the statement of its function's body that holds the
+// acquisition.
+func topLevel(a *ownership.Acquisition) ast.Stmt {
+	_, body := ownership.FuncParts(a.Func.Node())
+	for _, s := range body.List {
+		if s.Pos() <= a.Call.Pos() && a.Call.End() <= s.End() {
+			return s
+		}
+	}
+	return nil
+}
+
+// freshName is base, or base with a number, such that no identifier of fn
+// is spelled so.
+func freshName(pass *Pass, fn ast.Node, base string) string {
+	used := map[string]bool{}
+	ast.Inspect(fn, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			used[id.Name] = true
+		}
+		return true
+	})
+	name := base
+	for i := 2; used[name] || pass.Types.Scope().Lookup(name) != nil; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	return name
+}
+
 // inLoop reports whether the statement s of fn is in one of fn's loops.
 func inLoop(fn inspector.Cursor, s ast.Stmt) bool {
 	c, ok := fn.FindNode(s)
@@ -221,7 +350,7 @@ func inLoop(fn inspector.Cursor, s ast.Stmt) bool {
 func onlyUsedIn(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt) bool {
 	for ic := range c.Func.Preorder((*ast.Ident)(nil)) {
 		id := ic.Node().(*ast.Ident)
-		if pass.Info.Uses[id] == c.Var && (id.Pos() < d.Pos() || id.Pos() >= d.End()) {
+		if id != c.Ident && pass.Info.Uses[id] == c.Var && (id.Pos() < d.Pos() || id.Pos() >= d.End()) {
 			return false
 		}
 	}
