@@ -306,6 +306,9 @@ type follower struct {
 	roles     map[*types.Var]role
 	// via is the variable whose use is being classified.
 	via *types.Var
+	// relocate, when set, holds the positions of the calls of a local
+	// function literal whose body holds the use: the use happens there.
+	relocate *[]token.Pos
 	// global is set while classifying a use whose effect cannot be tied
 	// to a place on a path (a capture by a closure that may run at any
 	// time, the address taken).
@@ -313,6 +316,19 @@ type follower struct {
 }
 
 func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
+	if f.relocate != nil {
+		// A use inside a literal that runs where its variable is called.
+		calls := *f.relocate
+		f.relocate = nil
+		for _, pos := range calls {
+			f.note(v, &ast.Ident{NamePos: pos}, format, args...)
+		}
+		f.relocate = &calls
+		if len(calls) == 0 {
+			f.notes++ // noted, though it never runs
+		}
+		return
+	}
 	f.notes++
 	reason := fmt.Sprintf(format, args...)
 	switch {
@@ -422,45 +438,34 @@ func (f *follower) finish(own *types.Var) {
 // evaluates to it, in role r.
 func (f *follower) use(c inspector.Cursor, r role) {
 	before, notes := f.best.Verdict, f.notes
-	f.useInPlace(c, r)
-	// A use inside a closure is a capture: unless it closes the value, the
-	// closure may run after the function returns.
-	if f.best.Verdict == before && before != Closed {
-		f.capture(c)
+	switch run, calls := f.literalOf(c); run {
+	case runsAtCalls:
+		// The use happens at each call of the literal's variable, or
+		// never.
+		outer := f.relocate
+		f.relocate = &calls
+		f.useInPlace(c, r)
+		f.relocate = outer
+	case runsAsGoroutine:
+		f.useInPlace(c, r)
+		if f.best.Verdict == before && before != Closed {
+			f.note(HandedOn, c.Node(), "captured by a goroutine")
+		}
+	case escapes:
+		// Unless it closes the value, the closure may run after the
+		// function returns.
+		f.useInPlace(c, r)
+		if f.best.Verdict == before && before != Closed {
+			f.global = true
+			f.note(Unknown, c.Node(), "it is captured by a function literal")
+			f.global = false
+		}
+	default:
+		f.useInPlace(c, r)
 	}
 	if f.notes == notes {
 		f.best.InPlace++
 	}
-}
-
-// capture judges a use of the value inside a function literal nested in
-// the owning function.
-func (f *follower) capture(c inspector.Cursor) {
-	var outermost inspector.Cursor
-	nested := false
-	for lit := range c.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		if lit == f.fn {
-			break
-		}
-		outermost, nested = lit, true
-	}
-	if !nested {
-		return
-	}
-	switch ek, _ := outermost.ParentEdge(); ek {
-	case edge.CallExpr_Fun:
-		switch outermost.Parent().ParentEdgeKind() {
-		case edge.GoStmt_Call:
-			f.note(HandedOn, c.Node(), "captured by a goroutine")
-			return
-		case edge.DeferStmt_Call, edge.ExprStmt_X:
-			// Run before the function returns: the use is in place.
-			return
-		}
-	}
-	f.global = true
-	f.note(Unknown, c.Node(), "it is captured by a function literal")
-	f.global = false
 }
 
 func (f *follower) useInPlace(c inspector.Cursor, r role) {
@@ -556,7 +561,21 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 	case edge.GoStmt_Call:
 		f.note(HandedOn, arg.Node(), "passed to a goroutine")
 		return
-	case edge.DeferStmt_Call:
+	}
+	if lit := f.literalCallee(ce); lit != nil {
+		switch f.literalEffect(lit, arg.ParentEdgeIndex()) {
+		case takes:
+			f.note(Closed, arg.Node(), "passed to a function literal that closes or keeps it")
+		case consumes:
+		default:
+			f.note(Unknown, arg.Node(), "it is passed to a function literal")
+		}
+		return
+	}
+	if call.ParentEdgeKind() == edge.DeferStmt_Call {
+		if f.learned(ce, arg.ParentEdgeIndex()) == consumes {
+			return // a deferred helper that only reads it
+		}
 		f.note(Closed, arg.Node(), "passed to deferred %s", types.ExprString(ce.Fun))
 		return
 	}
