@@ -43,13 +43,14 @@ type Acquisition struct {
 	Discarded bool
 }
 
-// Find returns the acquisitions, by the functions of table, in the files
-// under root.
-func Find(info *types.Info, root inspector.Cursor, table Acquirers) []*Acquisition {
+// Find returns the acquisitions in the files under root: calls of the
+// functions of table, and of the functions whose summaries in sums (nil
+// for none) say they return a resource they acquired.
+func Find(info *types.Info, root inspector.Cursor, table Acquirers, sums Summaries) []*Acquisition {
 	var out []*Acquisition
 	for c := range root.Preorder((*ast.CallExpr)(nil)) {
 		call := c.Node().(*ast.CallExpr)
-		acq, ok := table.Of(info, call)
+		acq, ok := table.Of(info, call, sums)
 		if !ok {
 			continue
 		}

@@ -128,16 +128,6 @@ func With(extra Acquirers) Acquirers {
 	return t
 }
 
-// Of returns the acquirer that call calls, if any.
-func (t Acquirers) Of(info *types.Info, call *ast.CallExpr) (*Acquirer, bool) {
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok {
-		return nil, false
-	}
-	a, ok := t[fn.Origin().FullName()]
-	return a, ok
-}
-
 // CalleeName is the full name of the function or method call calls, or "".
 func CalleeName(info *types.Info, call *ast.CallExpr) string {
 	if fn, ok := typeutil.Callee(info, call).(*types.Func); ok {

@@ -23,6 +23,9 @@ type Summary struct {
 	// Borrows lists the parameters the function only uses in place
 	// (reads, writes, inspects) and leaves to its caller.
 	Borrows []int
+	// Returns says which result, if any, is a resource the function
+	// acquired and the caller must release.
+	Returns []Returned
 	// LimitsBody lists the *http.Request parameters whose Body the
 	// function replaces (with http.MaxBytesReader, say): a request given
 	// to it is no longer read unbounded.
@@ -92,6 +95,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 		params []*types.Var
 	}
 	var targets []target
+	var decls []inspector.Cursor
 	for c := range in.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := c.Node().(*ast.FuncDecl)
 		fn, ok := info.Defs[decl.Name].(*types.Func)
@@ -107,9 +111,27 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 			// Known for every function given a request, limiting or not.
 			own[Key(fn)] = Summary{LimitsBody: limits}
 		}
+		decls = append(decls, c)
 		if slices.ContainsFunc(t.params, closable) {
 			targets = append(targets, t)
 			consulted.keys[Key(fn)] = true
+		}
+	}
+	// Which functions return what they acquired, until no call of one of
+	// this package makes another.
+	for changed := true; changed; {
+		changed = false
+		for _, c := range decls {
+			r := returnsAcquired(info, c, all)
+			if len(r) == 0 {
+				continue
+			}
+			key := Key(info.Defs[c.Node().(*ast.FuncDecl).Name].(*types.Func))
+			if s := own[key]; len(s.Returns) == 0 {
+				s.Returns = r
+				own[key] = s
+				changed = true
+			}
 		}
 	}
 	// Another round is needed only when a judgement relied on a summary of
@@ -133,7 +155,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 			}
 			key := Key(t.fn)
 			old, ok := own[key]
-			s.LimitsBody = old.LimitsBody
+			s.LimitsBody, s.Returns = old.LimitsBody, old.Returns
 			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Borrows, s.Borrows)) {
 				own[key] = s
 				changed = consulted.hit

@@ -1,0 +1,162 @@
+package ownership
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Functions of the program that return a resource they acquired are
+// acquirers at their call sites, as os.Open is: "resp, err := c.do(req)"
+// leaks as surely as "c.client.Do(req)" does. Which functions do is learned
+// from their bodies with the other summaries, and crosses packages with
+// them: every return gives, at the same result, either nil or a resource
+// the function acquired (returned directly, "return http.Get(url)", or
+// through the local variable it was acquired into).
+
+// A Returned says that a function returns, at result Result, a resource
+// of the kind whose key is Kind that the caller must release.
+type Returned struct {
+	Result int
+	Kind   string
+}
+
+// kinds maps the keys of the kinds a summary can name to the kinds.
+var kinds = map[string]*Kind{}
+
+func init() {
+	for _, k := range []*Kind{File, ResponseBody, MultipartFile, Rows, Conn, Listener, Stmt, DBConn, ZipReader, Form} {
+		kinds[k.Name] = k
+	}
+}
+
+// kindKey is the key a summary names k by, or "" for kinds that are not
+// learned (cancel funcs, pipes).
+func kindKey(k *Kind) string {
+	if kinds[k.Name] == k {
+		return k.Name
+	}
+	return ""
+}
+
+// Of returns the acquirer that call calls, if any: one of the table's, or
+// a function whose summary says it returns a resource it acquired.
+func (t Acquirers) Of(info *types.Info, call *ast.CallExpr, sums Summaries) (*Acquirer, bool) {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return nil, false
+	}
+	if a, ok := t[fn.Origin().FullName()]; ok {
+		return a, true
+	}
+	if sums == nil {
+		return nil, false
+	}
+	sum, ok := sums.Summary(fn)
+	if !ok || len(sum.Returns) == 0 {
+		return nil, false
+	}
+	r := sum.Returns[0]
+	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind]}, true
+}
+
+// returnsAcquired learns what resource, if any, the function declared at
+// decl returns that it acquired.
+func returnsAcquired(info *types.Info, decl inspector.Cursor, sums Summaries) []Returned {
+	fd := decl.Node().(*ast.FuncDecl)
+	fn, ok := info.Defs[fd.Name].(*types.Func)
+	if !ok || fd.Body == nil || fn.Signature().Results().Len() == 0 {
+		return nil
+	}
+	table := With(nil)
+	// The variables acquisitions of this function declare, with their
+	// resource, when nothing else assigns them.
+	held := map[*types.Var]*Acquisition{}
+	direct := map[*ast.CallExpr]*Acquisition{}
+	for _, a := range Find(info, decl, table, sums) {
+		if a.Func != decl || kindKey(a.Acquirer.Kind) == "" {
+			continue
+		}
+		direct[a.Call] = a
+		if a.Var != nil && a.Declares {
+			held[a.Var] = a
+		}
+	}
+	if len(direct) == 0 {
+		return nil
+	}
+	for c := range decl.Preorder((*ast.AssignStmt)(nil)) {
+		for _, lhs := range c.Node().(*ast.AssignStmt).Lhs {
+			if id, ok := lhs.(*ast.Ident); ok && info.Defs[id] == nil {
+				v, _ := info.Uses[id].(*types.Var)
+				delete(held, v)
+			}
+		}
+	}
+	// resourceAt says what the return gives at result i: the resource
+	// of an acquisition of this function, or nothing.
+	resourceAt := func(ret *ast.ReturnStmt, i int) (Returned, bool) {
+		if len(ret.Results) == 1 && fn.Signature().Results().Len() > 1 {
+			// return http.Get(url)
+			call, _ := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
+			if a := direct[call]; a != nil && a.Acquirer.Result == i {
+				return Returned{i, kindKey(a.Acquirer.Kind)}, true
+			}
+			return Returned{}, false
+		}
+		id, ok := ast.Unparen(ret.Results[i]).(*ast.Ident)
+		if !ok {
+			return Returned{}, false
+		}
+		v, _ := info.Uses[id].(*types.Var)
+		if a := held[v]; a != nil {
+			return Returned{i, kindKey(a.Acquirer.Kind)}, true
+		}
+		return Returned{}, false
+	}
+	var returns []*ast.ReturnStmt
+	for c := range decl.Preorder((*ast.ReturnStmt)(nil)) {
+		if fn, _ := enclosing(c); fn == decl {
+			returns = append(returns, c.Node().(*ast.ReturnStmt))
+		}
+	}
+	n := fn.Signature().Results().Len()
+	for i := range n {
+		var found *Returned
+		ok := true
+		for _, ret := range returns {
+			if len(ret.Results) == 0 {
+				return nil // named results: not followed
+			}
+			r, isResource := resourceAt(ret, i)
+			switch {
+			case isResource && (found == nil || *found == r):
+				found = &r
+			case isResource:
+				ok = false // two kinds
+			case len(ret.Results) == n && isNilExpr(info, ret.Results[i]):
+				// nil where the acquisition failed
+			default:
+				ok = false
+			}
+		}
+		if ok && found != nil {
+			return []Returned{*found}
+		}
+	}
+	return nil
+}
+
+func enclosing(c inspector.Cursor) (inspector.Cursor, bool) {
+	for fn := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return fn, true
+	}
+	return inspector.Cursor{}, false
+}
+
+func isNilExpr(info *types.Info, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && info.Uses[id] == types.Universe.Lookup("nil")
+}

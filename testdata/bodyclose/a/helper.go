@@ -1,0 +1,7 @@
+package a
+
+import "net/http"
+
+func doRequestWithoutClose() (*http.Response, error) {
+	return http.Get("https://example.com")
+}

@@ -1,0 +1,5 @@
+package a
+
+func doRequestInHelperFunc() {
+	_, _ = doRequestWithoutClose() // bodyclose-want "response body must be closed"
+}
