@@ -489,12 +489,15 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 				return
 			}
 			f.useInPlace(parent, closer)
-		case sel.Sel.Name == f.kind.ReleaseMethod() && r != wrapper:
+		case (sel.Sel.Name == f.kind.ReleaseMethod() || slices.Contains(f.kind.AlsoReleasedBy, sel.Sel.Name)) && r != wrapper:
 			if called {
 				f.note(Closed, sel, "closed")
 			} else {
 				f.note(HandedOn, sel, "its %s method is passed on as a value", sel.Sel.Name)
 			}
+		case called && r != holder && stdlibArgs[CalleeName(f.info, parent.Parent().Node().(*ast.CallExpr))] == wraps:
+			// r.IOReadCloser(): a reader over the receiver.
+			f.useWrapper(parent.Parent())
 		case !called && f.info.Selections[sel] != nil && f.info.Selections[sel].Kind() == types.MethodVal:
 			// A method value (f.Read) carries the value with it.
 			f.useInPlace(parent, r)

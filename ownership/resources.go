@@ -30,9 +30,12 @@ type Kind struct {
 	// Release is the method that releases the resource: "Close" unless
 	// set. A Func kind is released by calling the value itself, with
 	// ReleaseArgs (a context.CancelCauseFunc takes a cause: "nil").
-	Release     string
-	Func        bool
-	ReleaseArgs []string
+	Release string
+	// AlsoReleasedBy lists other methods that release it (a command's
+	// Run releases its pipes as Wait does).
+	AlsoReleasedBy []string
+	Func           bool
+	ReleaseArgs    []string
 	// NilSafe kinds can be released even when acquisition failed and the
 	// value is nil (os.(*File).Close returns ErrInvalid on nil), or are
 	// never nil (a cancel func).
@@ -60,7 +63,7 @@ var (
 	DBConn        = &Kind{Name: "database connection"}
 	ZipReader     = &Kind{Name: "zip reader"}
 	Form          = &Kind{Name: "multipart form", Release: "RemoveAll"}
-	Pipe          = &Kind{Name: "pipe", Release: "Wait", NoFix: "only the command's Wait releases it, and where the command may be waited for is the caller's design"}
+	Pipe          = &Kind{Name: "pipe", Release: "Wait", AlsoReleasedBy: []string{"Run", "Output", "CombinedOutput"}, NoFix: "only the command's Wait releases it, and where the command may be waited for is the caller's design"}
 	Cancel        = &Kind{Name: "cancel func", Func: true, NilSafe: true}
 	CancelCause   = &Kind{Name: "cancel func", Func: true, NilSafe: true, ReleaseArgs: []string{"nil"}}
 )

@@ -59,6 +59,12 @@ func init() {
 		"archive/tar.NewReader", "archive/tar.NewWriter", "archive/zip.NewReader", "archive/zip.NewWriter",
 		"mime/multipart.NewReader", "mime/multipart.NewWriter", "net/textproto.NewReader",
 		"log.New",
+		// Third-party decoders real code wraps response bodies in; their
+		// Close releases the decoder, not the body.
+		"github.com/klauspost/compress/zstd.NewReader", "github.com/klauspost/compress/gzip.NewReader",
+		"github.com/klauspost/compress/flate.NewReader", "github.com/andybalholm/brotli.NewReader",
+		// Methods that return a reader over their receiver.
+		"(*github.com/klauspost/compress/zstd.Decoder).IOReadCloser",
 	)
 	set(takes,
 		// The client closes a request's body, even on errors.
@@ -67,6 +73,10 @@ func init() {
 		"io.NopCloser", "io/ioutil.NopCloser",
 		"log.SetOutput", "(*log.Logger).SetOutput",
 		"runtime.SetFinalizer", "runtime.AddCleanup",
+		// The TLS connection closes the connection it runs over.
+		"crypto/tls.Client", "crypto/tls.Server",
+		// The timer calls the cancel func.
+		"time.AfterFunc",
 		// A registered cleanup runs when the test ends.
 		"(*testing.common).Cleanup", "context.AfterFunc",
 	)
