@@ -98,9 +98,14 @@ func runUnboundedServer(pass *Pass) {
 			Pos: first.call.Pos(), End: first.call.End(),
 			Message: fmt.Sprintf("%s.Body is read whole with no limit on its size", r.Name()),
 		}
-		if helper != "" {
+		switch {
+		case helper != "":
 			f.NoFix = fmt.Sprintf("%s is given to %s first, which may limit it", r.Name(), helper)
-		} else {
+		case errorDiscarded(pass.Info, first.cursor):
+			// With a limit, an oversized body would be cut short and the
+			// handler would go on with the part it got.
+			f.NoFix = "the read's error is discarded, so a limit would silently truncate the body"
+		default:
 			f.Fix, f.NoFix = limitBefore(pass, first.cursor, fn, r, w)
 		}
 		pass.Report(f)
@@ -311,4 +316,21 @@ func isVar(info *types.Info, e ast.Expr, v *types.Var) bool {
 func isBodyOf(info *types.Info, e ast.Expr, v *types.Var) bool {
 	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
 	return ok && sel.Sel.Name == "Body" && isVar(info, sel.X, v)
+}
+
+// errorDiscarded reports whether the read at c assigns its error result
+// to _ ("b, _ := io.ReadAll(r.Body)"), or is a statement of its own.
+func errorDiscarded(info *types.Info, c inspector.Cursor) bool {
+	call := c.Node().(*ast.CallExpr)
+	if _, ok := info.TypeOf(call).(*types.Tuple); !ok {
+		return false
+	}
+	switch p := c.Parent().Node().(type) {
+	case *ast.AssignStmt:
+		id, ok := p.Lhs[len(p.Lhs)-1].(*ast.Ident)
+		return len(p.Rhs) == 1 && ok && id.Name == "_"
+	case *ast.ExprStmt:
+		return true
+	}
+	return false
 }

@@ -34,7 +34,7 @@ func Create(w http.ResponseWriter, req *http.Request) {
 
 func Legacy(w http.ResponseWriter, r *http.Request) {
 	for i := 0; i < 1; i++ {
-		b, _ := ioutil.ReadAll(r.Body) // want `r.Body is read whole`
+		b, _ := ioutil.ReadAll(r.Body) // want `no automatic fix: the read.s error is discarded`
 		w.Write(b)
 	}
 }
