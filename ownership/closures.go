@@ -133,7 +133,12 @@ func (f *follower) literalEffect(lit *ast.FuncLit, param int) argEffect {
 	sub := &follower{fset: f.fset, info: f.info, fn: litCursor, kind: kindOf(p.Type()), summaries: f.summaries, best: Judgement{Verdict: Leaks}}
 	sub.followVar(p, nil, holder)
 	switch sub.best.Verdict {
-	case Closed, HandedOn:
+	case Closed:
+		if len(sub.best.HandOffs) == 0 {
+			return closes
+		}
+		return takes
+	case HandedOn:
 		return takes
 	case Leaks:
 		return consumes

@@ -568,7 +568,7 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 	}
 	if lit := f.literalCallee(ce); lit != nil {
 		switch f.literalEffect(lit, arg.ParentEdgeIndex()) {
-		case takes:
+		case takes, closes:
 			f.note(Closed, arg.Node(), "passed to a function literal that closes or keeps it")
 		case consumes:
 		default:
@@ -598,6 +598,8 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 		f.note(HandedOn, arg.Node(), "passed to %s, which takes it over", types.ExprString(ce.Fun))
 	default:
 		switch f.learned(ce, arg.ParentEdgeIndex()) {
+		case closes:
+			f.note(Closed, arg.Node(), "passed to %s, which closes it", types.ExprString(ce.Fun))
 		case takes:
 			f.note(HandedOn, arg.Node(), "passed to %s, which closes or keeps it", types.ExprString(ce.Fun))
 		case consumes:
@@ -621,6 +623,8 @@ func (f *follower) learned(call *ast.CallExpr, arg int) argEffect {
 			}
 		}
 		return 0
+	case slices.Contains(sum.Closes, param):
+		return closes
 	case slices.Contains(sum.Takes, param):
 		return takes
 	case slices.Contains(sum.Borrows, param):

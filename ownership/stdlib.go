@@ -15,6 +15,9 @@ const (
 	// takes: the callee, or what it returns, becomes responsible for
 	// closing the value (net/http closes a request's body).
 	takes
+	// closes: the callee closes the value before it returns (a helper
+	// that drains and closes a body): a release, not a hand-off.
+	closes
 )
 
 var stdlibArgs = map[string]argEffect{}

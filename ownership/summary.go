@@ -20,6 +20,9 @@ type Summary struct {
 	// parameters the function takes responsibility for. The receiver is
 	// not a parameter.
 	Takes []int
+	// Closes lists those of Takes that the function closes and never
+	// hands on: a caller's release, not a hand-off.
+	Closes []int
 	// Borrows lists the parameters the function only uses in place
 	// (reads, writes, inspects) and leaves to its caller.
 	Borrows []int
@@ -147,7 +150,12 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 				f := &follower{fset: fset, info: info, fn: t.cursor, kind: kindOf(p.Type()), summaries: all, best: Judgement{Verdict: Leaks}}
 				f.followVar(p, nil, holder)
 				switch f.best.Verdict {
-				case Closed, HandedOn:
+				case Closed:
+					s.Takes = append(s.Takes, i)
+					if len(f.best.HandOffs) == 0 {
+						s.Closes = append(s.Closes, i)
+					}
+				case HandedOn:
 					s.Takes = append(s.Takes, i)
 				case Leaks:
 					s.Borrows = append(s.Borrows, i)
@@ -156,7 +164,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 			key := Key(t.fn)
 			old, ok := own[key]
 			s.LimitsBody, s.Returns = old.LimitsBody, old.Returns
-			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Borrows, s.Borrows)) {
+			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Closes, s.Closes) && slices.Equal(old.Borrows, s.Borrows)) {
 				own[key] = s
 				changed = consulted.hit
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -68,7 +69,20 @@ func runEarlyCancel(pass *Pass) {
 			continue
 		}
 		for _, r := range acqs {
-			if r.Acquirer.Kind != ownership.ResponseBody || r.Func != c.Func || r.Var == nil || !madeWith(pass, r, ctx, c.Stmt) {
+			if r.Acquirer.Kind != ownership.ResponseBody || r.Func != c.Func || !madeWith(pass, r, ctx, c.Stmt) {
+				continue
+			}
+			if r.Var == nil {
+				// return client.Do(req): the response leaves as it is made.
+				if ret, ok := directReturn(pass, r); ok {
+					f := Finding{
+						Pos: d.Pos(), End: d.End(),
+						Message: fmt.Sprintf("the deferred %s() ends the context of %s when the function returns, but the response leaves the function: reading its body then fails with \"context canceled\"",
+							c.Var.Name(), describe(pass.Info, r)),
+					}
+					f.Fix, f.NoFix = splitReturn(pass, c, d, ret)
+					pass.Report(f)
+				}
 				continue
 			}
 			j := pass.judge(r)
@@ -299,6 +313,90 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 		return nil
 	}
 	return fx, ""
+}
+
+// directReturn finds "return client.Do(req)", the acquisition as the only
+// result of a function that returns (*http.Response, error).
+func directReturn(pass *Pass, r *ownership.Acquisition) (*ast.ReturnStmt, bool) {
+	if r.Cursor.ParentEdgeKind() != edge.ReturnStmt_Results {
+		return nil, false
+	}
+	ret := r.Cursor.Parent().Node().(*ast.ReturnStmt)
+	er := errorResultOf(pass, r.Func.Node())
+	if len(ret.Results) != 1 || er == nil || er.sig.Results().Len() != 2 {
+		return nil, false
+	}
+	return ret, true
+}
+
+// splitReturn plans the fix of "return client.Do(req)": the response is
+// taken into a variable, its body takes the cancel over, and it is
+// returned.
+func splitReturn(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, ret *ast.ReturnStmt) (*fix.Fix, string) {
+	switch {
+	case len(c.Acquirer.Kind.ReleaseArgs) > 0:
+		return nil, "a cancel func that takes a cause is not tied to a body by leakfix"
+	case !onlyUsedIn(pass, c, d):
+		return nil, fmt.Sprintf("%s is used elsewhere too", c.Var.Name())
+	case !visible(pass, c.Var, ret.Pos()):
+		return nil, fmt.Sprintf("%s is not in scope where the response is returned", c.Var.Name())
+	case inLoop(c.Func, ret):
+		return nil, "the response leaves the function from a loop"
+	}
+	if _, ok := stmtAt(pass, &ownership.Acquisition{Func: c.Func}, ret.Pos()); !ok {
+		return nil, "the response leaves the function in a statement leakfix cannot put code before"
+	}
+	file := pass.Fset.Position(d.Pos()).Filename
+	newFiles, why := wrapperFile(pass, strings.HasSuffix(file, "_test.go"))
+	if why != "" {
+		return nil, why
+	}
+	fx := &fix.Fix{
+		Message:  "close the body to cancel the context, instead of cancelling at return",
+		Sites:    []fix.Site{{Pos: d.Pos(), End: d.End()}, {Pos: ret.Pos(), End: ret.End()}},
+		NewFiles: newFiles,
+	}
+	cancel := c.Var.Name()
+	resp, errName := freshName(pass, c.Func.Node(), "resp"), "err"
+	if scope := pass.Types.Scope().Innermost(ret.Pos()); scope != nil {
+		// err may be reused or shadowed, since the fix returns right
+		// after; but not if it names something else.
+		if _, obj := scope.LookupParent("err", ret.Pos()); obj != nil && !(isVariable(obj) && types.Identical(obj.Type(), types.Universe.Lookup("error").Type())) {
+			errName = freshName(pass, c.Func.Node(), "err")
+		}
+	}
+	fx.Edit = func(e *fix.Editor) error {
+		dd, err := e.Dst(d)
+		if err != nil {
+			return err
+		}
+		dd.(*dst.DeferStmt).Call = guardedCall(cancel)
+		dr, err := e.Dst(ret)
+		if err != nil {
+			return err
+		}
+		call := dr.(*dst.ReturnStmt).Results[0]
+		dr.(*dst.ReturnStmt).Results = nil
+		take := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(resp), dst.NewIdent(errName)}, Tok: token.DEFINE, Rhs: []dst.Expr{call}}
+		failed := &dst.ReturnStmt{Results: []dst.Expr{dst.NewIdent("nil"), dst.NewIdent(errName)}}
+		failed.Decs.Before, failed.Decs.After = dst.NewLine, dst.NewLine
+		check := &dst.IfStmt{
+			Cond: &dst.BinaryExpr{X: dst.NewIdent(errName), Op: token.NEQ, Y: dst.NewIdent("nil")},
+			Body: &dst.BlockStmt{List: []dst.Stmt{failed}},
+		}
+		stmts := append([]dst.Stmt{take, check}, bodyTakesCancel(resp, cancel)...)
+		if err := e.InsertBefore(ret, stmts...); err != nil {
+			return err
+		}
+		dr.(*dst.ReturnStmt).Results = []dst.Expr{dst.NewIdent(resp), dst.NewIdent("nil")}
+		return nil
+	}
+	return fx, ""
+}
+
+func isVariable(obj types.Object) bool {
+	_, ok := obj.(*types.Var)
+	return ok
 }
 
 // visible reports whether v's name refers to v at pos.
