@@ -185,8 +185,40 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 		}
 		slices.Sort(l.Unloaded)
 	}
+	roots = append(roots, l.ownDependencies(roots)...)
 	l.batches = planBatches(roots, cmp.Or(cfg.BatchBytes, DefaultBatchBytes()))
 	return l, nil
+}
+
+// ownDependencies returns the packages of the main module that roots
+// import, directly or not, and that are not among them. They are checked
+// from source too, but analyzed for no file: what their functions do with
+// the resources they are given is learned from their bodies, so that
+// "leakfix c/c.go" judges a call into them as "leakfix ./..." does. The
+// modules the main module depends on are not: their summaries would cost
+// type-checking them all.
+func (l *Load) ownDependencies(roots []*packages.Package) []*packages.Package {
+	listed := map[string]bool{}
+	for _, p := range roots {
+		listed[p.ID] = true
+	}
+	var out []*packages.Package
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		for _, imp := range p.Imports {
+			if listed[imp.ID] || strings.Contains(imp.ID, " [") || imp.Module == nil || !imp.Module.Main {
+				continue
+			}
+			listed[imp.ID] = true
+			l.restricted[imp.ID] = true
+			out = append(out, imp)
+			visit(imp)
+		}
+	}
+	for _, p := range roots {
+		visit(p)
+	}
+	return out
 }
 
 // Planned is the number of packages Batches is to yield, as far as is
