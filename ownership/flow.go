@@ -191,6 +191,7 @@ type Judgement struct {
 	// acquisition's own variable, or token.NoPos. A deferred release
 	// through that variable would release the other value.
 	Reassigned token.Pos
+	sums       Summaries // what the judgement knew of other functions
 	// Outlives is set when the acquisition assigns a variable that
 	// outlives the function (a named result, a global, a variable of an
 	// enclosing function): whoever reads it is responsible.
@@ -283,6 +284,7 @@ func Judge(fset *token.FileSet, info *types.Info, a *Acquisition, sums Summaries
 	}
 	f.followVar(a.Var, a.Ident, holder)
 	f.finish(a.Var)
+	f.best.sums = sums
 	return f.best
 }
 

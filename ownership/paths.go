@@ -111,7 +111,7 @@ func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
 		return nil, false
 	}
 	p := &Paths{Scope: stmt.Parent().Node(), InLoop: InLoopOf(stmt, a.Func)}
-	w := &walker{info: info, a: a, events: j.events, exits: map[exitKey]*Exit{}, paths: p, bits: map[*types.Var]uint64{}}
+	w := &walker{info: info, sums: j.sums, a: a, events: j.events, exits: map[exitKey]*Exit{}, paths: p, bits: map[*types.Var]uint64{}}
 	for _, v := range append([]*types.Var{a.Var}, j.Vars...) {
 		if _, ok := w.bits[v]; !ok && len(w.bits) < 64 {
 			w.bits[v] = 1 << len(w.bits)
@@ -296,6 +296,7 @@ type exitKey struct {
 
 type walker struct {
 	info     *types.Info
+	sums     Summaries
 	a        *Acquisition
 	events   []event
 	errKills []token.Pos
@@ -596,7 +597,7 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 			return nil // a panic or exit: a deferred close is the only kind that would run
 		}
 		st := w.apply(s, in)
-		if w.a.Err != nil && ChecksError(w.info, s, w.a.Err) {
+		if w.a.Err != nil && ChecksError(w.info, s, w.a.Err, w.sums) {
 			// require.NoError(t, err): past it, the acquisition succeeded.
 			st = st.each(func(f fact) fact {
 				f.checked = f.checked || f.st == open && f.errPaired

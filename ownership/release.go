@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -15,7 +16,7 @@ import (
 // failed path, the value may be nil), or the acquiring statement itself
 // when there is no error to check and closing a failed acquisition is
 // harmless. When there is no such statement, it returns nil and says why.
-func LiveAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
+func LiveAfter(info *types.Info, a *Acquisition, sums Summaries) (ast.Stmt, string) {
 	stmt, ok := a.stmtCursor()
 	if !ok {
 		return nil, "the acquisition is not a plain statement"
@@ -30,7 +31,7 @@ func LiveAfter(info *types.Info, a *Acquisition) (ast.Stmt, string) {
 	if !ok {
 		return nil, "its error is not checked right after it is acquired"
 	}
-	if s, ok := next.Node().(ast.Stmt); ok && ChecksError(info, s, a.Err) {
+	if s, ok := next.Node().(ast.Stmt); ok && ChecksError(info, s, a.Err, sums) {
 		return s, ""
 	}
 	check, ok := next.Node().(*ast.IfStmt)
@@ -56,22 +57,57 @@ var failsOnError = map[string]bool{
 
 // ChecksError reports whether s is a call that ends the test or the
 // program unless err is nil, with err as an argument:
-// require.NoError(t, err).
-func ChecksError(info *types.Info, s ast.Stmt, err *types.Var) bool {
+// require.NoError(t, err), or a function of the program whose summary
+// says so (nats-server's require_NoError, restic's rtest.OK).
+func ChecksError(info *types.Info, s ast.Stmt, err *types.Var, sums Summaries) bool {
 	es, ok := s.(*ast.ExprStmt)
 	if !ok {
 		return false
 	}
 	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
-	if !ok || !failsOnError[CalleeName(info, call)] {
+	if !ok {
 		return false
 	}
-	for _, arg := range call.Args {
-		if id, ok := ast.Unparen(arg).(*ast.Ident); ok && info.Uses[id] == err {
+	known := failsOnError[CalleeName(info, call)]
+	for i, arg := range call.Args {
+		id, ok := ast.Unparen(arg).(*ast.Ident)
+		if !ok || info.Uses[id] != err {
+			continue
+		}
+		if known {
+			return true
+		}
+		if sum, param, ok := Lookup(sums, info, call, i); ok && slices.Contains(sum.FailsOnError, param) {
 			return true
 		}
 	}
 	return false
+}
+
+// failsOnErrorParams returns the error parameters of the function that it
+// ends the test or the program on when they are not nil: a statement "if
+// err != nil { ...; t.Fatal(...) }" in its body.
+func failsOnErrorParams(info *types.Info, params []*types.Var, body *ast.BlockStmt) []int {
+	var out []int
+	for i, p := range params {
+		if !types.Identical(p.Type(), types.Universe.Lookup("error").Type()) {
+			continue
+		}
+		for _, s := range body.List {
+			if is, ok := s.(*ast.IfStmt); ok && isErrCheck(info, is, p) && !returns(is.Body) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// returns reports whether a return statement ends the block: a check that
+// returns does not end the test.
+func returns(b *ast.BlockStmt) bool {
+	_, ok := b.List[len(b.List)-1].(*ast.ReturnStmt)
+	return ok
 }
 
 // DeferAfter returns where a deferred release of the resource belongs:
@@ -173,6 +209,8 @@ var noReturn = map[string]bool{
 	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
 	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
 	"(*testing.common).Fatal": true, "(*testing.common).Fatalf": true, "(*testing.common).FailNow": true,
+	"(testing.TB).Fatal": true, "(testing.TB).Fatalf": true, "(testing.TB).FailNow": true,
+	"(testing.TB).Skip": true, "(testing.TB).Skipf": true, "(testing.TB).SkipNow": true,
 	"(*testing.common).Skip": true, "(*testing.common).Skipf": true, "(*testing.common).SkipNow": true,
 }
 

@@ -29,6 +29,10 @@ type Summary struct {
 	// Returns says which result, if any, is a resource the function
 	// acquired and the caller must release.
 	Returns []Returned
+	// FailsOnError lists the error parameters the function ends the test
+	// or the program on, when they are not nil (a test's require_NoError):
+	// a call of it with the acquisition's error checks it.
+	FailsOnError []int
 	// LimitsBody lists the *http.Request parameters whose Body the
 	// function replaces (with http.MaxBytesReader, say): a request given
 	// to it is no longer read unbounded.
@@ -115,6 +119,11 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 			own[Key(fn)] = Summary{LimitsBody: limits}
 		}
 		decls = append(decls, c)
+		if fails := failsOnErrorParams(info, t.params, decl.Body); len(fails) > 0 {
+			s := own[Key(fn)]
+			s.FailsOnError = fails
+			own[Key(fn)] = s
+		}
 		if slices.ContainsFunc(t.params, closable) {
 			targets = append(targets, t)
 			consulted.keys[Key(fn)] = true
@@ -163,7 +172,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 			}
 			key := Key(t.fn)
 			old, ok := own[key]
-			s.LimitsBody, s.Returns = old.LimitsBody, old.Returns
+			s.LimitsBody, s.Returns, s.FailsOnError = old.LimitsBody, old.Returns, old.FailsOnError
 			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Closes, s.Closes) && slices.Equal(old.Borrows, s.Borrows)) {
 				own[key] = s
 				changed = consulted.hit

@@ -219,7 +219,7 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 	case !onlyUsedIn(pass, c, d):
 		return nil, fmt.Sprintf("%s is used elsewhere too", c.Var.Name())
 	}
-	live, why := ownership.LiveAfter(pass.Info, r)
+	live, why := ownership.LiveAfter(pass.Info, r, pass.Summaries)
 	if live == nil {
 		return nil, "the response's " + strings.TrimPrefix(why, "its ")
 	}

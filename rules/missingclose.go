@@ -165,7 +165,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		return f, true
 	}
 	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Aliased || e.Overwrite }) {
-		live, why := ownership.LiveAfter(pass.Info, a)
+		live, why := ownership.LiveAfter(pass.Info, a, pass.Summaries)
 		if live == nil {
 			f.NoFix = why
 			return f, true

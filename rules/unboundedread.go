@@ -117,7 +117,7 @@ func runUnboundedClient(pass *Pass) {
 		if a.Acquirer.Kind != ownership.ResponseBody || a.Var == nil || !a.Declares || inTestFile(pass, a.Call) {
 			continue
 		}
-		live, _ := ownership.LiveAfter(pass.Info, a)
+		live, _ := ownership.LiveAfter(pass.Info, a, pass.Summaries)
 		if live == nil {
 			continue
 		}
