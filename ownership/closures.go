@@ -17,6 +17,17 @@ import (
 // called runs none. A literal that escapes (returned, stored, passed on)
 // may run at any time.
 
+// callsBeforeReturning lists standard functions that call the function
+// they are given only before they return.
+var callsBeforeReturning = map[string]bool{
+	"path/filepath.Walk": true, "path/filepath.WalkDir": true, "io/fs.WalkDir": true,
+	"sort.Slice": true, "sort.SliceStable": true, "sort.Search": true,
+	"slices.SortFunc": true, "slices.SortStableFunc": true, "slices.IndexFunc": true,
+	"slices.ContainsFunc": true, "slices.DeleteFunc": true,
+	"strings.Map": true, "strings.FieldsFunc": true, "strings.IndexFunc": true,
+	"(*sync.Once).Do": true, "(*testing.T).Run": true, "(*testing.B).Run": true,
+}
+
 // A literalRun says where the uses inside a function literal run.
 type literalRun int
 
@@ -48,6 +59,12 @@ func (f *follower) literalOf(c inspector.Cursor) (literalRun, []token.Pos) {
 			return runsAsGoroutine, nil
 		}
 		return runsHere, nil
+	case edge.CallExpr_Args:
+		// filepath.WalkDir(root, func(...) error {...}): called before
+		// the call returns.
+		if callsBeforeReturning[CalleeName(f.info, outermost.Parent().Node().(*ast.CallExpr))] {
+			return runsHere, nil
+		}
 	case edge.AssignStmt_Rhs, edge.ValueSpec_Values:
 		v, discarded := f.boundVar(outermost)
 		if discarded {
