@@ -515,8 +515,9 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 			f.note(Unknown, c.Node(), "it is used in a way leakfix does not follow")
 		}
 
-	case edge.TypeAssertExpr_X:
-		// The same value, seen through an interface.
+	case edge.TypeAssertExpr_X, edge.StarExpr_X:
+		// The same value, seen through an interface, or copied from
+		// where it points (return *res carries the body).
 		f.useInPlace(parent, r)
 
 	case edge.AssignStmt_Rhs:

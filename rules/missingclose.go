@@ -166,11 +166,19 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	}
 	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Aliased || e.Overwrite }) {
 		live, why := ownership.LiveAfter(pass.Info, a, pass.Summaries)
-		if live == nil {
-			f.NoFix = why
+		if live != nil {
+			f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
 			return f, true
 		}
-		f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
+		// No place for a defer (the error checked the other way round,
+		// "if err == nil {...}"): a release at each exit may still be
+		// right, where every exit follows a check.
+		if !a.Acquirer.Kind.Func {
+			if f.Fix, _ = closeAtExits(pass, a, j, leaks); f.Fix != nil {
+				return f, true
+			}
+		}
+		f.NoFix = why
 		return f, true
 	}
 	if a.Acquirer.Kind.Func {

@@ -43,3 +43,13 @@ func GetLogged(t *testing.T, c *http.Client, url string) {
 	logError(t, err)
 	t.Log(resp.Status)
 }
+
+// The error checked the other way round: released where it is used.
+func Inverted(c *http.Client, url string) (int, error) {
+	resp, err := c.Get(url) // want `resp.Body \(response body from \(\*http.Client\).Get\) is never closed$`
+	if err == nil {
+		status := resp.StatusCode
+		return status, nil
+	}
+	return 0, err
+}
