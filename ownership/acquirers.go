@@ -2,6 +2,7 @@ package ownership
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -21,6 +22,9 @@ import (
 type Returned struct {
 	Result int
 	Kind   string
+	// NonNil is set when no return gives nil there: the function fails
+	// some other way (t.Fatal), and the caller has no error to check.
+	NonNil bool
 }
 
 // kinds maps the keys of the kinds a summary can name to the kinds.
@@ -59,12 +63,12 @@ func (t Acquirers) Of(info *types.Info, call *ast.CallExpr, sums Summaries) (*Ac
 		return nil, false
 	}
 	r := sum.Returns[0]
-	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind]}, true
+	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil}, true
 }
 
 // returnsAcquired learns what resource, if any, the function declared at
 // decl returns that it acquired.
-func returnsAcquired(info *types.Info, decl inspector.Cursor, sums Summaries) []Returned {
+func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Cursor, sums Summaries) []Returned {
 	fd := decl.Node().(*ast.FuncDecl)
 	fn, ok := info.Defs[fd.Name].(*types.Func)
 	if !ok || fd.Body == nil || fn.Signature().Results().Len() == 0 {
@@ -80,8 +84,13 @@ func returnsAcquired(info *types.Info, decl inspector.Cursor, sums Summaries) []
 			continue
 		}
 		direct[a.Call] = a
+		// Returned through its variable, and never closed or handed
+		// elsewhere on the way: "defer resp.Body.Close(); return resp"
+		// returns a closed body.
 		if a.Var != nil && a.Declares {
-			held[a.Var] = a
+			if j := Judge(fset, info, a, sums); j.Verdict == HandedOn && j.Doubt == "" && onlyReturned(info, decl, j) {
+				held[a.Var] = a
+			}
 		}
 	}
 	if len(direct) == 0 {
@@ -102,7 +111,7 @@ func returnsAcquired(info *types.Info, decl inspector.Cursor, sums Summaries) []
 			// return http.Get(url)
 			call, _ := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
 			if a := direct[call]; a != nil && a.Acquirer.Result == i {
-				return Returned{i, kindKey(a.Acquirer.Kind)}, true
+				return Returned{Result: i, Kind: kindKey(a.Acquirer.Kind)}, true
 			}
 			return Returned{}, false
 		}
@@ -112,7 +121,7 @@ func returnsAcquired(info *types.Info, decl inspector.Cursor, sums Summaries) []
 		}
 		v, _ := info.Uses[id].(*types.Var)
 		if a := held[v]; a != nil {
-			return Returned{i, kindKey(a.Acquirer.Kind)}, true
+			return Returned{Result: i, Kind: kindKey(a.Acquirer.Kind)}, true
 		}
 		return Returned{}, false
 	}
@@ -125,7 +134,7 @@ func returnsAcquired(info *types.Info, decl inspector.Cursor, sums Summaries) []
 	n := fn.Signature().Results().Len()
 	for i := range n {
 		var found *Returned
-		ok := true
+		ok, nils := true, false
 		for _, ret := range returns {
 			if len(ret.Results) == 0 {
 				return nil // named results: not followed
@@ -137,16 +146,37 @@ func returnsAcquired(info *types.Info, decl inspector.Cursor, sums Summaries) []
 			case isResource:
 				ok = false // two kinds
 			case len(ret.Results) == n && isNilExpr(info, ret.Results[i]):
-				// nil where the acquisition failed
+				nils = true // nil where the acquisition failed
 			default:
 				ok = false
 			}
 		}
 		if ok && found != nil {
+			found.NonNil = !nils && n == 1
 			return []Returned{*found}
 		}
 	}
 	return nil
+}
+
+// onlyReturned reports whether every hand-off of the judgement is a
+// return statement of the function at decl.
+func onlyReturned(info *types.Info, decl inspector.Cursor, j Judgement) bool {
+	for _, pos := range j.HandOffs {
+		c, ok := decl.FindByPos(pos, pos+1)
+		if !ok {
+			return false
+		}
+		returned := false
+		for e := range c.Enclosing((*ast.ReturnStmt)(nil), (*ast.FuncLit)(nil)) {
+			_, returned = e.Node().(*ast.ReturnStmt)
+			break
+		}
+		if !returned {
+			return false
+		}
+	}
+	return true
 }
 
 func enclosing(c inspector.Cursor) (inspector.Cursor, bool) {

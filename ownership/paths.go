@@ -445,7 +445,7 @@ func (w *walker) apply(n ast.Node, st state) state {
 			f.errPaired = false
 		}
 		if acquires {
-			f = fact{st: open, acquired: true, holders: w.bit(w.a.Var), errPaired: w.a.Err != nil}
+			f = fact{st: open, acquired: true, holders: w.bit(w.a.Var), errPaired: w.a.Err != nil, checked: w.a.Acquirer.NonNil}
 		}
 		return f
 	})

@@ -22,7 +22,7 @@ func LiveAfter(info *types.Info, a *Acquisition, sums Summaries) (ast.Stmt, stri
 		return nil, "the acquisition is not a plain statement"
 	}
 	if a.Err == nil {
-		if a.Acquirer.Kind.NilSafe {
+		if a.Acquirer.Kind.NilSafe || a.Acquirer.NonNil {
 			return a.Stmt, ""
 		}
 		return nil, "its error is not checked, so it may be nil"

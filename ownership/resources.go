@@ -77,6 +77,9 @@ type Acquirer struct {
 	// OnReceiver: the resource is held by the method's receiver, not a
 	// result ((*exec.Cmd).StdoutPipe is released by cmd.Wait).
 	OnReceiver bool
+	// NonNil: the result is never nil, though there is no error to check
+	// (a test helper that fails the test instead).
+	NonNil bool
 }
 
 var acquirers = map[string]*Acquirer{}

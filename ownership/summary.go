@@ -134,7 +134,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 	for changed := true; changed; {
 		changed = false
 		for _, c := range decls {
-			r := returnsAcquired(info, c, all)
+			r := returnsAcquired(fset, info, c, all)
 			if len(r) == 0 {
 				continue
 			}

@@ -241,7 +241,14 @@ func explicitRelease(pass *Pass, a *ownership.Acquisition, j ownership.Judgement
 	if paths.Unfollowed != "" {
 		return nil, fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
 	}
-	fx, why := closeAtExits(pass, a, withoutDefer, paths.OpenExits())
+	leaks := paths.OpenExits()
+	if len(leaks) == 0 {
+		// Without the defer, another use releases it on every path: a
+		// helper whose summary says it closes it, maybe on some paths
+		// only. Not certain enough to remove the defer.
+		return nil, "other uses may release it too, on paths leakfix cannot tell"
+	}
+	fx, why := closeAtExits(pass, a, withoutDefer, leaks)
 	if fx == nil {
 		return nil, why
 	}
