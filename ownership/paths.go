@@ -376,7 +376,16 @@ func (w *walker) drop(st state, inside ast.Node, k exitKey) state {
 		}
 		return f
 	})
-	w.record(k, lost, false)
+	if len(lost) > 0 {
+		// A release placed here runs on every path through here: those
+		// where the resource is released already, or not acquired, count.
+		for f := range st {
+			if f.st != open {
+				lost[f] = true
+			}
+		}
+		w.record(k, lost, false)
+	}
 	return out
 }
 
@@ -453,10 +462,10 @@ func (w *walker) apply(n ast.Node, st state) state {
 		if w.cur == nil {
 			w.paths.Unfollowed = "an assignment leakfix cannot put code before"
 		} else {
-			// Where the variable may still be nil, no release can go
-			// before the assignment.
+			// Where the variable may still be nil, or the resource is
+			// released already, no release can go before the assignment.
 			for f := range st {
-				if f.st == unacquired {
+				if f.st != open {
 					overwritten[f] = true
 				}
 			}
@@ -575,7 +584,11 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 	case *ast.SwitchStmt:
 		t := w.push(s, label, false)
 		defer w.pop()
-		return w.clauses(s.Body, w.apply(s.Tag, w.apply(s.Init, in)), t)
+		st := w.apply(s.Tag, w.apply(s.Init, in))
+		if s.Tag == nil {
+			return w.conditions(s.Body, st, t)
+		}
+		return w.clauses(s.Body, st, t)
 
 	case *ast.TypeSwitchStmt:
 		t := w.push(s, label, false)
@@ -625,6 +638,39 @@ func loopBody(s ast.Stmt) ast.Node {
 // acquisition's error is not nil, or a variable holding the resource is
 // nil, nothing is open.
 func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
+	switch c := ast.Unparen(cond).(type) {
+	case *ast.UnaryExpr:
+		if c.Op == token.NOT {
+			t, e := w.branches(c.X, st)
+			return e, t
+		}
+		return st, st
+	case *ast.CallExpr:
+		// os.IsNotExist(err), errors.Is(err, ...): true only when err is
+		// not nil.
+		if impliesError[CalleeName(w.info, c)] && len(c.Args) > 0 && w.a.Err != nil {
+			if id, ok := ast.Unparen(c.Args[0]).(*ast.Ident); ok && w.info.Uses[id] == w.a.Err {
+				return st.each(func(f fact) fact {
+					if f.st == open && f.errPaired {
+						f.st = unacquired
+					}
+					return f
+				}), st
+			}
+		}
+		return st, st
+	case *ast.BinaryExpr:
+		switch c.Op {
+		case token.LAND:
+			tx, ex := w.branches(c.X, st)
+			ty, ey := w.branches(c.Y, tx)
+			return ty, ex.union(ey)
+		case token.LOR:
+			tx, ex := w.branches(c.X, st)
+			ty, ey := w.branches(c.Y, ex)
+			return tx.union(ty), ey
+		}
+	}
 	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
 	if !ok || b.Op != token.EQL && b.Op != token.NEQ {
 		return st, st
@@ -664,6 +710,13 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 	return valueSide, nilSide
 }
 
+// impliesError lists predicates on an error that hold only for a non-nil
+// error.
+var impliesError = map[string]bool{
+	"os.IsNotExist": true, "os.IsExist": true, "os.IsPermission": true, "os.IsTimeout": true,
+	"errors.Is": true, "errors.As": true,
+}
+
 func (w *walker) isNil(e ast.Expr) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && w.info.Uses[id] == types.Universe.Lookup("nil")
@@ -686,6 +739,34 @@ func (w *walker) clauses(body *ast.BlockStmt, in state, t *target) state {
 		out = out.union(in)
 	}
 	return out.union(t.breaks)
+}
+
+// conditions walks the case clauses of a switch without a tag, each
+// entered where its conditions hold and the earlier ones' do not.
+func (w *walker) conditions(body *ast.BlockStmt, in state, t *target) state {
+	var out, deflt state
+	var deflClause *ast.CaseClause
+	rest := in
+	for _, c := range body.List {
+		cc := c.(*ast.CaseClause)
+		if cc.List == nil {
+			deflClause = cc
+			continue
+		}
+		var enter state
+		for _, e := range cc.List {
+			rest = w.apply(e, rest)
+			th, el := w.branches(e, rest)
+			enter, rest = enter.union(th), el
+		}
+		out = out.union(w.block(cc, cc.Body, enter))
+	}
+	if deflClause != nil {
+		deflt = w.block(deflClause, deflClause.Body, rest)
+	} else {
+		deflt = rest
+	}
+	return out.union(deflt).union(t.breaks)
 }
 
 func (w *walker) push(s ast.Stmt, label string, loop bool) *target {

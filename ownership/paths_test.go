@@ -18,7 +18,10 @@ import (
 // along its paths, and lists where it is left open: "return@N" for a
 // return on line N, "end@N" for the end of a block on line N, "overwrite@N"
 // for an assignment on line N that overwrites the last variable holding
-// it. Line 1 is the function's first line.
+// it. A suffix says what else reaches the exit: "+released" paths where it
+// is released already, "+nil" paths where it may be nil, "+unchecked"
+// paths where its error was not checked. Line 1 is the function's first
+// line.
 func TestFollowPaths(t *testing.T) {
 	for _, tc := range []struct {
 		name, body string
@@ -165,6 +168,45 @@ func TestFollowPaths(t *testing.T) {
 	return nil
 }`,
 		open: []string{"return@7"},
+	}, {
+		name: "stored on some paths through the end of its block",
+		body: `func f(s *store, name string, ok bool) {
+	if ok {
+		f, err := os.Open(name)
+		if err != nil {
+			return
+		}
+		if name != "" {
+			s.r = f
+		}
+	}
+}`,
+		open:     []string{"end@10+released"},
+		released: true,
+	}, {
+		name: "a condition that holds only on an error",
+		body: `func f(name string) error {
+	f, err := os.Open(name)
+	if err != nil && os.IsPermission(err) {
+		return err
+	}
+	f.Stat()
+	return nil
+}`,
+		open: []string{"return@7+nil"}, // and never in the branch where err != nil
+	}, {
+		name: "a switch on the error",
+		body: `func f(name string) error {
+	f, err := os.Open(name)
+	switch {
+	case os.IsNotExist(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	return f.Close()
+}`,
+		released: true, // and never open in the cases on the error
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			open, released := follow(t, tc.body)
@@ -221,6 +263,14 @@ func follow(t *testing.T, body string) (open []string, released bool) {
 	first := fset.Position(file.Decls[len(file.Decls)-1].Pos()).Line - 1
 	line := func(p token.Pos) int { return fset.Position(p).Line - first }
 	for _, e := range paths.OpenExits() {
+		// What else reaches the exit: a release there would be wrong.
+		var also string
+		for flag, set := range map[string]bool{"+released": e.Released, "+nil": e.MaybeNil, "+unchecked": e.Unchecked} {
+			if set {
+				also += flag
+			}
+		}
+		defer func(n int) { open[n] += also }(len(open))
 		switch {
 		case e.Overwrite:
 			open = append(open, fmt.Sprintf("overwrite@%d", line(e.Stmt.Pos())))

@@ -209,7 +209,7 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 			return nil, fmt.Sprintf("at %s it is open on some paths and already closed or handed on on others", exitName(pass, e))
 		case e.MaybeNil:
 			return nil, fmt.Sprintf("%s may be nil or hold another value at %s", a.Var.Name(), exitName(pass, e))
-		case e.Unchecked && !nilSafe:
+		case e.Unchecked && (!nilSafe || a.Err != nil):
 			return nil, fmt.Sprintf("its error is not checked before %s, so it may be nil there", exitName(pass, e))
 		case e.Aliased:
 			return nil, fmt.Sprintf("at %s only another variable holds it", exitName(pass, e))
