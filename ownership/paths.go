@@ -60,6 +60,8 @@ type Paths struct {
 	// process"), at DoubtAt; "" when there is none.
 	Doubt   string
 	DoubtAt token.Pos
+	// released is set when some path releases it or hands it on.
+	released bool
 }
 
 // OpenExits returns the exits that some path reaches with the resource
@@ -76,15 +78,11 @@ func (p *Paths) OpenExits() []*Exit {
 
 // Released reports whether some path releases the resource or hands it
 // on.
-func (p *Paths) Released() bool {
-	return slices.ContainsFunc(p.Exits, func(e *Exit) bool { return e.Released })
-}
+func (p *Paths) Released() bool { return p.released }
 
 // Doubted reports whether some path passes the resource where leakfix
 // cannot judge what becomes of it.
-func (p *Paths) Doubted() bool {
-	return slices.ContainsFunc(p.Exits, func(e *Exit) bool { return e.Doubted })
-}
+func (p *Paths) Doubted() bool { return p.Doubt != "" }
 
 // FollowPaths follows the resource of a along every path of its function,
 // from the acquisition to every exit. A path releases the resource at a
@@ -420,6 +418,7 @@ func (w *walker) apply(n ast.Node, st state) state {
 				// Also after a doubtful use: releasing it later shows
 				// the function still owned it.
 				f.st = released
+				w.paths.released = true
 			case Unknown:
 				f.st = doubted
 				if w.paths.Doubt == "" {
