@@ -219,6 +219,23 @@ type event struct {
 	role      role
 }
 
+// validAfterRelease reports whether the use at c reads what stays valid
+// once the resource is released: a file's Name, the fields of an HTTP
+// response other than its Body.
+func (f *follower) validAfterRelease(c inspector.Cursor, r role) bool {
+	if c.ParentEdgeKind() != edge.SelectorExpr_X || r != holder {
+		return false
+	}
+	sel := c.Parent().Node().(*ast.SelectorExpr)
+	switch f.kind {
+	case File:
+		return sel.Sel.Name == "Name"
+	case ResponseBody:
+		return sel.Sel.Name != "Body"
+	}
+	return false
+}
+
 // NeededBy reports whether evaluating n uses the resource: a read through
 // it or a wrapper over it, but not the fields of an HTTP response other
 // than its body (resp.StatusCode), nor a file's Name, which stay valid
@@ -456,9 +473,10 @@ func (f *follower) use(c inspector.Cursor, r role) {
 		}
 	case escapes:
 		// Unless it closes the value, the closure may run after the
-		// function returns.
+		// function returns; but a use that stays valid after a close
+		// (f.Name(), resp.StatusCode) is no reason to keep it open.
 		f.useInPlace(c, r)
-		if f.best.Verdict == before && before != Closed {
+		if f.best.Verdict == before && before != Closed && !f.validAfterRelease(c, r) {
 			f.global = true
 			f.note(Unknown, c.Node(), "it is captured by a function literal")
 			f.global = false

@@ -169,6 +169,17 @@ func TestFollowPaths(t *testing.T) {
 }`,
 		open: []string{"return@7"},
 	}, {
+		name: "a closure that only reads what stays valid after a close",
+		body: `func f(name string) (func() error, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	f.Stat()
+	return func() error { return os.Remove(f.Name()) }, nil
+}`,
+		open: []string{"return@7"},
+	}, {
 		name: "stored on some paths through the end of its block",
 		body: `func f(s *store, name string, ok bool) {
 	if ok {
