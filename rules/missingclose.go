@@ -26,31 +26,44 @@ from Query or QueryContext, a *sql.Stmt from Prepare, a *sql.Conn from
 (*sql.DB).Conn; a net.Conn or net.Listener from net.Dial, net.Listen,
 (*net.Dialer).DialContext, tls.Dial and their kin; a *zip.ReadCloser from
 zip.OpenReader; the pipes of (*exec.Cmd).StdoutPipe, StderrPipe and
-StdinPipe, which only cmd.Wait releases; and the resources a project
-declares in its .leakfix.json.
+StdinPipe, which only cmd.Wait (or Run, Output, CombinedOutput) releases;
+the resources a project declares in its .leakfix.yaml; and what a function
+of the program returns that it acquired (func open() (*os.File, error) {
+return os.Open(...) }).
 
-Each resource is followed along every path from its error check to every
-exit of its scope. It is released where it is closed, and handed on where
+Each resource is followed along every path from its acquisition to every
+exit of its function, through the variables that hold it: aliases (body :=
+resp.Body), wrappers (body, err = gzip.NewReader(body)), variables declared
+with var and assigned with =; another assignment ends a variable's hold,
+and a resource whose last holder is overwritten is lost there. It is
+released where it is closed, and handed on where
 it is returned (also inside a struct, slice, map or closure), stored where
 it outlives the call, sent on a channel, given to a goroutine, registered
 as a cleanup (t.Cleanup, a deferred helper, f.Close added to a list), or
 passed to a function that closes or keeps it: what a function of the
-analysed packages does with its parameters is learned from its body, and
-the standard library's from a built-in table (bufio.NewReader and
-json.NewDecoder only wrap; http.NewRequest takes a body over).
+analysed packages (and of the main module's packages they import) does
+with its parameters is learned from its body, a call through an
+unexported or internal interface from the program's implementations of
+it, a function literal from its body and where it runs, and the standard
+library's from a built-in table (bufio.NewReader and json.NewDecoder only
+wrap; http.NewRequest takes a body over).
 
 Fix, when the resource is never released: "defer f.Close()" ("defer
 resp.Body.Close()") right after the error check that follows the
 acquisition, never before it, and after the defers right below that use
-it (a deferred os.Remove(f.Name()) then runs after the close). When it is
-released on some paths only, or acquired in a loop: "f.Close()" right
-before each return, break or continue that leaves it open, and at the end
-of its block (where a loop iteration ends), never a defer in a loop.
+it (a deferred os.Remove(f.Name()) then runs after the close); the check
+may be testify's require.NoError or a helper of the program that fails the
+test on an error. When it is released on some paths only, reassigned, or
+acquired in a loop: "f.Close()" right before each return, break or
+continue that leaves it open, before an assignment that overwrites it, and
+at the end of its block (where a loop iteration ends), never a defer in a
+loop.
 
 Reported without a fix: a resource passed to a function that may close or
-keep it, captured by a closure, reassigned, not error-checked where a nil
-value would panic, or reaching an exit open on some paths and released on
-others; a return that still reads it; goto.
+keep it (on the paths through that call), captured by a closure that may
+run at any time, not error-checked where a nil value would panic, held
+only by an alias at an exit, or reaching an exit open on some paths and
+released on others; a return that still reads it; goto.
 
 Example:
 
