@@ -36,6 +36,9 @@ type Exit struct {
 	// Aliased is set when, on some path open there, the acquisition's own
 	// variable no longer holds the resource (only an alias does).
 	Aliased bool
+	// HandedOn is set when some path reaches it after the resource was
+	// handed on (returned, stored, sent), not closed: Released is set too.
+	HandedOn bool
 	// Unchecked is set when some path reaches it open without having
 	// checked that the acquisition succeeded: the value may be nil.
 	Unchecked bool
@@ -228,8 +231,9 @@ const (
 	// variable holds nil.
 	unacquired status = iota
 	open
-	// released: closed or handed on.
+	// released: closed; handed: handed on to someone else.
 	released
+	handed
 	// doubted: passed where leakfix cannot tell what becomes of it.
 	doubted
 	// gone: the last variable holding it went out of scope or was
@@ -332,6 +336,8 @@ func (w *walker) record(k exitKey, st state, overwrite bool) {
 			e.Unchecked = e.Unchecked || !f.checked
 		case released:
 			e.Released = true
+		case handed:
+			e.Released, e.HandedOn = true, true
 		case doubted:
 			e.Doubted = true
 		case unacquired:
@@ -418,6 +424,9 @@ func (w *walker) apply(n ast.Node, st state) state {
 				// Also after a doubtful use: releasing it later shows
 				// the function still owned it.
 				f.st = released
+				if e.verdict == HandedOn {
+					f.st = handed
+				}
 				w.paths.released = true
 			case Unknown:
 				f.st = doubted

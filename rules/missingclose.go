@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"go/token"
+
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
@@ -198,8 +200,99 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.NoFix = earlyCancel
 		return f, true
 	}
+	if len(leaks) >= manyExits {
+		if fx := deferOnError(pass, a, j, paths, leaks); fx != nil {
+			f.Fix = fx
+			return f, true
+		}
+	}
 	f.Fix, f.NoFix = closeAtExits(pass, a, j, leaks)
 	return f, true
+}
+
+// manyExits is how many leaking returns make one deferred close on error
+// clearer than a close before each.
+const manyExits = 4
+
+// deferOnError plans, for a resource left open at many returns that all
+// fail, one deferred close that runs when the function returns an error:
+//
+//	defer func() {
+//		if retErr != nil {
+//			resp.Body.Close()
+//		}
+//	}()
+//
+// naming the error result if it has no name, which is what distribution's
+// maintainers merged for its HTTPReadSeeker. It is right only when every
+// return the paths reach with the resource open returns a non-nil error,
+// and every one they reach with it released or handed on returns nil: nil
+// if no such plan holds.
+func deferOnError(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, paths *ownership.Paths, leaks []*ownership.Exit) *fix.Fix {
+	er := errorResultOf(pass, a.Func.Node())
+	if er == nil || a.OpensForWriting(pass.Info) || paths.InLoop || j.Reassigned.IsValid() || a.Acquirer.Kind.Func {
+		return nil
+	}
+	if er.obj == nil {
+		er.unnamed = freshName(pass, a.Func.Node(), "retErr")
+	}
+	failing := func(e *ownership.Exit) (bool, bool) {
+		ret, ok := e.Stmt.(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != er.sig.Results().Len() {
+			return false, false // a bare return, or not a return
+		}
+		last := ret.Results[len(ret.Results)-1]
+		return !isNil(pass.Info, last), true
+	}
+	for _, e := range paths.Exits {
+		fails, ok := failing(e)
+		switch {
+		case e.Open && (!ok || !fails || e.Released || e.Doubted || e.MaybeNil || e.Unchecked || e.Aliased || e.Overwrite):
+			return nil
+		case e.Open && j.NeededBy(pass.Info, e.Stmt):
+			return nil
+		case !e.Open && (e.HandedOn || e.Doubted) && (!ok || fails):
+			// A failing return where it is handed on: the deferred
+			// close would release what someone else now holds. (Where
+			// it is closed already, closing again is harmless.)
+			return nil
+		}
+	}
+	live, _ := ownership.LiveAfter(pass.Info, a, pass.Summaries)
+	if live == nil {
+		return nil
+	}
+	after := ownership.DeferAfter(pass.Info, a, live)
+	for _, e := range leaks {
+		if e.Stmt.Pos() < after.End() {
+			return nil
+		}
+	}
+	if !er.reachable(pass, after.End()) {
+		return nil
+	}
+	fx := &fix.Fix{
+		Message: "defer a close that runs when the function fails",
+		Sites:   []fix.Site{{Pos: after.Pos(), End: after.End()}, er.site()},
+	}
+	fx.Edit = func(e *fix.Editor) error {
+		if err := er.nameResults(e); err != nil {
+			return err
+		}
+		release := &dst.ExprStmt{X: releaseCall(a)}
+		release.Decs.Before, release.Decs.After = dst.NewLine, dst.NewLine
+		guard := &dst.IfStmt{
+			Cond: &dst.BinaryExpr{X: dst.NewIdent(er.name()), Op: token.NEQ, Y: dst.NewIdent("nil")},
+			Body: &dst.BlockStmt{List: []dst.Stmt{release}},
+		}
+		guard.Decs.Before, guard.Decs.After = dst.NewLine, dst.NewLine
+		call := &dst.CallExpr{Fun: &dst.FuncLit{
+			Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}},
+			Body: &dst.BlockStmt{List: []dst.Stmt{guard}},
+		}}
+		return e.InsertAfter(after, &dst.DeferStmt{Call: call})
+	}
+	return fx
 }
 
 // earlyCancel says why a cancel func is only ever fixed with a defer: the

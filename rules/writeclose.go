@@ -38,6 +38,9 @@ type errorResult struct {
 	sig   *types.Signature
 	scope *types.Scope // the function's scope, which holds its results
 	obj   *types.Var   // the result variable, nil when it is unnamed
+	// unnamed is the name the fix gives the result when it has none:
+	// "err" unless set.
+	unnamed string
 }
 
 func errorResultOf(pass *Pass, fn ast.Node) *errorResult {
@@ -66,6 +69,9 @@ func errorResultOf(pass *Pass, fn ast.Node) *errorResult {
 func (er *errorResult) name() string {
 	if er.obj != nil {
 		return er.obj.Name()
+	}
+	if er.unnamed != "" {
+		return er.unnamed
 	}
 	return "err"
 }
