@@ -22,9 +22,13 @@ var DeferInLoop = &Rule{
 until then, and a long loop runs out of descriptors, connections or pooled
 database connections.
 
-Fix, when nothing runs between the loop and the function's return (the
-loop ends the function, or a return that calls nothing follows it), so
-that nothing can tell when the resources are released: when the loop body has no return, break, continue, goto or label that
+Fix, when nothing after the loop can tell when the resources are
+released: nothing runs between the loop and the function's return (the
+loop ends the function, or a return that calls nothing follows it), or
+the code after the loop reads nothing of them (every variable that holds
+one is the loop's own, none is handed on, and what outer variables take
+from them is copied: numbers, strings, errors), and no comment above the
+defer explains it. Then, when the loop body has no return, break, continue, goto or label that
 would leave it, and no other defer, the body moves into a function literal
 called on each iteration, so the defer runs where the iteration ends.
 Otherwise the defer goes, and the resource is released right before each
@@ -32,9 +36,10 @@ return, break or continue that leaves its block and at the block's end,
 as missing-close does in loops (a file opened for writing returns its
 Close error).
 
-Reported without a fix: a loop followed by other code, which may rely on
-every resource being held until the function returns (a check of the
-connection pool, say).
+Reported without a fix: a loop followed by code that may rely on every
+resource being held until the function returns (a reader over one kept
+for after the loop, or a comment above the defer that says why it is
+there, as for a check of the connection pool).
 
 Left alone: a resource that is also closed or handed on elsewhere (kept in
 a slice for after the loop, say); one that is never used, only acquired and
@@ -78,7 +83,7 @@ func runDeferInLoop(pass *Pass) {
 			Message: fmt.Sprintf("%s is released by a defer in a loop, which holds it until the function returns", describe(pass.Info, a)),
 		}
 		switch body := loopBody(loop.Node()); {
-		case !lastBeforeReturn(loop, a.Func):
+		case !lastBeforeReturn(loop, a.Func) && !unusedAfter(pass, j, loop, d):
 			f.NoFix = "code after the loop may rely on every iteration's resource being held until the function returns"
 		case wrappable(pass, body, d):
 			f.Fix = wrapBody(body)
@@ -102,6 +107,84 @@ func releasingDefer(a *ownership.Acquisition, j ownership.Judgement, loop inspec
 		}
 	}
 	return nil, false
+}
+
+// unusedAfter reports whether the code after the loop cannot rely on the
+// resources it acquired: every variable that holds one is the loop's own,
+// none is handed on, no variable of the function outside the loop takes
+// from them anything but a copied value (a number, a string, an error) that
+// is read after the loop, and no comment above the defer says why it is
+// there (net/http's transport_test holds its bodies on purpose, and says
+// so).
+func unusedAfter(pass *Pass, j ownership.Judgement, loop inspector.Cursor, d *ast.DeferStmt) bool {
+	body := loopBody(loop.Node())
+	inside := func(p token.Pos) bool { return body.Pos() <= p && p < body.End() }
+	if len(j.HandOffs) > 0 || slices.ContainsFunc(j.Vars, func(v *types.Var) bool { return !inside(v.Pos()) }) {
+		return false
+	}
+	if commented(pass, d) {
+		return false
+	}
+	derived := map[types.Object]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok {
+			return true
+		}
+		for i, lhs := range as.Lhs {
+			id, ok := ast.Unparen(lhs).(*ast.Ident)
+			if !ok {
+				continue
+			}
+			v, ok := pass.Info.ObjectOf(id).(*types.Var)
+			if !ok || inside(v.Pos()) || copied(v.Type()) {
+				continue
+			}
+			rhs := as.Rhs[0]
+			if len(as.Rhs) == len(as.Lhs) {
+				rhs = as.Rhs[i]
+			}
+			if j.NeededBy(pass.Info, rhs) {
+				derived[v] = true
+			}
+		}
+		return true
+	})
+	fn, _ := enclosingFunc(loop)
+	used := false
+	for c := range fn.Preorder((*ast.Ident)(nil)) {
+		if id := c.Node().(*ast.Ident); id.Pos() >= loop.Node().End() && derived[pass.Info.Uses[id]] {
+			used = true
+		}
+	}
+	return !used
+}
+
+// copied reports whether a value of type t carries nothing of a resource:
+// a number, string or boolean, or an error.
+func copied(t types.Type) bool {
+	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+		return true
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&(types.IsNumeric|types.IsString|types.IsBoolean) != 0
+}
+
+// commented reports whether a comment ends on the line above the defer:
+// an explanation of why it is there.
+func commented(pass *Pass, d *ast.DeferStmt) bool {
+	line := pass.Fset.Position(d.Pos()).Line
+	for _, f := range pass.Files {
+		if f.FileStart > d.Pos() || d.Pos() >= f.FileEnd {
+			continue
+		}
+		for _, cg := range f.Comments {
+			if pass.Fset.Position(cg.End()).Line == line-1 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lastBeforeReturn reports whether nothing can run between the end of the
