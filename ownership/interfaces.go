@@ -39,9 +39,17 @@ func (f *follower) implementationsEffect(fn *types.Func, param int) argEffect {
 		return 0
 	}
 	pkgs := []*types.Package{ipkg}
-	if caller := f.pkg(); caller != nil {
+	caller := f.pkg()
+	if caller != nil {
 		pkgs = append(pkgs, caller)
 		pkgs = append(pkgs, caller.Imports()...)
+	}
+	// A value of a type declared elsewhere can come in through an exported
+	// API that takes the interface: testing.MainStart takes the testDeps
+	// that testing/internal/testdeps implements, and keeps the profile
+	// file testing.go hands to it.
+	if exposes(ipkg, named) || caller != nil && caller != ipkg && exposes(caller, named) {
+		return 0
 	}
 	seen := map[*types.Package]bool{}
 	found, anyTakes := false, false
@@ -128,4 +136,92 @@ func isInternal(path string) bool {
 func calleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {
 	fn, _ := typeutil.Callee(info, call).(*types.Func)
 	return fn
+}
+
+// exposes reports whether an exported function, method, variable or struct
+// field of pkg has a type that mentions the interface iface, so that
+// other packages can hand the package values of their own types as it.
+func exposes(pkg *types.Package, iface *types.Named) bool {
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		obj := scope.Lookup(name)
+		if !obj.Exported() {
+			if tn, ok := obj.(*types.TypeName); ok && exposedMethods(tn, iface) {
+				return true
+			}
+			continue
+		}
+		switch obj := obj.(type) {
+		case *types.Func, *types.Var:
+			if mentions(obj.Type(), iface, map[types.Type]bool{}) {
+				return true
+			}
+		case *types.TypeName:
+			if st, ok := obj.Type().Underlying().(*types.Struct); ok {
+				for i := range st.NumFields() {
+					if fd := st.Field(i); fd.Exported() && mentions(fd.Type(), iface, map[types.Type]bool{}) {
+						return true
+					}
+				}
+			}
+			if exposedMethods(obj, iface) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// exposedMethods reports whether an exported method of the named type tn
+// mentions iface in its signature.
+func exposedMethods(tn *types.TypeName, iface *types.Named) bool {
+	named, ok := tn.Type().(*types.Named)
+	if !ok || types.IsInterface(named) {
+		return false
+	}
+	for m := range named.Methods() {
+		if m.Exported() && mentions(m.Type(), iface, map[types.Type]bool{}) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentions reports whether t is iface or is built from it (a pointer,
+// slice, map, channel, function or struct with it inside). A function's
+// results count too: a caller may pass what it returns back in.
+func mentions(t types.Type, iface *types.Named, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		return t.Origin() == iface.Origin()
+	case *types.Pointer:
+		return mentions(t.Elem(), iface, seen)
+	case *types.Slice:
+		return mentions(t.Elem(), iface, seen)
+	case *types.Array:
+		return mentions(t.Elem(), iface, seen)
+	case *types.Map:
+		return mentions(t.Key(), iface, seen) || mentions(t.Elem(), iface, seen)
+	case *types.Chan:
+		return mentions(t.Elem(), iface, seen)
+	case *types.Signature:
+		for _, tuple := range []*types.Tuple{t.Params(), t.Results()} {
+			for v := range tuple.Variables() {
+				if mentions(v.Type(), iface, seen) {
+					return true
+				}
+			}
+		}
+	case *types.Struct:
+		for i := range t.NumFields() {
+			if mentions(t.Field(i).Type(), iface, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
