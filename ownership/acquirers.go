@@ -25,6 +25,10 @@ type Returned struct {
 	// NonNil is set when no return gives nil there: the function fails
 	// some other way (t.Fatal), and the caller has no error to check.
 	NonNil bool
+	// Request, when not 0, is 1 + the index of the parameter holding the
+	// request whose response the function returns (it returns
+	// client.Do(req) of its parameter req, or an acquirer's that does).
+	Request int
 }
 
 // kinds maps the keys of the kinds a summary can name to the kinds.
@@ -63,7 +67,7 @@ func (t Acquirers) Of(info *types.Info, call *ast.CallExpr, sums Summaries) (*Ac
 		return nil, false
 	}
 	r := sum.Returns[0]
-	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil}, true
+	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil, Request: r.Request}, true
 }
 
 // returnsAcquired learns what resource, if any, the function declared at
@@ -106,12 +110,40 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 	}
 	// resourceAt says what the return gives at result i: the resource
 	// of an acquisition of this function, or nothing.
+	params := fn.Signature().Params()
+	// requestOf is 1 + the index of the parameter whose request a's
+	// response answers, or 0.
+	requestOf := func(a *Acquisition) int {
+		arg := -1
+		switch {
+		case a.Acquirer.Func == "(*net/http.Client).Do":
+			arg = 0
+		case a.Acquirer.Request > 0:
+			arg = a.Acquirer.Request - 1
+		}
+		if arg < 0 || arg >= len(a.Call.Args) {
+			return 0
+		}
+		id, ok := ast.Unparen(a.Call.Args[arg]).(*ast.Ident)
+		if !ok {
+			return 0
+		}
+		for i := range params.Len() {
+			if info.Uses[id] == params.At(i) {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	returned := func(a *Acquisition, i int) Returned {
+		return Returned{Result: i, Kind: kindKey(a.Acquirer.Kind), Request: requestOf(a)}
+	}
 	resourceAt := func(ret *ast.ReturnStmt, i int) (Returned, bool) {
 		if len(ret.Results) == 1 && fn.Signature().Results().Len() > 1 {
 			// return http.Get(url)
 			call, _ := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
 			if a := direct[call]; a != nil && a.Acquirer.Result == i {
-				return Returned{Result: i, Kind: kindKey(a.Acquirer.Kind)}, true
+				return returned(a, i), true
 			}
 			return Returned{}, false
 		}
@@ -121,7 +153,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 		}
 		v, _ := info.Uses[id].(*types.Var)
 		if a := held[v]; a != nil {
-			return Returned{Result: i, Kind: kindKey(a.Acquirer.Kind)}, true
+			return returned(a, i), true
 		}
 		return Returned{}, false
 	}

@@ -80,6 +80,10 @@ type Acquirer struct {
 	// NonNil: the result is never nil, though there is no error to check
 	// (a test helper that fails the test instead).
 	NonNil bool
+	// Request, when not 0, is 1 + the index of the argument holding the
+	// request the acquired response answers: a function of the program
+	// that returns client.Do(req) of its parameter.
+	Request int
 }
 
 var acquirers = map[string]*Acquirer{}

@@ -129,16 +129,26 @@ func deferredCall(pass *Pass, c *ownership.Acquisition) (*ast.DeferStmt, bool) {
 }
 
 // madeWith reports whether the response r comes from a request that
-// carries ctx, the context derived by the statement derived: client.Do of
-// a request built or rebound with ctx after it (http.NewRequestWithContext,
+// carries ctx, the context derived by the statement derived: client.Do, or
+// a helper of the program that returns client.Do of its request, given a
+// request built or rebound with ctx after it (http.NewRequestWithContext,
 // req.WithContext, req.Clone), assigned with := or =, or passed directly
 // (client.Do(req.WithContext(ctx))). The calls are matched by their go/types
 // objects.
 func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var, derived ast.Stmt) bool {
-	if r.Acquirer.Func != "(*net/http.Client).Do" || len(r.Call.Args) != 1 {
+	arg := -1
+	switch {
+	case r.Acquirer.Func == "(*net/http.Client).Do":
+		arg = 0
+	case r.Acquirer.Request > 0:
+		// resp, err := c.do(req), a helper of the program that returns
+		// the response of the request it is given.
+		arg = r.Acquirer.Request - 1
+	}
+	if arg < 0 || arg >= len(r.Call.Args) {
 		return false
 	}
-	switch arg := ast.Unparen(r.Call.Args[0]).(type) {
+	switch arg := ast.Unparen(r.Call.Args[arg]).(type) {
 	case *ast.CallExpr:
 		return carries(pass.Info, arg, ctx)
 	case *ast.Ident:
