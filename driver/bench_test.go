@@ -41,17 +41,25 @@ func BenchmarkDryRunStd(b *testing.B) {
 }
 
 // BenchmarkLoadStd is the floor: listing, parsing and type-checking std
-// alone.
+// alone, with and without its tests, to set against BenchmarkDryRunStd.
 func BenchmarkLoadStd(b *testing.B) {
-	for b.Loop() {
-		load, err := rewrite.LoadPackages(rewrite.LoadConfig{}, []string{"std"})
-		if err != nil {
-			b.Fatal(err)
+	for _, tests := range []bool{false, true} {
+		name := "NoTests"
+		if tests {
+			name = "Tests"
 		}
-		for range load.Batches() {
-		}
-		if len(load.Errors) > 0 {
-			b.Fatalf("load error: %s: %s", load.Errors[0].Pos, load.Errors[0].Msg)
-		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				load, err := rewrite.LoadPackages(rewrite.LoadConfig{Tests: tests}, []string{"std"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for range load.Batches() {
+				}
+				if len(load.Errors) > 0 {
+					b.Fatalf("load error: %s: %s", load.Errors[0].Pos, load.Errors[0].Msg)
+				}
+			}
+		})
 	}
 }
