@@ -114,17 +114,11 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 	// requestOf is 1 + the index of the parameter whose request a's
 	// response answers, or 0.
 	requestOf := func(a *Acquisition) int {
-		arg := -1
-		switch {
-		case a.Acquirer.Func == "(*net/http.Client).Do":
-			arg = 0
-		case a.Acquirer.Request > 0:
-			arg = a.Acquirer.Request - 1
-		}
-		if arg < 0 || arg >= len(a.Call.Args) {
+		req, ok := a.RequestArg()
+		if !ok {
 			return 0
 		}
-		id, ok := ast.Unparen(a.Call.Args[arg]).(*ast.Ident)
+		id, ok := ast.Unparen(req).(*ast.Ident)
 		if !ok {
 			return 0
 		}
@@ -221,4 +215,21 @@ func enclosing(c inspector.Cursor) (inspector.Cursor, bool) {
 func isNilExpr(info *types.Info, e ast.Expr) bool {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	return ok && info.Uses[id] == types.Universe.Lookup("nil")
+}
+
+// RequestArg is the argument of the acquiring call that holds the request
+// its response answers: client.Do(req), or a helper of the program that
+// returns client.Do of its request.
+func (a *Acquisition) RequestArg() (ast.Expr, bool) {
+	arg := -1
+	switch {
+	case a.Acquirer.Func == "(*net/http.Client).Do":
+		arg = 0
+	case a.Acquirer.Request > 0:
+		arg = a.Acquirer.Request - 1
+	}
+	if arg < 0 || arg >= len(a.Call.Args) {
+		return nil, false
+	}
+	return a.Call.Args[arg], true
 }

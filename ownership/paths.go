@@ -524,7 +524,7 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 		// hold of the variables declared in them.
 		var inside ast.Node = t.stmt
 		if s.Tok == token.CONTINUE {
-			inside = loopBody(t.stmt)
+			inside = LoopBody(t.stmt)
 		}
 		st := w.drop(in, inside, exitKey{stmt: s})
 		if s.Tok == token.BREAK {
@@ -631,15 +631,15 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 	return w.apply(s, in)
 }
 
-// loopBody is the body of a for or range statement.
-func loopBody(s ast.Stmt) ast.Node {
+// LoopBody is the body of a for or range statement, or nil.
+func LoopBody(s ast.Node) *ast.BlockStmt {
 	switch s := s.(type) {
 	case *ast.ForStmt:
 		return s.Body
 	case *ast.RangeStmt:
 		return s.Body
 	}
-	return s
+	return nil
 }
 
 // branches splits st between the two branches of an if on cond: where the

@@ -82,7 +82,7 @@ func runDeferInLoop(pass *Pass) {
 			Pos: d.Pos(), End: d.End(),
 			Message: fmt.Sprintf("%s is released by a defer in a loop, which holds it until the function returns", describe(pass.Info, a)),
 		}
-		switch body := loopBody(loop.Node()); {
+		switch body := ownership.LoopBody(loop.Node()); {
 		case !lastBeforeReturn(loop, a.Func) && !unusedAfter(pass, j, loop, d):
 			f.NoFix = "code after the loop may rely on every iteration's resource being held until the function returns"
 		case wrappable(pass, body, d):
@@ -117,7 +117,7 @@ func releasingDefer(a *ownership.Acquisition, j ownership.Judgement, loop inspec
 // there (net/http's transport_test holds its bodies on purpose, and says
 // so).
 func unusedAfter(pass *Pass, j ownership.Judgement, loop inspector.Cursor, d *ast.DeferStmt) bool {
-	body := loopBody(loop.Node())
+	body := ownership.LoopBody(loop.Node())
 	inside := func(p token.Pos) bool { return body.Pos() <= p && p < body.End() }
 	if len(j.HandOffs) > 0 || slices.ContainsFunc(j.Vars, func(v *types.Var) bool { return !inside(v.Pos()) }) {
 		return false
@@ -218,16 +218,6 @@ func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
 		return fn, true
 	}
 	return inspector.Cursor{}, false
-}
-
-func loopBody(loop ast.Node) *ast.BlockStmt {
-	switch l := loop.(type) {
-	case *ast.ForStmt:
-		return l.Body
-	case *ast.RangeStmt:
-		return l.Body
-	}
-	return nil
 }
 
 // wrappable reports whether moving body into a function literal changes

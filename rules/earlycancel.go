@@ -136,19 +136,11 @@ func deferredCall(pass *Pass, c *ownership.Acquisition) (*ast.DeferStmt, bool) {
 // (client.Do(req.WithContext(ctx))). The calls are matched by their go/types
 // objects.
 func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var, derived ast.Stmt) bool {
-	arg := -1
-	switch {
-	case r.Acquirer.Func == "(*net/http.Client).Do":
-		arg = 0
-	case r.Acquirer.Request > 0:
-		// resp, err := c.do(req), a helper of the program that returns
-		// the response of the request it is given.
-		arg = r.Acquirer.Request - 1
-	}
-	if arg < 0 || arg >= len(r.Call.Args) {
+	reqArg, ok := r.RequestArg()
+	if !ok {
 		return false
 	}
-	switch arg := ast.Unparen(r.Call.Args[arg]).(type) {
+	switch arg := ast.Unparen(reqArg).(type) {
 	case *ast.CallExpr:
 		return carries(pass.Info, arg, ctx)
 	case *ast.Ident:
@@ -246,15 +238,9 @@ func tieCancelToBody(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, r *
 		}
 		handOffs = append(handOffs, s)
 	}
-	file := pass.Fset.Position(d.Pos()).Filename
-	newFiles, why := wrapperFile(pass, strings.HasSuffix(file, "_test.go"))
-	if why != "" {
+	fx, why := tieFix(pass, d)
+	if fx == nil {
 		return nil, why
-	}
-	fx := &fix.Fix{
-		Message:  "close the body to cancel the context, instead of cancelling at return",
-		Sites:    []fix.Site{{Pos: d.Pos(), End: d.End()}},
-		NewFiles: newFiles,
 	}
 	for _, s := range handOffs {
 		fx.Sites = append(fx.Sites, fix.Site{Pos: s.Pos(), End: s.End()})
@@ -356,16 +342,11 @@ func splitReturn(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, ret *as
 	if _, ok := stmtAt(pass, &ownership.Acquisition{Func: c.Func}, ret.Pos()); !ok {
 		return nil, "the response leaves the function in a statement leakfix cannot put code before"
 	}
-	file := pass.Fset.Position(d.Pos()).Filename
-	newFiles, why := wrapperFile(pass, strings.HasSuffix(file, "_test.go"))
-	if why != "" {
+	fx, why := tieFix(pass, d)
+	if fx == nil {
 		return nil, why
 	}
-	fx := &fix.Fix{
-		Message:  "close the body to cancel the context, instead of cancelling at return",
-		Sites:    []fix.Site{{Pos: d.Pos(), End: d.End()}, {Pos: ret.Pos(), End: ret.End()}},
-		NewFiles: newFiles,
-	}
+	fx.Sites = append(fx.Sites, fix.Site{Pos: ret.Pos(), End: ret.End()})
 	cancel := c.Var.Name()
 	resp, errName := freshName(pass, c.Func.Node(), "resp"), "err"
 	if scope := pass.Types.Scope().Innermost(ret.Pos()); scope != nil {
@@ -407,6 +388,21 @@ func splitReturn(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, ret *as
 func isVariable(obj types.Object) bool {
 	_, ok := obj.(*types.Var)
 	return ok
+}
+
+// tieFix starts the fix that ties the cancel of the deferred call d to a
+// response body: its sites, and the cancelOnClose file the package needs.
+func tieFix(pass *Pass, d *ast.DeferStmt) (*fix.Fix, string) {
+	file := pass.Fset.Position(d.Pos()).Filename
+	newFiles, why := wrapperFile(pass, strings.HasSuffix(file, "_test.go"))
+	if why != "" {
+		return nil, why
+	}
+	return &fix.Fix{
+		Message:  "close the body to cancel the context, instead of cancelling at return",
+		Sites:    []fix.Site{{Pos: d.Pos(), End: d.End()}},
+		NewFiles: newFiles,
+	}, ""
 }
 
 // visible reports whether v's name refers to v at pos.
