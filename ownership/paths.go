@@ -655,18 +655,28 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 		return st, st
 	case *ast.CallExpr:
 		// os.IsNotExist(err), errors.Is(err, ...): true only when err is
-		// not nil.
-		if impliesError[CalleeName(w.info, c)] && len(c.Args) > 0 && w.a.Err != nil {
-			if id, ok := ast.Unparen(c.Args[0]).(*ast.Ident); ok && w.info.Uses[id] == w.a.Err {
-				return st.each(func(f fact) fact {
-					if f.st == open && f.errPaired {
-						f.st = unacquired
-					}
-					return f
-				}), st
-			}
+		// not nil; assert.NoError(t, err): true only when it is nil.
+		name := CalleeName(w.info, c)
+		if w.a.Err == nil || !impliesError[name] && !assertsNoError[name] || !slices.ContainsFunc(c.Args, func(e ast.Expr) bool {
+			id, ok := ast.Unparen(e).(*ast.Ident)
+			return ok && w.info.Uses[id] == w.a.Err
+		}) {
+			return st, st
 		}
-		return st, st
+		nilSide := st.each(func(f fact) fact {
+			if f.st == open && f.errPaired {
+				f.st = unacquired
+			}
+			return f
+		})
+		if assertsNoError[name] {
+			valueSide := st.each(func(f fact) fact {
+				f.checked = f.checked || f.st == open && f.errPaired
+				return f
+			})
+			return valueSide, nilSide
+		}
+		return nilSide, st
 	case *ast.BinaryExpr:
 		switch c.Op {
 		case token.LAND:
@@ -716,6 +726,15 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 		return nilSide, valueSide
 	}
 	return valueSide, nilSide
+}
+
+// assertsNoError lists the checks that report whether their error
+// argument is nil: "if !assert.NoError(t, err) { return }".
+var assertsNoError = map[string]bool{
+	"github.com/stretchr/testify/assert.NoError":               true,
+	"github.com/stretchr/testify/assert.Nil":                   true,
+	"(*github.com/stretchr/testify/assert.Assertions).NoError": true,
+	"(*github.com/stretchr/testify/assert.Assertions).Nil":     true,
 }
 
 // impliesError lists predicates on an error that hold only for a non-nil

@@ -35,10 +35,27 @@ func LiveAfter(info *types.Info, a *Acquisition, sums Summaries) (ast.Stmt, stri
 		return s, ""
 	}
 	check, ok := next.Node().(*ast.IfStmt)
-	if !ok || !isErrCheck(info, check, a.Err) {
+	if !ok || !isErrCheck(info, check, a.Err) && !isAssertCheck(info, check, a.Err) {
 		return nil, "its error is not checked right after it is acquired"
 	}
 	return check, ""
+}
+
+// isAssertCheck reports whether s is "if !assert.NoError(t, err) {
+// ...; return }": the test goes on only where err is nil.
+func isAssertCheck(info *types.Info, s *ast.IfStmt, err *types.Var) bool {
+	not, ok := ast.Unparen(s.Cond).(*ast.UnaryExpr)
+	if !ok || not.Op != token.NOT || s.Init != nil || s.Else != nil || len(s.Body.List) == 0 {
+		return false
+	}
+	call, ok := ast.Unparen(not.X).(*ast.CallExpr)
+	if !ok || !assertsNoError[CalleeName(info, call)] {
+		return false
+	}
+	return slices.ContainsFunc(call.Args, func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.Uses[id] == err
+	}) && Terminates(info, s.Body.List[len(s.Body.List)-1])
 }
 
 // failsOnError lists the functions that end the test when their error

@@ -123,3 +123,18 @@ func Served(addr string, serve func(net.Listener) error) error {
 	defer l.Close()
 	return serve(l)
 }
+
+// cmd.Run waits for the command, which releases its pipes (cobra's
+// bash_completions_test).
+func RunWithInput(name, input string) error {
+	cmd := exec.Command(name)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	go func() {
+		io.WriteString(stdin, input)
+		stdin.Close()
+	}()
+	return cmd.Run()
+}
