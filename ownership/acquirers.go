@@ -59,7 +59,7 @@ func (t Acquirers) Of(info *types.Info, call *ast.CallExpr, sums Summaries) (*Ac
 	if a, ok := t[fn.Origin().FullName()]; ok {
 		return a, true
 	}
-	if sums == nil {
+	if sums == nil || !mayReturnResource(fn.Signature()) {
 		return nil, false
 	}
 	sum, ok := sums.Summary(fn)
@@ -75,7 +75,7 @@ func (t Acquirers) Of(info *types.Info, call *ast.CallExpr, sums Summaries) (*Ac
 func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Cursor, sums Summaries) []Returned {
 	fd := decl.Node().(*ast.FuncDecl)
 	fn, ok := info.Defs[fd.Name].(*types.Func)
-	if !ok || fd.Body == nil || fn.Signature().Results().Len() == 0 {
+	if !ok || fd.Body == nil || !mayReturnResource(fn.Signature()) {
 		return nil
 	}
 	table := With(nil)
@@ -232,4 +232,25 @@ func (a *Acquisition) RequestArg() (ast.Expr, bool) {
 		return nil, false
 	}
 	return a.Call.Args[arg], true
+}
+
+// mayReturnResource reports whether a result of sig can hold a resource of
+// a learned kind: a pointer to a named type (*os.File, *http.Response,
+// *sql.Rows) or a named interface other than error (net.Conn,
+// multipart.File). It keeps the summary look-ups off the calls that cannot
+// acquire anything, most of them.
+func mayReturnResource(sig *types.Signature) bool {
+	for v := range sig.Results().Variables() {
+		switch t := types.Unalias(v.Type()).(type) {
+		case *types.Pointer:
+			if _, ok := types.Unalias(t.Elem()).(*types.Named); ok {
+				return true
+			}
+		case *types.Named:
+			if types.IsInterface(t) && t.Obj().Pkg() != nil {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -119,8 +119,8 @@ func (f *follower) summaryOf(fn *types.Func) (Summary, bool) {
 
 // pkg is the package of the function being followed.
 func (f *follower) pkg() *types.Package {
-	for _, obj := range f.info.Defs {
-		if obj != nil && obj.Pkg() != nil {
+	for c := range f.fn.Enclosing((*ast.FuncDecl)(nil)) {
+		if obj := f.info.Defs[c.Node().(*ast.FuncDecl).Name]; obj != nil {
 			return obj.Pkg()
 		}
 	}
