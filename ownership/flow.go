@@ -196,6 +196,9 @@ type Judgement struct {
 	// outlives the function (a named result, a global, a variable of an
 	// enclosing function): whoever reads it is responsible.
 	Outlives bool
+	// fieldUses are the positions of the selectors of local struct fields
+	// that hold the resource (st.f): reads of it, as its variables' are.
+	fieldUses []token.Pos
 	// events are the uses, in source order, that the path analysis
 	// replays on each path: a release or hand-off counts on a path only
 	// where the variable it goes through still holds the resource there.
@@ -261,7 +264,7 @@ func (j Judgement) NeededBy(info *types.Info, n ast.Node) bool {
 				}
 			}
 		}
-		if id, ok := n.(*ast.Ident); ok && j.holds(info.Uses[id]) {
+		if id, ok := n.(*ast.Ident); ok && j.holds(info.Uses[id]) || j.fieldUse(n) {
 			needed = true
 		}
 		return true
@@ -324,6 +327,11 @@ type follower struct {
 	best      Judgement
 	seen      map[*types.Var]bool
 	roles     map[*types.Var]role
+	// fields are the fields of local struct variables that hold the
+	// resource, each stood for by a variable of its own (nil: not
+	// followed); fieldOf maps those variables back.
+	fields  map[fieldKey]*types.Var
+	fieldOf map[*types.Var]fieldKey
 	// via is the variable whose use is being classified.
 	via *types.Var
 	// relocate, when set, holds the positions of the calls of a local
@@ -676,6 +684,15 @@ func (f *follower) useWrapper(call inspector.Cursor) {
 func (f *follower) assigned(lhs ast.Expr, value ast.Node, r role) {
 	id, ok := ast.Unparen(lhs).(*ast.Ident)
 	if !ok {
+		if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok {
+			if v := f.localField(sel); v != nil {
+				// st.f = f, st a local struct used only through its
+				// fields: the field holds it now too.
+				f.best.events = append(f.best.events, event{pos: sel.Sel.Pos(), gen: true, via: f.via, to: v, role: r})
+				f.followField(v, sel, r)
+				return
+			}
+		}
 		f.note(HandedOn, value, "stored in %s", types.ExprString(lhs))
 		return
 	}

@@ -180,6 +180,46 @@ func TestFollowPaths(t *testing.T) {
 }`,
 		open: []string{"return@7"},
 	}, {
+		name: "stored in a local struct that never leaves: still open",
+		body: `func f(name string) error {
+	var st struct {
+		f *os.File
+		n int
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	st.f, st.n = f, 1
+	st.f.Stat()
+	return nil
+}`,
+		open: []string{"return@12"},
+	}, {
+		name: "stored in a local struct, closed through it",
+		body: `func f(name string) error {
+	var st struct{ r io.ReadCloser }
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	st.r = f
+	return st.r.Close()
+}`,
+		released: true,
+	}, {
+		name: "stored in a local struct that is returned: handed on",
+		body: `func f(name string) (*store, error) {
+	var st store
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st.r = f
+	return &st, nil
+}`,
+		released: true,
+	}, {
 		name: "stored on some paths through the end of its block",
 		body: `func f(s *store, name string, ok bool) {
 	if ok {
