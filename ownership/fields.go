@@ -138,4 +138,3 @@ func (j Judgement) fieldUse(n ast.Node) bool {
 	}
 	return false
 }
-
