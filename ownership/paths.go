@@ -26,6 +26,9 @@ type Exit struct {
 	// Overwrite is set when Stmt assigns another value to the last
 	// variable that held the resource.
 	Overwrite bool
+	// After is set when the exit is right after Stmt, an if statement
+	// whose init declares the last variable holding the resource.
+	After bool
 	// Open is set when some path reaches the exit with the resource
 	// neither closed nor handed on; Released when some path reaches it
 	// after the resource was; Doubted when some path reaches it after a
@@ -103,9 +106,12 @@ func (p *Paths) Doubted() bool { return p.Doubt != "" }
 // the resource is open, which variables hold it, and whether the
 // acquisition's error variable still holds its error.
 func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
-	stmt, ok := a.stmtCursor()
-	if !ok || a.Var == nil {
+	if a.Var == nil || a.Stmt == nil {
 		return nil, false
+	}
+	stmt, ok := a.stmtCursor()
+	if !ok && !a.inIfInit() {
+		return nil, false // not where a statement goes, nor an if's init
 	}
 	_, body := FuncParts(a.Func.Node())
 	if body == nil {
@@ -133,6 +139,9 @@ func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
 }
 
 func (e *Exit) pos() token.Pos {
+	if e.After {
+		return e.Stmt.End()
+	}
 	if e.Stmt != nil {
 		return e.Stmt.Pos()
 	}
@@ -294,6 +303,7 @@ type target struct {
 type exitKey struct {
 	stmt  ast.Stmt
 	scope ast.Node
+	after bool // right after stmt
 }
 
 type walker struct {
@@ -325,7 +335,7 @@ func (w *walker) record(k exitKey, st state, overwrite bool) {
 	}
 	e := w.exits[k]
 	if e == nil {
-		e = &Exit{Stmt: k.stmt, Scope: k.scope, Overwrite: overwrite}
+		e = &Exit{Stmt: k.stmt, Scope: k.scope, Overwrite: overwrite, After: k.after}
 		w.exits[k] = e
 	}
 	for f := range st {
@@ -349,7 +359,7 @@ func (w *walker) record(k exitKey, st state, overwrite bool) {
 // exitAll records the facts of st at an exit where every variable dies:
 // a return, or the end of the function.
 func (w *walker) exitAll(s ast.Stmt, scope ast.Node, st state) {
-	w.record(exitKey{s, scope}, st, false)
+	w.record(exitKey{stmt: s, scope: scope}, st, false)
 }
 
 // drop ends the hold of the variables declared in scope (those whose
@@ -544,16 +554,22 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 	case *ast.IfStmt:
 		st := w.apply(s.Cond, w.apply(s.Init, in))
 		thenSt, elseSt := w.branches(s.Cond, st)
-		out := w.block(s.Body, s.Body.List, thenSt)
+		// Variables of the init die with the statement: at the end of
+		// each branch, where nothing after can use them any more.
+		dieAfter := func(st state, branch ast.Stmt) state {
+			if s.Init == nil {
+				return st
+			}
+			if b, ok := branch.(*ast.BlockStmt); ok {
+				return w.drop(st, s.Init, exitKey{scope: b})
+			}
+			return w.drop(st, s.Init, exitKey{stmt: s, after: true})
+		}
+		out := dieAfter(w.block(s.Body, s.Body.List, thenSt), s.Body)
 		if s.Else != nil {
-			out = out.union(w.stmt(s.Else, elseSt))
-		} else {
-			out = out.union(elseSt)
+			return out.union(dieAfter(w.stmt(s.Else, elseSt), s.Else))
 		}
-		if s.Init != nil {
-			out = w.drop(out, s, exitKey{scope: s.Body})
-		}
-		return out
+		return out.union(dieAfter(elseSt, nil))
 
 	case *ast.ForStmt:
 		t := w.push(s, label, true)
@@ -696,6 +712,9 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 	x, y := ast.Unparen(b.X), ast.Unparen(b.Y)
 	if w.isNil(x) {
 		x, y = y, x
+	}
+	if sel, ok := x.(*ast.SelectorExpr); ok && w.a.Acquirer.Kind.Field != "" && sel.Sel.Name == w.a.Acquirer.Kind.Field {
+		x = ast.Unparen(sel.X) // resp.Body != nil says what resp != nil does
 	}
 	id, ok := x.(*ast.Ident)
 	if !ok || !w.isNil(y) {

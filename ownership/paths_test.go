@@ -220,6 +220,22 @@ func TestFollowPaths(t *testing.T) {
 }`,
 		released: true,
 	}, {
+		name: "a nil test of the body",
+		body: `func f(c *http.Client, u string) error {
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	if resp.Body != nil {
+		defer resp.Body.Close()
+	}
+	if resp.StatusCode != 200 {
+		return errors.New(resp.Status)
+	}
+	return nil
+}`,
+		released: true,
+	}, {
 		name: "stored on some paths through the end of its block",
 		body: `func f(s *store, name string, ok bool) {
 	if ok {

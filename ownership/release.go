@@ -183,6 +183,17 @@ func (a *Acquisition) stmtCursor() (inspector.Cursor, bool) {
 	return inspector.Cursor{}, false
 }
 
+// inIfInit reports whether the acquiring statement is the init of an if
+// statement.
+func (a *Acquisition) inIfInit() bool {
+	for c := range a.Cursor.Enclosing() {
+		if c.Node() == a.Stmt {
+			return c.ParentEdgeKind() == edge.IfStmt_Init
+		}
+	}
+	return false
+}
+
 // InStmtList reports whether the node at c stands directly in the statement
 // list of a block, case clause or comm clause: where statements can be
 // inserted before and after it.

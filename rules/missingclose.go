@@ -319,6 +319,8 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 			return nil, fmt.Sprintf("its error is not checked before %s, so it may be nil there", exitName(pass, e))
 		case e.Aliased:
 			return nil, fmt.Sprintf("at %s only another variable holds it", exitName(pass, e))
+		case e.After:
+			return nil, fmt.Sprintf("it is lost at %s, where no release can go", exitName(pass, e))
 		case e.Stmt != nil && j.NeededBy(pass.Info, e.Stmt):
 			return nil, fmt.Sprintf("%s still reads it", exitName(pass, e))
 		}
@@ -360,6 +362,9 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 func exitName(pass *Pass, e *ownership.Exit) string {
 	if e.Overwrite {
 		return fmt.Sprintf("line %d, which overwrites it", pass.Fset.Position(e.Stmt.Pos()).Line)
+	}
+	if e.After {
+		return fmt.Sprintf("the end of the if statement on line %d", pass.Fset.Position(e.Stmt.Pos()).Line)
 	}
 	switch s := e.Stmt.(type) {
 	case nil:
