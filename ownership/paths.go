@@ -129,6 +129,7 @@ func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
 		return p, true
 	}
 	w.errKills = errAssignments(info, a)
+	w.flag, w.flagSet = acquiredFlag(info, a, stmt)
 	end := w.block(body, body.List, state{{}: true})
 	w.exitAll(nil, body, end)
 	for _, e := range w.exits {
@@ -262,6 +263,9 @@ type fact struct {
 	// checked: the path has passed a check that the acquisition did not
 	// fail (err == nil, v != nil).
 	checked bool
+	// flagged: the path has set the flag that says the function acquired
+	// it (didOpen = true).
+	flagged bool
 }
 
 // A state is the set of facts the paths reaching a point carry.
@@ -285,11 +289,81 @@ func (s state) each(f func(fact) fact) state {
 	for x := range s {
 		y := f(x)
 		if y.st != open && y.st != doubted {
-			y.holders, y.errPaired, y.checked = 0, false, false // nothing more happens to it
+			y.holders, y.errPaired, y.checked, y.flagged = 0, false, false, false // nothing more happens to it
 		}
 		out[y] = true
 	}
 	return out
+}
+
+// filter returns the facts of s that keep says are possible.
+func (s state) filter(keep func(fact) bool) state {
+	out := state{}
+	for f := range s {
+		if keep(f) {
+			out[f] = true
+		}
+	}
+	return out
+}
+
+// acquiredFlag finds a flag that says whether the function acquired the
+// resource: a local bool variable, set to true by a statement of the
+// acquisition's block after it, and assigned nowhere else but where it is
+// declared (to false, or its zero value).
+func acquiredFlag(info *types.Info, a *Acquisition, stmt inspector.Cursor) (*types.Var, ast.Stmt) {
+	if !InStmtList(stmt) {
+		return nil, nil
+	}
+	var flag *types.Var
+	var set ast.Stmt
+	for c, more := stmt.NextSibling(); more; c, more = c.NextSibling() {
+		as, ok := c.Node().(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			continue
+		}
+		id, ok := as.Lhs[0].(*ast.Ident)
+		v, isVar := info.ObjectOf(id).(*types.Var)
+		if !ok || !isVar || !types.Identical(v.Type(), types.Typ[types.Bool]) {
+			continue
+		}
+		if tv := info.Types[as.Rhs[0]]; tv.Value == nil || tv.Value.String() != "true" {
+			continue
+		}
+		flag, set = v, as
+		break
+	}
+	if flag == nil {
+		return nil, nil
+	}
+	// Assigned nowhere else but where it is declared, to false.
+	_, body := FuncParts(a.Func.Node())
+	ok := true
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				id, isIdent := lhs.(*ast.Ident)
+				if !isIdent || info.ObjectOf(id) != flag || n == set {
+					continue
+				}
+				if info.Defs[id] == nil || len(n.Rhs) != len(n.Lhs) {
+					ok = false
+				} else if tv := info.Types[n.Rhs[i]]; tv.Value == nil || tv.Value.String() != "false" {
+					ok = false
+				}
+			}
+		case *ast.UnaryExpr:
+			if id, isIdent := n.X.(*ast.Ident); isIdent && n.Op == token.AND && info.Uses[id] == flag {
+				ok = false
+			}
+		}
+		return ok
+	})
+	if !ok || flag.Pos() > a.Stmt.Pos() {
+		return nil, nil // or declared after it
+	}
+	return flag, set
 }
 
 // A target is a statement that break or continue statements may jump to.
@@ -312,12 +386,17 @@ type walker struct {
 	a        *Acquisition
 	events   []event
 	errKills []token.Pos
-	bits     map[*types.Var]uint64
-	exits    map[exitKey]*Exit
-	paths    *Paths
-	targets  []*target
-	label    string   // of the labeled statement being entered
-	cur      ast.Stmt // the statement of a statement list being walked
+	// flag is a local bool that the function sets right after the
+	// acquisition, at flagSet, and never otherwise, so that "if flag"
+	// says whether it acquired the resource (nats-server's didOpen).
+	flag    *types.Var
+	flagSet ast.Stmt
+	bits    map[*types.Var]uint64
+	exits   map[exitKey]*Exit
+	paths   *Paths
+	targets []*target
+	label   string   // of the labeled statement being entered
+	cur     ast.Stmt // the statement of a statement list being walked
 }
 
 func (w *walker) bit(v *types.Var) uint64 { return w.bits[v] }
@@ -418,7 +497,8 @@ func (w *walker) apply(n ast.Node, st state) state {
 	}
 	acquires := n == ast.Node(w.a.Stmt)
 	killsErr := slices.ContainsFunc(w.errKills, func(p token.Pos) bool { return lo <= p && p < hi })
-	if len(evs) == 0 && !acquires && !killsErr {
+	flags := w.flagSet != nil && n == ast.Node(w.flagSet)
+	if len(evs) == 0 && !acquires && !killsErr && !flags {
 		return st
 	}
 	var overwritten state
@@ -470,6 +550,9 @@ func (w *walker) apply(n ast.Node, st state) state {
 		}
 		if killsErr {
 			f.errPaired = false
+		}
+		if flags && f.st == open {
+			f.flagged = true
 		}
 		if acquires {
 			f = fact{st: open, acquired: true, holders: w.bit(w.a.Var), errPaired: w.a.Err != nil, checked: w.a.Acquirer.NonNil}
@@ -662,6 +745,12 @@ func LoopBody(s ast.Node) *ast.BlockStmt {
 // acquisition's error is not nil, or a variable holding the resource is
 // nil, nothing is open.
 func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
+	if id, ok := ast.Unparen(cond).(*ast.Ident); ok && w.flag != nil && w.info.Uses[id] == w.flag {
+		// if didOpen: false on no path that set it; true on none that
+		// did not.
+		return st.filter(func(f fact) bool { return f.flagged || f.st != open }),
+			st.filter(func(f fact) bool { return !f.flagged })
+	}
 	switch c := ast.Unparen(cond).(type) {
 	case *ast.UnaryExpr:
 		if c.Op == token.NOT {

@@ -236,6 +236,30 @@ func TestFollowPaths(t *testing.T) {
 }`,
 		released: true,
 	}, {
+		name: "a flag says whether it was opened here",
+		body: `func f(fd *os.File, name string) error {
+	didOpen := false
+	if fd == nil {
+		var err error
+		fd, err = os.OpenFile(name, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		didOpen = true
+	}
+	if err := fd.Sync(); err != nil {
+		if didOpen {
+			fd.Close()
+		}
+		return err
+	}
+	if didOpen {
+		return fd.Close()
+	}
+	return nil
+}`,
+		released: true,
+	}, {
 		name: "stored on some paths through the end of its block",
 		body: `func f(s *store, name string, ok bool) {
 	if ok {
