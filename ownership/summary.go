@@ -95,7 +95,10 @@ func Key(fn *types.Func) string { return fn.Origin().FullName() }
 func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, imported Summaries) SummaryMap {
 	own := SummaryMap{}
 	consulted := &watched{Summaries: own, keys: map[string]bool{}}
-	all := chain{consulted, imported}
+	// The package's own functions are judged from this package alone:
+	// its test variant, summarized at the same time, writes the same keys
+	// to what imported reads, and whichever finished first would decide.
+	all := &split{own: consulted, imported: imported, path: packagePath(info)}
 	type target struct {
 		fn     *types.Func
 		cursor inspector.Cursor
@@ -244,19 +247,30 @@ func (w *watched) Summary(fn *types.Func) (Summary, bool) {
 	return w.Summaries.Summary(fn)
 }
 
-// chain looks up summaries in each of its members in turn.
-type chain []Summaries
+// split looks up the functions of the package at path in own, and the
+// others in imported.
+type split struct {
+	own      Summaries
+	imported Summaries
+	path     string
+}
 
-func (c chain) Summary(fn *types.Func) (Summary, bool) {
-	for _, s := range c {
-		if s == nil {
-			continue
-		}
-		if sum, ok := s.Summary(fn); ok {
-			return sum, true
+func (s *split) Summary(fn *types.Func) (Summary, bool) {
+	if fn.Pkg() != nil && fn.Pkg().Path() == s.path || s.imported == nil {
+		return s.own.Summary(fn)
+	}
+	return s.imported.Summary(fn)
+}
+
+// packagePath is the path of the package info describes, "" when it
+// declares nothing.
+func packagePath(info *types.Info) string {
+	for _, obj := range info.Defs {
+		if obj != nil && obj.Pkg() != nil {
+			return obj.Pkg().Path()
 		}
 	}
-	return Summary{}, false
+	return ""
 }
 
 // closable reports whether a parameter can hold a resource: its type has a
