@@ -235,22 +235,34 @@ func (a *Acquisition) RequestArg() (ast.Expr, bool) {
 }
 
 // mayReturnResource reports whether a result of sig can hold a resource of
-// a learned kind: a pointer to a named type (*os.File, *http.Response,
-// *sql.Rows) or a named interface other than error (net.Conn,
-// multipart.File). It keeps the summary look-ups off the calls that cannot
-// acquire anything, most of them.
+// a learned kind: a value with a Close method (*os.File, *sql.Rows,
+// net.Conn, multipart.File), an *http.Response or a *multipart.Form. It
+// keeps the summary look-ups off the calls that cannot acquire anything,
+// most of them.
 func mayReturnResource(sig *types.Signature) bool {
 	for v := range sig.Results().Variables() {
-		switch t := types.Unalias(v.Type()).(type) {
-		case *types.Pointer:
-			if _, ok := types.Unalias(t.Elem()).(*types.Named); ok {
-				return true
-			}
-		case *types.Named:
-			if types.IsInterface(t) && t.Obj().Pkg() != nil {
+		t := v.Type()
+		if kindOf(t) == ResponseBody || isNamed(t, "mime/multipart", "Form") {
+			return true
+		}
+		if _, ok := t.Underlying().(*types.Signature); ok {
+			continue
+		}
+		if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Close"); obj != nil {
+			if _, ok := obj.(*types.Func); ok {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// isNamed reports whether t is a pointer to the named type path.name.
+func isNamed(t types.Type, path, name string) bool {
+	p, ok := t.Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == path && n.Obj().Name() == name
 }
