@@ -171,7 +171,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 				found = &r
 			case isResource:
 				ok = false // two kinds
-			case len(ret.Results) == n && isNilExpr(info, ret.Results[i]):
+			case len(ret.Results) == n && IsNil(info, ret.Results[i]):
 				nils = true // nil where the acquisition failed
 			default:
 				ok = false
@@ -212,7 +212,8 @@ func enclosing(c inspector.Cursor) (inspector.Cursor, bool) {
 	return inspector.Cursor{}, false
 }
 
-func isNilExpr(info *types.Info, e ast.Expr) bool {
+// IsNil reports whether e is the predeclared nil.
+func IsNil(info *types.Info, e ast.Expr) bool {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	return ok && info.Uses[id] == types.Universe.Lookup("nil")
 }

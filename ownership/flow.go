@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // An Acquisition is one call that acquires a resource.
@@ -645,7 +646,7 @@ func (f *follower) learned(call *ast.CallExpr, arg int) argEffect {
 	sum, param, ok := Lookup(f.summaries, f.info, call, arg)
 	switch {
 	case !ok:
-		if fn := calleeFunc(f.info, call); fn != nil {
+		if fn, ok := typeutil.Callee(f.info, call).(*types.Func); ok {
 			_, param, ok := Lookup(SummaryMap{Key(fn): {}}, f.info, call, arg)
 			if ok {
 				return f.implementationsEffect(fn, param)

@@ -6,8 +6,6 @@ import (
 	"go/types"
 	"slices"
 	"strings"
-
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // What a call through an interface does with its argument is judged by
@@ -129,13 +127,6 @@ func (f *follower) pkg() *types.Package {
 
 func isInternal(path string) bool {
 	return path == "internal" || strings.HasPrefix(path, "internal/") || strings.HasSuffix(path, "/internal") || strings.Contains(path, "/internal/")
-}
-
-// calleeFunc is the function or method call calls, if known statically
-// or as an interface method.
-func calleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {
-	fn, _ := typeutil.Callee(info, call).(*types.Func)
-	return fn
 }
 
 // exposes reports whether an exported function, method, variable or struct

@@ -50,9 +50,6 @@ type Exit struct {
 // Paths is where a resource goes from its acquisition to every exit of
 // its function.
 type Paths struct {
-	// Scope is the *ast.BlockStmt, *ast.CaseClause or *ast.CommClause whose
-	// statement list holds the acquisition.
-	Scope ast.Node
 	// Exits are in source order; ends of blocks come after the statements
 	// in them.
 	Exits []*Exit
@@ -117,7 +114,7 @@ func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
 	if body == nil {
 		return nil, false
 	}
-	p := &Paths{Scope: stmt.Parent().Node(), InLoop: InLoopOf(stmt, a.Func)}
+	p := &Paths{InLoop: InLoopOf(stmt, a.Func)}
 	w := &walker{info: info, sums: j.sums, a: a, events: j.events, exits: map[exitKey]*Exit{}, paths: p, bits: map[*types.Var]uint64{}}
 	for _, v := range append([]*types.Var{a.Var}, j.Vars...) {
 		if _, ok := w.bits[v]; !ok && len(w.bits) < 64 {
@@ -190,9 +187,6 @@ func StmtList(n ast.Node) []ast.Stmt {
 	}
 	return nil
 }
-
-// InLoop reports whether the acquisition is inside a loop of its function.
-func InLoop(a *Acquisition) bool { return InLoopOf(a.Cursor, a.Func) }
 
 // FuncParts returns the type and body of a function declaration or
 // literal.
@@ -799,14 +793,14 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 		return st, st
 	}
 	x, y := ast.Unparen(b.X), ast.Unparen(b.Y)
-	if w.isNil(x) {
+	if IsNil(w.info, x) {
 		x, y = y, x
 	}
 	if sel, ok := x.(*ast.SelectorExpr); ok && w.a.Acquirer.Kind.Field != "" && sel.Sel.Name == w.a.Acquirer.Kind.Field {
 		x = ast.Unparen(sel.X) // resp.Body != nil says what resp != nil does
 	}
 	id, ok := x.(*ast.Ident)
-	if !ok || !w.isNil(y) {
+	if !ok || !IsNil(w.info, y) {
 		return st, st
 	}
 	v, _ := w.info.Uses[id].(*types.Var)
@@ -850,11 +844,6 @@ var assertsNoError = map[string]bool{
 var impliesError = map[string]bool{
 	"os.IsNotExist": true, "os.IsExist": true, "os.IsPermission": true, "os.IsTimeout": true,
 	"errors.Is": true, "errors.As": true,
-}
-
-func (w *walker) isNil(e ast.Expr) bool {
-	id, ok := e.(*ast.Ident)
-	return ok && w.info.Uses[id] == types.Universe.Lookup("nil")
 }
 
 // clauses walks the case clauses of a switch.

@@ -219,11 +219,7 @@ func isErrCheck(info *types.Info, s *ast.IfStmt, err *types.Var) bool {
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		return ok && info.ObjectOf(id) == err
 	}
-	isNil := func(e ast.Expr) bool {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && info.ObjectOf(id) == types.Universe.Lookup("nil")
-	}
-	if !(isErr(cond.X) && isNil(cond.Y) || isNil(cond.X) && isErr(cond.Y)) {
+	if !(isErr(cond.X) && IsNil(info, cond.Y) || IsNil(info, cond.X) && isErr(cond.Y)) {
 		return false
 	}
 	return len(s.Body.List) > 0 && Terminates(info, s.Body.List[len(s.Body.List)-1])

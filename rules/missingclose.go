@@ -242,7 +242,7 @@ func deferOnError(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			return false, false // a bare return, or not a return
 		}
 		last := ret.Results[len(ret.Results)-1]
-		return !isNil(pass.Info, last), true
+		return !ownership.IsNil(pass.Info, last), true
 	}
 	for _, e := range paths.Exits {
 		fails, ok := failing(e)

@@ -182,7 +182,7 @@ func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node) (func(*fix.Editor) erro
 			return nil, "it is written, and its Close error cannot reach the function's error result there"
 		}
 		return func(e *fix.Editor) error { return e.InsertBefore(ret, r.foldStmt()) }, ""
-	case isReturn && isNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
+	case isReturn && ownership.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
 		// A successful return: return the close's error instead of nil.
 		return func(e *fix.Editor) error {
 			d, err := e.Dst(ret)
@@ -246,9 +246,4 @@ func (r *releaser) zeroResults() ([]dst.Expr, bool) {
 		out = append(out, dst.NewIdent(zero))
 	}
 	return out, true
-}
-
-func isNil(info *types.Info, e ast.Expr) bool {
-	id, ok := ast.Unparen(e).(*ast.Ident)
-	return ok && info.Uses[id] == types.Universe.Lookup("nil")
 }
