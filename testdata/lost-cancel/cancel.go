@@ -94,3 +94,10 @@ func Deferred(ctx context.Context) {
 	defer cancel()
 	<-ctx.Done()
 }
+
+// A timer calls the cancel (helm's and restic's tests): nothing to report.
+func Timed(ctx context.Context, d time.Duration) {
+	ctx, cancel := context.WithCancel(ctx)
+	time.AfterFunc(d, cancel)
+	<-ctx.Done()
+}

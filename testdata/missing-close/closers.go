@@ -138,3 +138,14 @@ func RunWithInput(name, input string) error {
 	}()
 	return cmd.Run()
 }
+
+// The TLS connection closes the connection it runs over.
+func OverTLS(addr string, cfg *tls.Config) error {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	tc := tls.Client(conn, cfg)
+	defer tc.Close()
+	return tc.Handshake()
+}
