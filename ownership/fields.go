@@ -50,21 +50,13 @@ func (f *follower) localField(sel *ast.SelectorExpr) *types.Var {
 		v = types.NewVar(root.Pos(), root.Pkg(), root.Name()+"."+field.Name(), field.Type())
 	}
 	if f.fields == nil {
-		f.fields = map[fieldKey]*types.Var{}
+		f.fields, f.fieldOf = map[fieldKey]*types.Var{}, map[*types.Var]fieldKey{}
 	}
 	f.fields[key] = v
 	if v != nil {
-		f.fieldOf = mapSet(f.fieldOf, v, key)
+		f.fieldOf[v] = key
 	}
 	return v
-}
-
-func mapSet(m map[*types.Var]fieldKey, v *types.Var, k fieldKey) map[*types.Var]fieldKey {
-	if m == nil {
-		m = map[*types.Var]fieldKey{}
-	}
-	m[v] = k
-	return m
 }
 
 // onlyThroughFields reports whether every use of root in the function
