@@ -220,6 +220,20 @@ func TestFollowPaths(t *testing.T) {
 }`,
 		released: true,
 	}, {
+		name: "a literal given to a function that calls it before returning",
+		body: `func f(name string, names []string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	sort.Slice(names, func(i, j int) bool {
+		f.Stat()
+		return names[i] < names[j]
+	})
+	return nil
+}`,
+		open: []string{"return@10"},
+	}, {
 		name: "a nil test of the body",
 		body: `func f(c *http.Client, u string) error {
 	resp, err := c.Get(u)
@@ -300,9 +314,13 @@ func TestFollowPaths(t *testing.T) {
 		released: true, // and never open in the cases on the error
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			open, released := follow(t, tc.body)
+			open, released, doubt := follow(t, tc.body)
 			if !slices.Equal(open, tc.open) || released != tc.released {
 				t.Errorf("open at %v, released %v; want open at %v, released %v", open, released, tc.open, tc.released)
+			}
+			if doubt != "" {
+				// A use that blocks every fix: none of these cases has one.
+				t.Errorf("doubt: %s", doubt)
 			}
 		})
 	}
@@ -317,16 +335,17 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"sort"
 )
 
 type store struct{ r io.Reader }
 
-var _, _, _, _, _ = gzip.NewReader, errors.New, log.Print, http.Get, os.Open
+var _, _, _, _, _, _ = gzip.NewReader, errors.New, log.Print, http.Get, os.Open, sort.Slice
 
 `
 
 // follow type-checks body, a function, and follows its first acquisition.
-func follow(t *testing.T, body string) (open []string, released bool) {
+func follow(t *testing.T, body string) (open []string, released bool, doubt string) {
 	t.Helper()
 	fset := token.NewFileSet()
 	src := header + body
@@ -371,5 +390,5 @@ func follow(t *testing.T, body string) (open []string, released bool) {
 			open = append(open, fmt.Sprintf("end@%d", line(e.Scope.End())))
 		}
 	}
-	return open, paths.Released()
+	return open, paths.Released(), j.Doubt
 }
