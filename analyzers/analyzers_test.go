@@ -11,6 +11,8 @@ import (
 	"github.com/leakfix/leakfix/analyzers/missingclose"
 	"github.com/leakfix/leakfix/analyzers/unboundedclientread"
 	"github.com/leakfix/leakfix/analyzers/unboundedread"
+	"github.com/leakfix/leakfix/analyzers/unclosedwriter"
+	"github.com/leakfix/leakfix/analyzers/unflushedwriter"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -24,6 +26,8 @@ func TestOnePackagePerRule(t *testing.T) {
 		"unboundedread":       unboundedread.Analyzer,
 		"unboundedclientread": unboundedclientread.Analyzer,
 		"earlycancel":         earlycancel.Analyzer,
+		"unflushedwriter":     unflushedwriter.Analyzer,
+		"unclosedwriter":      unclosedwriter.Analyzer,
 	}
 	for _, r := range rules.All() {
 		dir := strings.ReplaceAll(r.Name, "-", "")

@@ -81,6 +81,9 @@ func (e *Editor) InsertAfter(anchor ast.Stmt, stmts ...dst.Stmt) error {
 // holds it. The comments above the anchor and the spacing before it move
 // to the first inserted statement, so that they stay above the new code.
 func (e *Editor) InsertBefore(anchor ast.Stmt, stmts ...dst.Stmt) error {
+	if len(stmts) == 0 {
+		return nil
+	}
 	d, list, i, err := e.locate(anchor)
 	if err != nil {
 		return err

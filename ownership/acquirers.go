@@ -35,7 +35,8 @@ type Returned struct {
 var kinds = map[string]*Kind{}
 
 func init() {
-	for _, k := range []*Kind{File, ResponseBody, MultipartFile, Rows, Conn, Listener, Stmt, DBConn, ZipReader, Form} {
+	for _, k := range []*Kind{File, ResponseBody, MultipartFile, Rows, Conn, Listener, Stmt, DBConn, ZipReader, Form,
+		Decompressor, BufferedWriter, CSVWriter, CompressingWriter, ArchiveWriter, MultipartWriter} {
 		kinds[k.Name] = k
 	}
 }
@@ -249,10 +250,8 @@ func mayReturnResource(sig *types.Signature) bool {
 		if _, ok := t.Underlying().(*types.Signature); ok {
 			continue
 		}
-		if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Close"); obj != nil {
-			if _, ok := obj.(*types.Func); ok {
-				return true
-			}
+		if releaseMethodOf(t) != "" {
+			return true
 		}
 	}
 	return false

@@ -149,7 +149,7 @@ func afterDefersOf(info *types.Info, c inspector.Cursor, v *types.Var) ast.Stmt 
 			break
 		}
 		d, ok := next.Node().(*ast.DeferStmt)
-		if !ok || !uses(info, d, v) {
+		if !ok || !Uses(info, d, v) {
 			break
 		}
 		c = next
@@ -157,8 +157,8 @@ func afterDefersOf(info *types.Info, c inspector.Cursor, v *types.Var) ast.Stmt 
 	return c.Node().(ast.Stmt)
 }
 
-// uses reports whether v appears in n.
-func uses(info *types.Info, n ast.Node, v *types.Var) bool {
+// Uses reports whether v appears in n.
+func Uses(info *types.Info, n ast.Node, v *types.Var) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {

@@ -42,6 +42,16 @@ type Kind struct {
 	NilSafe bool
 	// NoFix, when set, says why leakfix never fixes this kind by itself.
 	NoFix string
+	// Queues is set for writers that hold what is written to them until
+	// their release hands it to the writer under them (a bufio.Writer's
+	// Flush, a gzip.Writer's Close, which also writes the trailer). What
+	// matters is that the writes land where the function succeeds: on a
+	// return of a non-nil error nothing needs to, and since they hold only
+	// memory, nothing else is lost there.
+	Queues bool
+	// ErrorOf is the method that reports the release's error, when the
+	// release method returns none (a csv.Writer's Flush, then Error).
+	ErrorOf string
 }
 
 // ReleaseMethod is the name of the method that releases the resource.
@@ -65,7 +75,17 @@ var (
 	Form          = &Kind{Name: "multipart form", Release: "RemoveAll"}
 	Pipe          = &Kind{Name: "pipe", Release: "Wait", AlsoReleasedBy: []string{"Run", "Output", "CombinedOutput"}, NoFix: "only the command's Wait releases it, and where the command may be waited for is the caller's design"}
 	Cancel        = &Kind{Name: "cancel func", Func: true, NilSafe: true}
-	CancelCause   = &Kind{Name: "cancel func", Func: true, NilSafe: true, ReleaseArgs: []string{"nil"}}
+	// Decompressor's Close releases the decompressor's state; it does not
+	// close the reader under it.
+	Decompressor = &Kind{Name: "decompressing reader", NilSafe: true}
+	// The writers that queue their writes are never nil when their
+	// constructor returns no error.
+	BufferedWriter    = &Kind{Name: "buffered writer", Release: "Flush", NilSafe: true, Queues: true}
+	CSVWriter         = &Kind{Name: "csv writer", Release: "Flush", AlsoReleasedBy: []string{"WriteAll"}, ErrorOf: "Error", NilSafe: true, Queues: true}
+	CompressingWriter = &Kind{Name: "compressing writer", NilSafe: true, Queues: true}
+	ArchiveWriter     = &Kind{Name: "archive writer", NilSafe: true, Queues: true}
+	MultipartWriter   = &Kind{Name: "multipart writer", NilSafe: true, Queues: true}
+	CancelCause       = &Kind{Name: "cancel func", Func: true, NilSafe: true, ReleaseArgs: []string{"nil"}}
 )
 
 // An Acquirer is a function whose result is a resource the caller must
@@ -112,6 +132,15 @@ func init() {
 		"net.ListenPacket", "(*net.ListenConfig).ListenPacket")
 	add(Listener, 0, "net.Listen", "(*net.ListenConfig).Listen", "net.ListenTCP", "net.ListenUnix", "crypto/tls.Listen")
 	add(ZipReader, 0, "archive/zip.OpenReader")
+	add(Decompressor, 0, "compress/gzip.NewReader", "compress/zlib.NewReader", "compress/zlib.NewReaderDict",
+		"compress/flate.NewReader", "compress/flate.NewReaderDict")
+	add(BufferedWriter, 0, "bufio.NewWriter", "bufio.NewWriterSize", "text/tabwriter.NewWriter", "(*text/tabwriter.Writer).Init")
+	add(CSVWriter, 0, "encoding/csv.NewWriter")
+	add(CompressingWriter, 0, "compress/gzip.NewWriter", "compress/gzip.NewWriterLevel",
+		"compress/zlib.NewWriter", "compress/zlib.NewWriterLevel", "compress/zlib.NewWriterLevelDict",
+		"compress/flate.NewWriter", "compress/flate.NewWriterDict", "compress/lzw.NewWriter")
+	add(ArchiveWriter, 0, "archive/zip.NewWriter", "archive/tar.NewWriter")
+	add(MultipartWriter, 0, "mime/multipart.NewWriter")
 	// Its temporary files stay on disk until RemoveAll. (A server's
 	// ParseMultipartForm needs none: net/http removes those files.)
 	add(Form, 0, "(*mime/multipart.Reader).ReadForm")

@@ -274,19 +274,27 @@ func packagePath(info *types.Info) string {
 }
 
 // closable reports whether a parameter can hold a resource: its type has a
-// Close method, it is an interface (an io.Reader may hold a file, which a
-// type assertion could reach), an *http.Response, or a function (a cancel
-// func).
+// Close or Flush method, it is an interface (an io.Reader may hold a file,
+// which a type assertion could reach), an *http.Response, or a function (a
+// cancel func).
 func closable(p *types.Var) bool {
 	if k := kindOf(p.Type()); k == ResponseBody || k == funcKind {
 		return true
 	}
-	if types.IsInterface(p.Type()) {
-		return true
+	return types.IsInterface(p.Type()) || releaseMethodOf(p.Type()) != ""
+}
+
+// releaseMethodOf is the method that releases a value of type t: "Close"
+// when it has one, else "Flush" (a bufio.Writer's), else "".
+func releaseMethodOf(t types.Type) string {
+	for _, m := range []string{"Close", "Flush"} {
+		if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, m); obj != nil {
+			if _, ok := obj.(*types.Func); ok {
+				return m
+			}
+		}
 	}
-	obj, _, _ := types.LookupFieldOrMethod(p.Type(), true, p.Pkg(), "Close")
-	_, ok := obj.(*types.Func)
-	return ok
+	return ""
 }
 
 // kindOf is the kind of resource a value of type t is followed as.
@@ -294,20 +302,22 @@ func kindOf(t types.Type) *Kind {
 	if _, ok := t.Underlying().(*types.Signature); ok {
 		return funcKind
 	}
-	if ptr, ok := t.Underlying().(*types.Pointer); ok {
-		if named, ok := ptr.Elem().(*types.Named); ok {
-			obj := named.Obj()
-			if obj.Pkg() != nil && obj.Pkg().Path() == "net/http" && obj.Name() == "Response" {
-				return ResponseBody
-			}
-		}
+	switch {
+	case isNamed(t, "net/http", "Response"):
+		return ResponseBody
+	case isNamed(t, "encoding/csv", "Writer"):
+		return CSVWriter // WriteAll flushes it too
+	case releaseMethodOf(t) == "Flush":
+		return flusherKind
 	}
 	return closerKind
 }
 
-// closerKind is the kind of a parameter with a Close method; funcKind of
-// a parameter that is a function, released by calling it.
+// closerKind is the kind of a parameter with a Close method, flusherKind
+// of one with only a Flush method; funcKind of a parameter that is a
+// function, released by calling it.
 var (
-	closerKind = &Kind{Name: "closer"}
-	funcKind   = &Kind{Name: "func", Func: true}
+	closerKind  = &Kind{Name: "closer"}
+	flusherKind = &Kind{Name: "flusher", Release: "Flush"}
+	funcKind    = &Kind{Name: "func", Func: true}
 )

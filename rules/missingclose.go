@@ -75,7 +75,7 @@ Example:
 	}
 	defer f.Close() // added
 	return json.NewDecoder(f).Decode(&v)`,
-	Run: func(pass *Pass) { runReleases(pass, func(k *ownership.Kind) bool { return !k.Func }) },
+	Run: func(pass *Pass) { runReleases(pass, func(k *ownership.Kind) bool { return !k.Func && !k.Queues }) },
 }
 
 // LostCancel finds context cancel funcs that are not called on every path.
@@ -121,14 +121,12 @@ func runReleases(pass *Pass, covers func(*ownership.Kind) bool) {
 
 // missingClose judges one acquisition, and plans its fix.
 func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
-	what, verb := describe(pass.Info, a), "closed"
-	switch k := a.Acquirer.Kind; {
-	case k.Func:
-		verb = "called"
-	case k.ReleaseMethod() != "Close":
-		verb = "released"
-	}
+	k := a.Acquirer.Kind
+	what, verb := describe(pass.Info, a), releasedVerb(k)
 	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never " + verb}
+	if k.Queues {
+		f.Message += ": " + queuedLoss(k)
+	}
 	j := pass.judge(a)
 	switch {
 	case a.Discarded:
@@ -157,6 +155,9 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		return f, j.Verdict == ownership.Leaks
 	}
 	leaks := paths.OpenExits()
+	if k.Queues {
+		leaks = mustLand(pass, a, leaks)
+	}
 	released, doubted := paths.Released(), paths.Doubted()
 	switch {
 	case len(leaks) == 0 && paths.Doubt != "" && !released:
@@ -170,13 +171,17 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	case paths.Unfollowed != "":
 		f.NoFix = fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
 		return f, true
-	case released && a.Acquirer.Kind.Func:
-		f.Message = fmt.Sprintf("%s is not called at %s", what, exitList(pass, leaks))
+	case released && (k.Func || k.Queues):
+		f.Message = fmt.Sprintf("%s is not %s at %s", what, verb, exitList(pass, leaks))
 	case released, slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Overwrite }):
 		f.Message = fmt.Sprintf("%s is left open at %s", what, exitList(pass, leaks))
 	}
 	if why := a.Acquirer.Kind.NoFix; why != "" {
 		f.NoFix = why
+		return f, true
+	}
+	if k.Queues {
+		f.Fix, f.NoFix = finishQueued(pass, a, j, paths, leaks)
 		return f, true
 	}
 	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Aliased || e.Overwrite }) {
@@ -321,7 +326,7 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 			return nil, fmt.Sprintf("at %s only another variable holds it", exitName(pass, e))
 		case e.After:
 			return nil, fmt.Sprintf("it is lost at %s, where no release can go", exitName(pass, e))
-		case e.Stmt != nil && j.NeededBy(pass.Info, e.Stmt):
+		case e.Stmt != nil && j.NeededBy(pass.Info, e.Stmt) && !splitsReturn(pass, a, e.Stmt):
 			return nil, fmt.Sprintf("%s still reads it", exitName(pass, e))
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
@@ -13,9 +12,10 @@ import (
 )
 
 // A releaser plans how a fix releases one resource at each place: a plain
-// close for most, but for a file opened for writing, in a function that
-// returns an error, a close whose error reaches the caller. A deferred
-// f.Close() that drops its error can lose written data silently.
+// close for most, but for a file opened for writing or a writer that
+// queues its writes, in a function that returns an error, a release whose
+// error reaches the caller. A deferred f.Close() that drops its error can
+// lose written data silently.
 type releaser struct {
 	pass *Pass
 	a    *ownership.Acquisition
@@ -26,7 +26,7 @@ type releaser struct {
 
 func newReleaser(pass *Pass, a *ownership.Acquisition) *releaser {
 	r := &releaser{pass: pass, a: a}
-	if a.OpensForWriting(pass.Info) {
+	if a.OpensForWriting(pass.Info) || a.Acquirer.Kind.Queues {
 		r.result = errorResultOf(pass, a.Func.Node())
 	}
 	return r
@@ -111,11 +111,33 @@ func (r *releaser) deferred(after ast.Stmt) (*fix.Fix, string) {
 		if err := r.result.nameResults(e); err != nil {
 			return err
 		}
-		body := &dst.BlockStmt{List: []dst.Stmt{r.foldStmt()}}
+		body := &dst.BlockStmt{List: append(r.releaseFirst(), r.foldStmt())}
 		call := &dst.CallExpr{Fun: &dst.FuncLit{Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}}, Body: body}}
 		return e.InsertAfter(after, &dst.DeferStmt{Call: call})
 	}
 	return fx, ""
+}
+
+// errCall is the call whose error says whether the release failed: the
+// release itself ("w.Flush()"), or for a kind whose release returns no
+// error, the method that reports it ("w.Error()").
+func (r *releaser) errCall() *dst.CallExpr {
+	k := r.a.Acquirer.Kind
+	if k.ErrorOf == "" {
+		return releaseCall(r.a)
+	}
+	return &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(r.a.Var.Name()), Sel: dst.NewIdent(k.ErrorOf)}}
+}
+
+// releaseFirst is the release as a statement of its own, when its error
+// is reported by another method that errCall calls after it.
+func (r *releaser) releaseFirst() []dst.Stmt {
+	if r.a.Acquirer.Kind.ErrorOf == "" {
+		return nil
+	}
+	s := &dst.ExprStmt{X: releaseCall(r.a)}
+	s.Decs.Before, s.Decs.After = dst.NewLine, dst.NewLine
+	return []dst.Stmt{s}
 }
 
 // foldStmt is "if cerr := f.Close(); cerr != nil && err == nil { err = cerr }".
@@ -124,7 +146,7 @@ func (r *releaser) foldStmt() dst.Stmt {
 	set := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(errName)}, Tok: token.ASSIGN, Rhs: []dst.Expr{dst.NewIdent("cerr")}}
 	set.Decs.Before, set.Decs.After = dst.NewLine, dst.NewLine
 	s := &dst.IfStmt{
-		Init: &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent("cerr")}, Tok: token.DEFINE, Rhs: []dst.Expr{releaseCall(r.a)}},
+		Init: &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent("cerr")}, Tok: token.DEFINE, Rhs: []dst.Expr{r.errCall()}},
 		Cond: &dst.BinaryExpr{
 			X:  &dst.BinaryExpr{X: dst.NewIdent("cerr"), Op: token.NEQ, Y: dst.NewIdent("nil")},
 			Op: token.LAND,
@@ -181,42 +203,108 @@ func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node) (func(*fix.Editor) erro
 		if !r.result.reachable(r.pass, ret.Pos()) {
 			return nil, "it is written, and its Close error cannot reach the function's error result there"
 		}
-		return func(e *fix.Editor) error { return e.InsertBefore(ret, r.foldStmt()) }, ""
-	case isReturn && ownership.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
-		// A successful return: return the close's error instead of nil.
+		return func(e *fix.Editor) error { return e.InsertBefore(ret, append(r.releaseFirst(), r.foldStmt())...) }, ""
+	case isReturn && len(ret.Results) == 1 && ownership.IsNil(r.pass.Info, ret.Results[0]),
+		isReturn && !r.a.Acquirer.Kind.Queues && ownership.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
+		// A successful return: return the release's error instead of
+		// nil. (A queued writer's other results may read what it writes
+		// to, before a release in the same return would run.)
 		return func(e *fix.Editor) error {
 			d, err := e.Dst(ret)
 			if err != nil {
 				return err
 			}
 			results := d.(*dst.ReturnStmt).Results
-			results[len(results)-1] = releaseCall(r.a)
-			return nil
+			results[len(results)-1] = r.errCall()
+			return e.InsertBefore(ret, r.releaseFirst()...)
 		}, ""
+	case isReturn && r.a.Acquirer.Kind.Queues && len(ret.Results) == 1:
+		// "return err" or "return encode(w)", which may succeed: return
+		// a failure as it is, then the release's error.
+		return r.splitReturn(ret), ""
+	case isReturn && r.a.Acquirer.Kind.Queues && !ownership.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
+		return nil, fmt.Sprintf("leakfix cannot tell whether %s fails", exitName(r.pass, &ownership.Exit{Stmt: ret}))
+	case isReturn && r.a.Acquirer.Kind.Queues:
+		// "return buf.Bytes(), nil": on a release error, return it
+		// instead; else return as before, what the release wrote
+		// included.
+		check, why := r.checked(ret)
+		if check == nil {
+			return nil, why
+		}
+		return func(e *fix.Editor) error { return e.InsertBefore(ret, append(r.releaseFirst(), check)...) }, ""
 	case isReturn:
 		// Already failing: the close's error would only hide the first.
 	default:
-		// The end of an iteration, a break or continue: on a close
+		// The end of an iteration, a break or continue: on a release
 		// error, return it.
-		zeros, ok := r.zeroResults()
-		if !ok {
-			return nil, "it is written, and leakfix cannot spell the zero values the function would return with its Close error"
+		check, why := r.checked(stmt)
+		if check == nil {
+			return nil, why
 		}
-		check := &dst.IfStmt{
-			Init: &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent("err")}, Tok: token.DEFINE, Rhs: []dst.Expr{releaseCall(r.a)}},
-			Cond: &dst.BinaryExpr{X: dst.NewIdent("err"), Op: token.NEQ, Y: dst.NewIdent("nil")},
-			Body: &dst.BlockStmt{List: []dst.Stmt{&dst.ReturnStmt{Results: append(zeros, dst.NewIdent("err"))}}},
-		}
-		check.Body.List[0].Decorations().Before, check.Body.List[0].Decorations().After = dst.NewLine, dst.NewLine
+		stmts := append(r.releaseFirst(), check)
 		if stmt == nil {
-			return func(e *fix.Editor) error { return e.Append(scope, check) }, ""
+			return func(e *fix.Editor) error { return e.Append(scope, stmts...) }, ""
 		}
-		return func(e *fix.Editor) error { return e.InsertBefore(stmt, check) }, ""
+		return func(e *fix.Editor) error { return e.InsertBefore(stmt, stmts...) }, ""
 	}
 	if stmt == nil {
 		return func(e *fix.Editor) error { return e.Append(scope, plain) }, ""
 	}
 	return func(e *fix.Editor) error { return e.InsertBefore(stmt, plain) }, ""
+}
+
+// checked is "if err := f.Close(); err != nil { return ..., err }", with
+// the zero values of the other results, to go before stmt.
+func (r *releaser) checked(stmt ast.Stmt) (dst.Stmt, string) {
+	zeros, ok := r.zeroResults()
+	if !ok {
+		why := fmt.Sprintf("leakfix cannot spell the zero values the function would return with its %s error", r.a.Acquirer.Kind.ReleaseMethod())
+		if !r.a.Acquirer.Kind.Queues {
+			why = "it is written, and " + why
+		}
+		return nil, why
+	}
+	check := &dst.IfStmt{
+		Init: &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent("err")}, Tok: token.DEFINE, Rhs: []dst.Expr{r.errCall()}},
+		Cond: &dst.BinaryExpr{X: dst.NewIdent("err"), Op: token.NEQ, Y: dst.NewIdent("nil")},
+		Body: &dst.BlockStmt{List: []dst.Stmt{&dst.ReturnStmt{Results: append(zeros, dst.NewIdent("err"))}}},
+	}
+	check.Body.List[0].Decorations().Before, check.Body.List[0].Decorations().After = dst.NewLine, dst.NewLine
+	return check, ""
+}
+
+// splitReturn turns "return X", where X may be nil, into "if err := X;
+// err != nil { return err }" ("if err != nil { return err }" when X is a
+// variable) and "return w.Flush()".
+func (r *releaser) splitReturn(ret *ast.ReturnStmt) func(*fix.Editor) error {
+	return func(e *fix.Editor) error {
+		d, err := e.Dst(ret)
+		if err != nil {
+			return err
+		}
+		dret := d.(*dst.ReturnStmt)
+		x := dret.Results[0]
+		name := "err"
+		var init dst.Stmt
+		if id, ok := x.(*dst.Ident); ok {
+			name = id.Name
+		} else {
+			init = &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(name)}, Tok: token.DEFINE, Rhs: []dst.Expr{x}}
+		}
+		fail := &dst.ReturnStmt{Results: []dst.Expr{dst.NewIdent(name)}}
+		fail.Decs.Before, fail.Decs.After = dst.NewLine, dst.NewLine
+		check := &dst.IfStmt{
+			Init: init,
+			Cond: &dst.BinaryExpr{X: dst.NewIdent(name), Op: token.NEQ, Y: dst.NewIdent("nil")},
+			Body: &dst.BlockStmt{List: []dst.Stmt{fail}},
+		}
+		check.Decs.Before = dret.Decs.Before
+		check.Decs.Start = dret.Decs.Start
+		dret.Decs.Before, dret.Decs.Start = dst.NewLine, nil
+		dret.Results = []dst.Expr{r.errCall()}
+		return e.InsertBefore(ret, append([]dst.Stmt{check}, r.releaseFirst()...)...)
+	}
 }
 
 // zeroResults spells the zero values of the results before the error, for
@@ -240,7 +328,7 @@ func (r *releaser) zeroResults() ([]dst.Expr, bool) {
 		case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
 			zero = "nil"
 		}
-		if zero == "" || strings.Contains(res.At(i).Type().String(), "[") {
+		if _, isParam := types.Unalias(res.At(i).Type()).(*types.TypeParam); zero == "" || isParam {
 			return nil, false // a struct, an array, a type parameter
 		}
 		out = append(out, dst.NewIdent(zero))

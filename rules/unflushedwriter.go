@@ -1,0 +1,296 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
+)
+
+// UnflushedWriter finds buffered writers whose Flush does not run where
+// the function succeeds.
+var UnflushedWriter = &Rule{
+	Name:    "unflushed-writer",
+	Summary: "a bufio.Writer, csv.Writer or tabwriter.Writer that is not flushed before the function succeeds",
+	Doc: `A writer from bufio.NewWriter, bufio.NewWriterSize, csv.NewWriter,
+tabwriter.NewWriter or (*tabwriter.Writer).Init holds what is written to it
+until Flush (for a csv.Writer, also WriteAll); without it the last buffer
+never reaches the file or connection under it, and no error says so.
+
+Reported where some path leaves the function, without a Flush, by a
+return of nil or no error (a return of a non-nil error loses nothing that
+was meant to land), by a break or continue that leaves the writer's scope,
+or by the end of its block. A writer flushed on some paths is judged on
+the paths that never flush it: writes after a flush are not followed. A
+writer returned, stored or handed on is its new owner's job; one passed to
+a helper of the program that flushes it is flushed.
+
+Fix: in a function that returns an error, the flush's error reaches the
+caller at each such return ("return nil" becomes "return w.Flush()",
+"return err" is split into "if err != nil { return err }" and "return
+w.Flush()", and other returns get "if err := w.Flush(); err != nil {
+return ..., err }" before them). In a function that returns no error,
+"defer w.Flush()" right after the writer is made, when the writer under
+it is not read or released later in the function; otherwise "w.Flush()"
+before each exit.
+
+Reported without a fix: the writer under it closed before such an exit
+(flush before that close), returns whose other results leakfix cannot
+spell the zero values of, and the shapes missing-close cannot fix.
+
+Example:
+
+	w := bufio.NewWriter(f)
+	for _, line := range lines {
+		fmt.Fprintln(w, line)
+	}
+	return w.Flush() // was: return nil`,
+	Run: func(pass *Pass) {
+		runReleases(pass, func(k *ownership.Kind) bool { return k.Queues && k.ReleaseMethod() == "Flush" })
+	},
+}
+
+// UnclosedWriter finds compressing and archiving writers whose Close does
+// not run where the function succeeds.
+var UnclosedWriter = &Rule{
+	Name:    "unclosed-writer",
+	Summary: "a gzip, zlib, flate, lzw, zip, tar or multipart writer that is not closed before the function succeeds",
+	Doc: `A writer from gzip.NewWriter, gzip.NewWriterLevel, zlib.NewWriter and
+its Level and Dict variants, flate.NewWriter, flate.NewWriterDict,
+lzw.NewWriter, zip.NewWriter, tar.NewWriter or multipart.NewWriter writes
+its trailer only when closed: the gzip footer, the zip central directory,
+the tar end blocks, the closing boundary. Without Close the output is
+truncated and readers fail with "unexpected EOF". Close does not close
+the writer under it, which stays the caller's.
+
+Judged, fixed and reported as unflushed-writer judges a bufio.Writer, with
+Close for Flush: "return nil" becomes "return zw.Close()", and so on.
+
+Example:
+
+	zw := gzip.NewWriter(f)
+	if _, err := zw.Write(data); err != nil {
+		return err
+	}
+	return zw.Close() // was: return nil`,
+	Run: func(pass *Pass) {
+		runReleases(pass, func(k *ownership.Kind) bool { return k.Queues && k.ReleaseMethod() == "Close" })
+	},
+}
+
+// queuedLoss says what is lost when a queued writer is not released.
+func queuedLoss(k *ownership.Kind) string {
+	if k.ReleaseMethod() == "Flush" {
+		return "what is buffered in it never reaches the writer under it"
+	}
+	return "its output is never finished, and readers of it fail"
+}
+
+// mustLand keeps the exits that a queued writer's writes must have
+// reached the writer under it by: those that succeed. A return of a
+// non-nil error loses nothing meant to land; and at an exit that some
+// path reaches after a flush, what is open is only what was written
+// since, which leakfix does not follow.
+func mustLand(pass *Pass, a *ownership.Acquisition, leaks []*ownership.Exit) []*ownership.Exit {
+	er := errorResultOf(pass, a.Func.Node())
+	var out []*ownership.Exit
+	for _, e := range leaks {
+		if e.Released && !e.Doubted {
+			continue
+		}
+		if ret, ok := e.Stmt.(*ast.ReturnStmt); ok && er != nil && fails(pass, ret, er) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// fails reports whether ret returns a non-nil error: one made by
+// errors.New or fmt.Errorf, or an expression of a variable that an
+// enclosing "if v != nil" has found not nil.
+func fails(pass *Pass, ret *ast.ReturnStmt, er *errorResult) bool {
+	if len(ret.Results) != er.sig.Results().Len() {
+		return false // a bare return, or a call returning all results
+	}
+	last := ast.Unparen(ret.Results[len(ret.Results)-1])
+	if call, ok := last.(*ast.CallExpr); ok {
+		switch ownership.CalleeName(pass.Info, call) {
+		case "errors.New", "fmt.Errorf":
+			return true
+		}
+	}
+	c, ok := pass.Inspector.Root().FindNode(ret)
+	if !ok {
+		return false
+	}
+	for ifc := range c.Enclosing((*ast.IfStmt)(nil)) {
+		s := ifc.Node().(*ast.IfStmt)
+		if ret.Pos() < s.Body.Pos() || ret.End() > s.Body.End() {
+			continue // in the else branch
+		}
+		for _, v := range notNil(pass.Info, s.Cond) {
+			if ownership.Uses(pass.Info, last, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// notNil returns the variables that cond, when true, says are not nil:
+// "err != nil", also as an operand of &&.
+func notNil(info *types.Info, cond ast.Expr) []*types.Var {
+	switch e := ast.Unparen(cond).(type) {
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND:
+			return append(notNil(info, e.X), notNil(info, e.Y)...)
+		case token.NEQ:
+			for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
+				id, ok := ast.Unparen(pair[0]).(*ast.Ident)
+				if v, isVar := info.Uses[id].(*types.Var); ok && isVar && ownership.IsNil(info, pair[1]) {
+					return []*types.Var{v}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// finishQueued plans the fix of a queued writer left unflushed at leaks:
+// a deferred release where the function returns no error and nothing
+// after it needs the writer under it, else a release before each exit.
+func finishQueued(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, paths *ownership.Paths, leaks []*ownership.Exit) (*fix.Fix, string) {
+	under := underlyingVar(pass.Info, a)
+	if under != nil {
+		if at, ok := usedBefore(pass, a, under, leaks); ok {
+			return nil, fmt.Sprintf("%s is used on line %d, where %s may still hold writes; it must be %s before that", under.Name(), pass.Fset.Position(at).Line, a.Var.Name(), releasedVerb(a.Acquirer.Kind))
+		}
+	}
+	plain := !paths.Released() && !paths.Doubted() && !paths.InLoop && !j.Reassigned.IsValid()
+	if plain && errorResultOf(pass, a.Func.Node()) == nil {
+		if live, _ := ownership.LiveAfter(pass.Info, a, pass.Summaries); live != nil {
+			after := ownership.DeferAfter(pass.Info, a, live)
+			if deferSafe(pass, a, j, under, after, leaks) {
+				return newReleaser(pass, a).deferred(after)
+			}
+		}
+	}
+	return closeAtExits(pass, a, j, leaks)
+}
+
+// releasedVerb is what releasing a kind is called in messages.
+func releasedVerb(k *ownership.Kind) string {
+	switch {
+	case k.Func:
+		return "called"
+	case k.ReleaseMethod() == "Flush":
+		return "flushed"
+	case k.ReleaseMethod() != "Close":
+		return "released"
+	}
+	return "closed"
+}
+
+// underlyingVar is the variable of the writer a queued writer writes to:
+// f in bufio.NewWriter(f), buf in gzip.NewWriter(&buf), c in
+// zip.NewWriter(c.out); nil when it is not held by a variable
+// (os.Stdout).
+func underlyingVar(info *types.Info, a *ownership.Acquisition) *types.Var {
+	if len(a.Call.Args) == 0 {
+		return nil
+	}
+	e := a.Call.Args[0]
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.UnaryExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.SelectorExpr:
+			if _, isPkg := info.Uses[identOf(x.X)].(*types.PkgName); isPkg {
+				return nil
+			}
+			e = x.X
+		case *ast.Ident:
+			v, _ := info.Uses[x].(*types.Var)
+			return v
+		default:
+			return nil
+		}
+	}
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	id, _ := ast.Unparen(e).(*ast.Ident)
+	return id
+}
+
+// usedBefore finds a use of under, outside the writer's own calls, that
+// runs after the acquisition and before one of the exits, other than in
+// a defer (which runs after the release would) or in a return (which ends
+// its own path): a close of the file, a read of the buffer
+// (http.NewRequest(..., &body) takes its length). A release placed at the
+// exit would come after it.
+func usedBefore(pass *Pass, a *ownership.Acquisition, under *types.Var, leaks []*ownership.Exit) (token.Pos, bool) {
+	at, found := token.NoPos, false
+	_, body := ownership.FuncParts(a.Func.Node())
+	for _, e := range leaks {
+		var end token.Pos
+		if e.Stmt != nil {
+			end = e.Stmt.Pos()
+		} else {
+			end = e.Scope.End()
+		}
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.DeferStmt, *ast.ReturnStmt:
+				return false
+			case *ast.Ident:
+				if n.Pos() > a.Call.End() && n.Pos() < end && pass.Info.Uses[n] == under && (!found || n.Pos() < at) {
+					at, found = n.Pos(), true
+				}
+			}
+			return true
+		})
+	}
+	return at, found
+}
+
+// deferSafe reports whether a deferred release after the statement after
+// runs before everything that needs the writer's output: no exit reads
+// the writer under it (return buf.Bytes() would read it before the
+// deferred flush), and no defer registered later releases it (deferred
+// calls run last first).
+func deferSafe(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, under *types.Var, after ast.Stmt, leaks []*ownership.Exit) bool {
+	for _, e := range leaks {
+		if e.Stmt != nil && (j.NeededBy(pass.Info, e.Stmt) || under != nil && ownership.Uses(pass.Info, e.Stmt, under)) {
+			return false
+		}
+	}
+	if under == nil {
+		return true
+	}
+	_, body := ownership.FuncParts(a.Func.Node())
+	safe := true
+	ast.Inspect(body, func(n ast.Node) bool {
+		if d, ok := n.(*ast.DeferStmt); ok && d.Pos() > after.End() && ownership.Uses(pass.Info, d, under) {
+			safe = false
+		}
+		return safe
+	})
+	return safe
+}
+
+// splitsReturn reports whether the release of a queued writer at stmt
+// splits it, so that the return's own use of the writer runs first:
+// "return json.NewEncoder(w).Encode(v)".
+func splitsReturn(pass *Pass, a *ownership.Acquisition, stmt ast.Stmt) bool {
+	ret, ok := stmt.(*ast.ReturnStmt)
+	return ok && a.Acquirer.Kind.Queues && len(ret.Results) == 1 && !ownership.IsNil(pass.Info, ret.Results[0]) &&
+		errorResultOf(pass, a.Func.Node()) != nil
+}
