@@ -526,14 +526,14 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 			}
 		case called && r != holder && stdlibArgs[CalleeName(f.info, parent.Parent().Node().(*ast.CallExpr))] == wraps:
 			// r.IOReadCloser(): a reader over the receiver.
-			f.useWrapper(parent.Parent())
+			f.useWrapper(parent.Parent(), wrapper)
 		case !called && f.info.Selections[sel] != nil && f.info.Selections[sel].Kind() == types.MethodVal:
 			// A method value (f.Read) carries the value with it.
 			f.useInPlace(parent, r)
 		}
 
 	case edge.CallExpr_Args:
-		f.passed(parent, c)
+		f.passed(parent, c, r)
 
 	case edge.CallExpr_Fun:
 		if f.kind.Func {
@@ -584,8 +584,8 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 	}
 }
 
-// passed judges the value passed as an argument to call.
-func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
+// passed judges the value passed, in role r, as an argument to call.
+func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor, r role) {
 	ce := call.Node().(*ast.CallExpr)
 	if tv, ok := f.info.Types[ce.Fun]; ok && tv.IsType() {
 		f.note(Unknown, arg.Node(), "it is converted to %s", types.ExprString(ce.Fun))
@@ -623,7 +623,9 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor) {
 	switch stdlibArgs[name] {
 	case consumes:
 	case wraps:
-		f.useWrapper(call)
+		f.useWrapper(call, wrapper)
+	case embeds:
+		f.useWrapper(call, r)
 	case takes:
 		f.note(HandedOn, arg.Node(), "passed to %s, which takes it over", types.ExprString(ce.Fun))
 	default:
@@ -663,11 +665,12 @@ func (f *follower) learned(call *ast.CallExpr, arg int) argEffect {
 	return 0
 }
 
-// useWrapper follows the result of a wrapping call (bufio.NewReader(f)).
-func (f *follower) useWrapper(call inspector.Cursor) {
+// useWrapper follows the result of a wrapping call (bufio.NewReader(f)),
+// in role r.
+func (f *follower) useWrapper(call inspector.Cursor, r role) {
 	ek, _ := call.ParentEdge()
 	if ek != edge.AssignStmt_Rhs && ek != edge.ValueSpec_Values {
-		f.useInPlace(call, wrapper)
+		f.useInPlace(call, r)
 		return
 	}
 	// r, err := gzip.NewReader(f): the reader is the first result.
@@ -678,7 +681,7 @@ func (f *follower) useWrapper(call inspector.Cursor) {
 	case *ast.ValueSpec:
 		lhs = p.Names[0]
 	}
-	f.assigned(lhs, call.Node(), wrapper)
+	f.assigned(lhs, call.Node(), r)
 }
 
 // assigned judges the value stored to lhs.

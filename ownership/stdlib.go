@@ -18,6 +18,10 @@ const (
 	// closes: the callee closes the value before it returns (a helper
 	// that drains and closes a body): a release, not a hand-off.
 	closes
+	// embeds: the result holds the value as itself, its methods promoted
+	// (a bufio.ReadWriter's Flush is its Writer's); the result is followed
+	// as the value.
+	embeds
 )
 
 var stdlibArgs = map[string]argEffect{}
@@ -46,7 +50,7 @@ func init() {
 	)
 	set(wraps,
 		"bufio.NewReader", "bufio.NewReaderSize", "bufio.NewWriter", "bufio.NewWriterSize",
-		"bufio.NewScanner", "bufio.NewReadWriter",
+		"bufio.NewScanner",
 		"io.LimitReader", "io.TeeReader", "io.MultiReader", "io.MultiWriter", "io.NewSectionReader",
 		"io.NewOffsetWriter",
 		"encoding/json.NewDecoder", "encoding/json.NewEncoder", "encoding/xml.NewDecoder",
@@ -69,6 +73,7 @@ func init() {
 		// Methods that return a reader over their receiver.
 		"(*github.com/klauspost/compress/zstd.Decoder).IOReadCloser",
 	)
+	set(embeds, "bufio.NewReadWriter")
 	set(takes,
 		// The client closes a request's body, even on errors.
 		"net/http.NewRequest", "net/http.NewRequestWithContext",

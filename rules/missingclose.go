@@ -140,6 +140,9 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		case ownership.Unknown:
 			f.Message = what + " is never " + verb + " here"
 			f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", j.Reason, pass.Fset.Position(j.At).Line)
+			if j.At == a.Call.Pos() {
+				f.NoFix = j.Reason // about the acquisition itself
+			}
 			return f, true
 		case ownership.Leaks:
 			f.NoFix = "it is not assigned to a variable"

@@ -101,7 +101,7 @@ func mustLand(pass *Pass, a *ownership.Acquisition, leaks []*ownership.Exit) []*
 		if e.Released && !e.Doubted {
 			continue
 		}
-		if ret, ok := e.Stmt.(*ast.ReturnStmt); ok && er != nil && fails(pass, ret, er) {
+		if ret, ok := e.Stmt.(*ast.ReturnStmt); ok && fails(pass, ret, er) {
 			continue
 		}
 		out = append(out, e)
@@ -109,36 +109,65 @@ func mustLand(pass *Pass, a *ownership.Acquisition, leaks []*ownership.Exit) []*
 	return out
 }
 
-// fails reports whether ret returns a non-nil error: one made by
-// errors.New or fmt.Errorf, or an expression of a variable that an
-// enclosing "if v != nil" has found not nil.
+// fails reports whether ret returns a non-nil error, or, in a function
+// that returns none, gives up after one: in a function with an error
+// result, a return of errors.New or fmt.Errorf, of a package-level error
+// variable (io.ErrUnexpectedEOF), or of an expression of a variable that
+// an enclosing "if v != nil" found not nil; in a function without, a
+// return inside "if err != nil" on an error variable.
 func fails(pass *Pass, ret *ast.ReturnStmt, er *errorResult) bool {
-	if len(ret.Results) != er.sig.Results().Len() {
-		return false // a bare return, or a call returning all results
-	}
-	last := ast.Unparen(ret.Results[len(ret.Results)-1])
-	if call, ok := last.(*ast.CallExpr); ok {
-		switch ownership.CalleeName(pass.Info, call) {
-		case "errors.New", "fmt.Errorf":
-			return true
+	var last ast.Expr
+	if er != nil {
+		if len(ret.Results) != er.sig.Results().Len() {
+			return false // a bare return, or a call returning all results
+		}
+		last = ast.Unparen(ret.Results[len(ret.Results)-1])
+		if call, ok := last.(*ast.CallExpr); ok {
+			switch ownership.CalleeName(pass.Info, call) {
+			case "errors.New", "fmt.Errorf":
+				return true
+			}
+		}
+		if v := varOf(pass.Info, last); v != nil && v.Parent() == v.Pkg().Scope() {
+			return true // a sentinel error
 		}
 	}
 	c, ok := pass.Inspector.Root().FindNode(ret)
 	if !ok {
 		return false
 	}
-	for ifc := range c.Enclosing((*ast.IfStmt)(nil)) {
-		s := ifc.Node().(*ast.IfStmt)
+	for ifc := range c.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		s, ok := ifc.Node().(*ast.IfStmt)
+		if !ok {
+			break // the function's own ifs only
+		}
 		if ret.Pos() < s.Body.Pos() || ret.End() > s.Body.End() {
 			continue // in the else branch
 		}
 		for _, v := range notNil(pass.Info, s.Cond) {
-			if ownership.Uses(pass.Info, last, v) {
+			switch {
+			case last != nil && ownership.Uses(pass.Info, last, v),
+				last == nil && types.Identical(v.Type(), types.Universe.Lookup("error").Type()):
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// varOf is the variable e names (err, io.EOF), or nil.
+func varOf(info *types.Info, e ast.Expr) *types.Var {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		v, _ := info.Uses[e].(*types.Var)
+		return v
+	case *ast.SelectorExpr:
+		v, _ := info.Uses[e.Sel].(*types.Var)
+		if v != nil && info.Selections[e] == nil {
+			return v // a package's variable, not a field
+		}
+	}
+	return nil
 }
 
 // notNil returns the variables that cond, when true, says are not nil:
@@ -169,6 +198,11 @@ func finishQueued(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 	if under != nil {
 		if at, ok := usedBefore(pass, a, under, leaks); ok {
 			return nil, fmt.Sprintf("%s is used on line %d, where %s may still hold writes; it must be %s before that", under.Name(), pass.Fset.Position(at).Line, a.Var.Name(), releasedVerb(a.Acquirer.Kind))
+		}
+	}
+	for _, e := range leaks {
+		if at, ok := callAfterWrites(pass, a, j, e); ok {
+			return nil, fmt.Sprintf("line %d calls a function after the last use of %s and before %s, which may read what %s still holds", pass.Fset.Position(at).Line, a.Var.Name(), exitName(pass, e), a.Var.Name())
 		}
 	}
 	plain := !paths.Released() && !paths.Doubted() && !paths.InLoop && !j.Reassigned.IsValid()
@@ -293,4 +327,120 @@ func splitsReturn(pass *Pass, a *ownership.Acquisition, stmt ast.Stmt) bool {
 	ret, ok := stmt.(*ast.ReturnStmt)
 	return ok && a.Acquirer.Kind.Queues && len(ret.Results) == 1 && !ownership.IsNil(pass.Info, ret.Results[0]) &&
 		errorResultOf(pass, a.Func.Node()) != nil
+}
+
+// callAfterWrites finds a call between the last use of the writer before
+// exit e and e itself: a release at e would come after it, and it may
+// read what the writer still holds through something leakfix does not see
+// (a closure that opens the file, an upload of it). Calls inside returns
+// end their own paths; builtins, conversions and the making of errors
+// read nothing.
+func callAfterWrites(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, e *ownership.Exit) (token.Pos, bool) {
+	var end token.Pos
+	if e.Stmt != nil {
+		end = e.Stmt.Pos()
+	} else {
+		end = e.Scope.End()
+	}
+	_, body := ownership.FuncParts(a.Func.Node())
+	writers := writerVars(pass.Info, body, j.Vars)
+	last := a.Call.End()
+	for c := range a.Func.Preorder((*ast.Ident)(nil)) {
+		id := c.Node().(*ast.Ident)
+		if id.Pos() >= end || id.Pos() < last || !writers[varOf(pass.Info, id)] {
+			continue
+		}
+		// The use's statement, all of it: fmt.Fprintln(w, strings.Join(...)).
+		for s := range c.Enclosing() {
+			if st, ok := s.Node().(ast.Stmt); ok {
+				if _, isBlock := st.(*ast.BlockStmt); !isBlock {
+					last = max(last, st.End())
+					break
+				}
+			}
+		}
+	}
+	if ret, ok := e.Stmt.(*ast.ReturnStmt); ok && len(ret.Results) == 1 && !mentionsAny(pass.Info, ret, writers) {
+		// Split, "return upload()" would run before the release.
+		if at, ok := readingCall(pass.Info, ret); ok {
+			return at, true
+		}
+	}
+	at, found := token.NoPos, false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found || n == nil || n.End() <= last || n.Pos() >= end {
+			return !found && n != nil && n.Pos() < end
+		}
+		switch n := n.(type) {
+		case *ast.ReturnStmt, *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if n.Pos() > last && !readsNothing(pass.Info, n) {
+				at, found = n.Pos(), true
+			}
+		}
+		return !found
+	})
+	return at, found
+}
+
+// writerVars are vars, the variables holding the writer, and those
+// assigned from an expression of them: the entry writers of a zip or tar
+// writer (w, err := zw.Create(name)), a multipart writer's parts. Writes
+// through them are writes to the writer.
+func writerVars(info *types.Info, body *ast.BlockStmt, vars []*types.Var) map[*types.Var]bool {
+	out := map[*types.Var]bool{}
+	for _, v := range vars {
+		out[v] = true
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && len(as.Rhs) == 1 && mentionsAny(info, as.Rhs[0], out) {
+			for _, lhs := range as.Lhs {
+				if id := identOf(lhs); id != nil {
+					if v, ok := info.ObjectOf(id).(*types.Var); ok {
+						out[v] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// mentionsAny reports whether one of vars appears in n.
+func mentionsAny(info *types.Info, n ast.Node, vars map[*types.Var]bool) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && vars[varOf(info, id)] {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// readingCall finds a call in n that may read what a writer wrote.
+func readingCall(info *types.Info, n ast.Node) (token.Pos, bool) {
+	at, found := token.NoPos, false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && !readsNothing(info, call) {
+			at, found = call.Pos(), true
+		}
+		return !found
+	})
+	return at, found
+}
+
+// readsNothing reports whether call cannot read a writer's output: a
+// builtin, a conversion, or the making or testing of an error.
+func readsNothing(info *types.Info, call *ast.CallExpr) bool {
+	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+		return true
+	}
+	switch ownership.CalleeName(info, call) {
+	case "errors.New", "errors.Is", "errors.As", "fmt.Errorf", "fmt.Sprintf", "fmt.Sprint":
+		return true
+	}
+	return false
 }
