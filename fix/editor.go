@@ -125,6 +125,35 @@ func (e *Editor) Delete(stmt ast.Stmt) error {
 	return nil
 }
 
+// Replace puts with in the place of stmt, with stmt's comments and
+// spacing.
+func (e *Editor) Replace(stmt ast.Stmt, with dst.Stmt) error {
+	d, list, i, err := e.locate(stmt)
+	if err != nil {
+		return err
+	}
+	*with.Decorations() = *d.Decorations()
+	(*list)[i] = with
+	return nil
+}
+
+// AddDeclAfter adds decl to the file right after the declaration anchor.
+func (e *Editor) AddDeclAfter(anchor ast.Decl, decl dst.Decl) error {
+	d, err := e.Dst(anchor)
+	if err != nil {
+		return err
+	}
+	i := slices.Index(e.file.Decls, d.(dst.Decl))
+	if i < 0 {
+		return fmt.Errorf("declaration at %v is not at the file's top level", e.file0.Fset.Position(anchor.Pos()))
+	}
+	if decl.Decorations().Before == dst.None {
+		decl.Decorations().Before = dst.EmptyLine
+	}
+	e.file.Decls = slices.Insert(e.file.Decls, i+1, decl)
+	return nil
+}
+
 // Append adds stmts at the end of the statement list of block (an
 // *ast.BlockStmt, *ast.CaseClause or *ast.CommClause).
 func (e *Editor) Append(block ast.Node, stmts ...dst.Stmt) error {

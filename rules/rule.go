@@ -37,7 +37,7 @@ type Rule struct {
 
 // All returns every rule, in the order --list-rules shows them.
 func All() []*Rule {
-	return []*Rule{MissingClose, LostCancel, DeferInLoop, EarlyCancel, UnboundedRead, UnboundedClientRead, UnflushedWriter, UnclosedWriter, CloseOrder}
+	return []*Rule{MissingClose, LostCancel, DeferInLoop, EarlyCancel, UnboundedRead, UnboundedClientRead, UnflushedWriter, UnclosedWriter, CloseOrder, ExitSkipsDefer}
 }
 
 // Lookup returns the rule with the given name.

@@ -1,0 +1,370 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"go/version"
+	"slices"
+
+	"github.com/dave/dst"
+	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// ExitSkipsDefer finds os.Exit and log.Fatal calls that skip deferred
+// work that would otherwise land.
+var ExitSkipsDefer = &Rule{
+	Name:    "exit-skips-defer",
+	Summary: "os.Exit or log.Fatal after a deferred flush, close of a writer, file removal or profile stop, which never runs",
+	Doc: `os.Exit ends the program at once, and log.Fatal, Fatalf and Fatalln call
+it: the function's deferred calls never run. (A panic, t.Fatal and
+runtime.Goexit do run them.) The process's descriptors are released by
+the operating system, but what was queued in the process is lost: a
+deferred Flush (of a bufio, csv or tabwriter writer), a deferred Close of
+a writer that writes a trailer (gzip, zlib, flate, zip, tar, multipart, or
+any type with a Flush method), a deferred os.Remove or os.RemoveAll of a
+temporary file, a deferred pprof.StopCPUProfile or trace.Stop; also inside
+a deferred function literal. Reported at the first such exit after the
+defer in the same function.
+
+Fix, in a main function whose every such exit is a call of the standard
+logger's Fatal or Fatalf and none is inside a function literal: main's
+body moves into "func run() error", where log.Fatal(err) becomes "return
+err", log.Fatalf(format, args...) "return fmt.Errorf(format, args...)",
+log.Fatal(args...) "return errors.New(fmt.Sprint(args...))", and main
+becomes "if err := run(); err != nil { log.Fatal(err) }": the same
+message on the same logger and the same exit status, after the deferred
+calls have run. In TestMain, "os.Exit(m.Run())" as its last statement
+becomes "m.Run()": since Go 1.15 the test binary exits with m.Run's code
+when TestMain returns.
+
+Reported without a fix: exits in other functions (whose callers may
+rely on the exit), os.Exit in main (its status has no error to carry),
+log.Fatalln, another logger's Fatal, and exits inside function literals.
+
+Example:
+
+	func main() {
+		if err := run(); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	func run() error {
+		w := bufio.NewWriter(os.Stdout)
+		defer w.Flush()
+		...
+		return err // was: log.Fatal(err)
+	}`,
+	Run: runExitSkipsDefer,
+}
+
+// exitsAtOnce are the calls that end the program without running the
+// deferred calls.
+var exitsAtOnce = map[string]bool{
+	"os.Exit": true, "log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
+	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
+}
+
+// An exit is one call that ends the program, as a statement of fn.
+type exit struct {
+	stmt *ast.ExprStmt
+	call *ast.CallExpr
+	name string // the callee's full name
+	// inLiteral is set when the call is inside a function literal of
+	// the function: a return there would not leave the function.
+	inLiteral bool
+}
+
+func runExitSkipsDefer(pass *Pass) {
+	for c := range pass.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		_, body := ownership.FuncParts(c.Node())
+		if body == nil {
+			continue
+		}
+		lost, exits := lostDefers(pass, body)
+		if len(lost) == 0 {
+			continue
+		}
+		var after []exit
+		for _, e := range exits {
+			if e.call.Pos() > lost[0].Pos() {
+				after = append(after, e)
+			}
+		}
+		if len(after) == 0 {
+			continue
+		}
+		first := after[0]
+		d := lost[slices.IndexFunc(lost, func(d *ast.DeferStmt) bool { return d.Pos() < first.call.Pos() })]
+		f := Finding{
+			Pos: first.call.Pos(), End: first.call.End(),
+			Message: fmt.Sprintf("%s skips the deferred %s on line %d, which never runs", shortCallee(pass.Info, first.call), deferredName(d), pass.Fset.Position(d.Pos()).Line),
+		}
+		if len(after) > 1 {
+			f.Message += fmt.Sprintf(" (and %d more exits after it)", len(after)-1)
+		}
+		f.Fix, f.NoFix = exitFix(pass, c.Node(), body, exits)
+		pass.Report(f)
+	}
+}
+
+// deferredName names a deferred call for messages: "w.Flush()", or
+// "function literal".
+func deferredName(d *ast.DeferStmt) string {
+	if _, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); ok {
+		return "function literal"
+	}
+	return types.ExprString(d.Call)
+}
+
+// shortCallee spells the function call calls as code does: "os.Exit",
+// "log.Fatal".
+func shortCallee(info *types.Info, call *ast.CallExpr) string {
+	if fn, ok := typeutil.Callee(info, call).(*types.Func); ok {
+		return shortName(fn)
+	}
+	return types.ExprString(call.Fun)
+}
+
+// lostDefers returns, in source order, the defer statements of the
+// function with the given body whose work an exit would lose, and its
+// exits.
+func lostDefers(pass *Pass, body *ast.BlockStmt) ([]*ast.DeferStmt, []exit) {
+	var lost []*ast.DeferStmt
+	var exits []exit
+	depth := 0
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			depth++
+			ast.Inspect(n.Body, visit)
+			depth--
+			return false
+		case *ast.DeferStmt:
+			if depth == 0 && losesWork(pass.Info, n.Call) {
+				lost = append(lost, n)
+			}
+		case *ast.ExprStmt:
+			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
+				if name := ownership.CalleeName(pass.Info, call); exitsAtOnce[name] {
+					exits = append(exits, exit{stmt: n, call: call, name: name, inLiteral: depth > 0})
+				}
+			}
+		}
+		return true
+	}
+	ast.Inspect(body, visit)
+	// An exit inside a literal that the function defers or runs later is
+	// not the function's own; one in a literal called in place may be,
+	// and is kept for the fix to refuse.
+	return lost, slices.DeleteFunc(exits, func(e exit) bool { return e.inLiteral && !calledInPlace(pass, e) })
+}
+
+// calledInPlace reports whether the literal holding e's call is called
+// where it is written (func() { ... }()), not deferred or kept.
+func calledInPlace(pass *Pass, e exit) bool {
+	c, ok := pass.Inspector.Root().FindNode(e.stmt)
+	if !ok {
+		return false
+	}
+	for lit := range c.Enclosing((*ast.FuncLit)(nil)) {
+		call, ok := lit.Parent().Node().(*ast.CallExpr)
+		if !ok || call.Fun != lit.Node() {
+			return false
+		}
+		_, deferred := lit.Parent().Parent().Node().(*ast.DeferStmt)
+		_, goStmt := lit.Parent().Parent().Node().(*ast.GoStmt)
+		return !deferred && !goStmt
+	}
+	return false
+}
+
+// losesWork reports whether the deferred call does work that outlives
+// the process and that an exit skips: a flush, the close of a writer that
+// flushes, a file's removal, the end of a profile; or a deferred literal
+// that does one of them.
+func losesWork(info *types.Info, call *ast.CallExpr) bool {
+	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+		found := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok && losesWork(info, c) {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	switch ownership.CalleeName(info, call) {
+	case "os.Remove", "os.RemoveAll", "runtime/pprof.StopCPUProfile", "runtime/trace.Stop":
+		return true
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || info.Selections[sel] == nil {
+		return false
+	}
+	recv := info.TypeOf(sel.X)
+	switch sel.Sel.Name {
+	case "Flush":
+		return true
+	case "Close":
+		if p, ok := recv.Underlying().(*types.Pointer); ok {
+			recv = p.Elem()
+		}
+		return hasMethod(recv, "Flush") || isNamed(recv, "mime/multipart", "Writer")
+	}
+	return false
+}
+
+// hasMethod reports whether values of type t have the named method.
+func hasMethod(t types.Type, name string) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	_, ok := obj.(*types.Func)
+	return ok
+}
+
+// exitFix plans the fix of the exits of the function fn: main's body run
+// in "func run() error", or TestMain's final os.Exit(m.Run()) dropped.
+func exitFix(pass *Pass, fn ast.Node, body *ast.BlockStmt, exits []exit) (*fix.Fix, string) {
+	decl, ok := fn.(*ast.FuncDecl)
+	if !ok || decl.Recv != nil {
+		return nil, "only in main and TestMain can an exit become a return; a caller of this function may rely on it"
+	}
+	switch {
+	case decl.Name.Name == "main" && pass.Types.Name() == "main":
+		return runMain(pass, decl, exits)
+	case decl.Name.Name == "TestMain":
+		return testMainReturns(pass, decl, body, exits)
+	}
+	return nil, "only in main and TestMain can an exit become a return; a caller of this function may rely on it"
+}
+
+// testMainReturns drops TestMain's final "os.Exit(m.Run())": the test
+// binary exits with m.Run's code when TestMain returns (Go 1.15 on).
+func testMainReturns(pass *Pass, decl *ast.FuncDecl, body *ast.BlockStmt, exits []exit) (*fix.Fix, string) {
+	if v := pass.Types.GoVersion(); v != "" && version.Compare(v, "go1.15") < 0 {
+		return nil, "before Go 1.15, TestMain must call os.Exit itself"
+	}
+	last := exits[len(exits)-1]
+	if len(exits) != 1 || len(body.List) == 0 || body.List[len(body.List)-1] != last.stmt || last.name != "os.Exit" {
+		return nil, "TestMain exits other than by a final os.Exit(m.Run())"
+	}
+	run, ok := ast.Unparen(last.call.Args[0]).(*ast.CallExpr)
+	if !ok || ownership.CalleeName(pass.Info, run) != "(*testing.M).Run" {
+		return nil, "its os.Exit is not given m.Run()'s code directly"
+	}
+	fx := &fix.Fix{
+		Message: "return from TestMain, which exits with m.Run's code after the deferred calls",
+		Sites:   []fix.Site{{Pos: last.stmt.Pos(), End: last.stmt.End()}},
+	}
+	fx.Edit = func(e *fix.Editor) error {
+		d, err := e.Dst(last.stmt)
+		if err != nil {
+			return err
+		}
+		dcall := d.(*dst.ExprStmt).X.(*dst.CallExpr)
+		d.(*dst.ExprStmt).X = dcall.Args[0]
+		return nil
+	}
+	return fx, ""
+}
+
+// runMain moves main's body into "func run() error", each exit becoming
+// a return of its message as an error, and main into a call of run that
+// exits as the first exit did.
+func runMain(pass *Pass, decl *ast.FuncDecl, exits []exit) (*fix.Fix, string) {
+	for _, e := range exits {
+		switch {
+		case e.inLiteral:
+			return nil, fmt.Sprintf("the exit on line %d is inside a function literal", pass.Fset.Position(e.call.Pos()).Line)
+		case e.name != "log.Fatal" && e.name != "log.Fatalf":
+			return nil, fmt.Sprintf("%s on line %d has no error to return in its place", shortCallee(pass.Info, e.call), pass.Fset.Position(e.call.Pos()).Line)
+		case e.call.Ellipsis.IsValid() && e.name == "log.Fatal" && len(e.call.Args) == 1:
+			return nil, fmt.Sprintf("log.Fatal on line %d is given a slice", pass.Fset.Position(e.call.Pos()).Line)
+		}
+	}
+	var returns []*ast.ReturnStmt
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			returns = append(returns, n)
+		}
+		return true
+	})
+	run := freshName(pass, decl, "run")
+	fx := &fix.Fix{
+		Message: fmt.Sprintf("run main's body in %s() error, so that its deferred calls run before the exit", run),
+		Sites:   []fix.Site{{Pos: decl.Pos(), End: decl.End()}},
+	}
+	fx.Edit = func(e *fix.Editor) error {
+		for _, x := range exits {
+			ret := &dst.ReturnStmt{Results: []dst.Expr{exitError(e, pass.Info, x)}}
+			if err := e.Replace(x.stmt, ret); err != nil {
+				return err
+			}
+		}
+		for _, r := range returns {
+			d, err := e.Dst(r)
+			if err != nil {
+				return err
+			}
+			d.(*dst.ReturnStmt).Results = []dst.Expr{dst.NewIdent("nil")}
+		}
+		d, err := e.Dst(decl)
+		if err != nil {
+			return err
+		}
+		mainDecl := d.(*dst.FuncDecl)
+		body := mainDecl.Body
+		if len(decl.Body.List) == 0 || !ownership.Terminates(pass.Info, decl.Body.List[len(decl.Body.List)-1]) {
+			ret := &dst.ReturnStmt{Results: []dst.Expr{dst.NewIdent("nil")}}
+			ret.Decs.Before = dst.NewLine
+			body.List = append(body.List, ret)
+		}
+		logName := e.ImportName("log")
+		fail := &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(logName), Sel: dst.NewIdent("Fatal")}, Args: []dst.Expr{dst.NewIdent("err")}}}
+		fail.Decs.Before, fail.Decs.After = dst.NewLine, dst.NewLine
+		check := &dst.IfStmt{
+			Init: &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent("err")}, Tok: token.DEFINE, Rhs: []dst.Expr{&dst.CallExpr{Fun: dst.NewIdent(run)}}},
+			Cond: &dst.BinaryExpr{X: dst.NewIdent("err"), Op: token.NEQ, Y: dst.NewIdent("nil")},
+			Body: &dst.BlockStmt{List: []dst.Stmt{fail}},
+		}
+		check.Decs.Before, check.Decs.After = dst.NewLine, dst.NewLine
+		mainDecl.Body = &dst.BlockStmt{List: []dst.Stmt{check}}
+		runDecl := &dst.FuncDecl{
+			Name: dst.NewIdent(run),
+			Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true},
+				Results: &dst.FieldList{List: []*dst.Field{{Type: dst.NewIdent("error")}}}},
+			Body: body,
+		}
+		runDecl.Decs.Before = dst.EmptyLine
+		runDecl.Decs.Start.Append(fmt.Sprintf("// %s is main's body, run so that its deferred calls run before an exit.", run))
+		return e.AddDeclAfter(decl, runDecl)
+	}
+	return fx, ""
+}
+
+// exitError is the error an exit's call returns in its place:
+// log.Fatal(err) → err, log.Fatalf(format, args...) → fmt.Errorf(format,
+// args...), log.Fatal(args...) → errors.New(fmt.Sprint(args...)).
+func exitError(e *fix.Editor, info *types.Info, x exit) dst.Expr {
+	d, _ := e.Dst(x.call)
+	args := d.(*dst.CallExpr).Args
+	ellipsis := d.(*dst.CallExpr).Ellipsis
+	pkg := func(path, name string) *dst.SelectorExpr {
+		return &dst.SelectorExpr{X: dst.NewIdent(e.ImportName(path)), Sel: dst.NewIdent(name)}
+	}
+	if x.name == "log.Fatalf" {
+		return &dst.CallExpr{Fun: pkg("fmt", "Errorf"), Args: args, Ellipsis: ellipsis}
+	}
+	if len(x.call.Args) == 1 && types.Identical(info.TypeOf(x.call.Args[0]), types.Universe.Lookup("error").Type()) {
+		return args[0]
+	}
+	return &dst.CallExpr{Fun: pkg("errors", "New"), Args: []dst.Expr{&dst.CallExpr{Fun: pkg("fmt", "Sprint"), Args: args, Ellipsis: ellipsis}}}
+}
