@@ -53,4 +53,3 @@ func Stored(r io.Reader) (*stream, error) {
 	}
 	return &stream{zr: zr}, nil
 }
-
