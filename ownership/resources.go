@@ -134,7 +134,7 @@ func init() {
 	add(ZipReader, 0, "archive/zip.OpenReader")
 	add(Decompressor, 0, "compress/gzip.NewReader", "compress/zlib.NewReader", "compress/zlib.NewReaderDict",
 		"compress/flate.NewReader", "compress/flate.NewReaderDict")
-	add(BufferedWriter, 0, "bufio.NewWriter", "bufio.NewWriterSize", "text/tabwriter.NewWriter", "(*text/tabwriter.Writer).Init")
+	add(BufferedWriter, 0, "bufio.NewWriter", "bufio.NewWriterSize", "text/tabwriter.NewWriter")
 	add(CSVWriter, 0, "encoding/csv.NewWriter")
 	add(CompressingWriter, 0, "compress/gzip.NewWriter", "compress/gzip.NewWriterLevel",
 		"compress/zlib.NewWriter", "compress/zlib.NewWriterLevel", "compress/zlib.NewWriterLevelDict",

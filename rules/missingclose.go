@@ -134,6 +134,8 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		return f, true
 	case j.Outlives:
 		return f, false // whoever reads the variable is responsible
+	case k.Queues && nothingToLose(pass, a, j):
+		return f, false
 	case a.Var == nil || j.Doubt != "":
 		// Not followed along paths: judged by its uses alone.
 		switch j.Verdict {

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
@@ -101,7 +102,7 @@ func mustLand(pass *Pass, a *ownership.Acquisition, leaks []*ownership.Exit) []*
 		if e.Released && !e.Doubted {
 			continue
 		}
-		if ret, ok := e.Stmt.(*ast.ReturnStmt); ok && fails(pass, ret, er) {
+		if e.Stmt != nil && !e.Overwrite && fails(pass, e.Stmt, er) {
 			continue
 		}
 		out = append(out, e)
@@ -109,50 +110,168 @@ func mustLand(pass *Pass, a *ownership.Acquisition, leaks []*ownership.Exit) []*
 	return out
 }
 
-// fails reports whether ret returns a non-nil error, or, in a function
-// that returns none, gives up after one: in a function with an error
-// result, a return of errors.New or fmt.Errorf, of a package-level error
-// variable (io.ErrUnexpectedEOF), or of an expression of a variable that
-// an enclosing "if v != nil" found not nil; in a function without, a
-// return inside "if err != nil" on an error variable.
-func fails(pass *Pass, ret *ast.ReturnStmt, er *errorResult) bool {
-	var last ast.Expr
-	if er != nil {
-		if len(ret.Results) != er.sig.Results().Len() {
-			return false // a bare return, or a call returning all results
-		}
-		last = ast.Unparen(ret.Results[len(ret.Results)-1])
-		if call, ok := last.(*ast.CallExpr); ok {
-			switch ownership.CalleeName(pass.Info, call) {
-			case "errors.New", "fmt.Errorf":
-				return true
+// fails reports whether the exit s leaves after a failure: in a function
+// with an error result, a return of errors.New or fmt.Errorf, of a
+// package-level error variable (io.ErrUnexpectedEOF), or of an expression
+// of a variable that an enclosing "if v != nil" found not nil (a bare
+// return, of the named error result); any return, break or continue
+// inside "if err != nil" on an error variable, in a function without one;
+// and any exit from an if body that reports the failure (t.Errorf,
+// log.Printf).
+func fails(pass *Pass, s ast.Stmt, er *errorResult) bool {
+	// returned says whether the return's error is, or is made of, v;
+	// nil for exits that return no error.
+	var returned func(v *types.Var) bool
+	if ret, ok := s.(*ast.ReturnStmt); ok && er != nil {
+		if len(ret.Results) == 0 {
+			if er.obj == nil {
+				return false
 			}
-		}
-		if v := varOf(pass.Info, last); v != nil && v.Parent() == v.Pkg().Scope() {
-			return true // a sentinel error
+			returned = func(v *types.Var) bool { return v == er.obj }
+		} else {
+			if len(ret.Results) != er.sig.Results().Len() {
+				return false // a call returning all results
+			}
+			last := ast.Unparen(ret.Results[len(ret.Results)-1])
+			if call, ok := last.(*ast.CallExpr); ok {
+				switch ownership.CalleeName(pass.Info, call) {
+				case "errors.New", "fmt.Errorf":
+					return true
+				}
+			}
+			if v := varOf(pass.Info, last); v != nil && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+				return true // a sentinel error
+			}
+			returned = func(v *types.Var) bool { return ownership.Uses(pass.Info, last, v) }
 		}
 	}
-	c, ok := pass.Inspector.Root().FindNode(ret)
+	c, ok := pass.Inspector.Root().FindNode(s)
 	if !ok {
 		return false
 	}
 	for ifc := range c.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		s, ok := ifc.Node().(*ast.IfStmt)
+		is, ok := ifc.Node().(*ast.IfStmt)
 		if !ok {
 			break // the function's own ifs only
 		}
-		if ret.Pos() < s.Body.Pos() || ret.End() > s.Body.End() {
+		if s.Pos() < is.Body.Pos() || s.End() > is.Body.End() {
 			continue // in the else branch
 		}
-		for _, v := range notNil(pass.Info, s.Cond) {
+		if reportsFailure(pass.Info, is.Body) {
+			return true
+		}
+		for _, v := range notNil(pass.Info, is.Cond) {
 			switch {
-			case last != nil && ownership.Uses(pass.Info, last, v),
-				last == nil && types.Identical(v.Type(), types.Universe.Lookup("error").Type()):
+			case returned != nil && returned(v),
+				returned == nil && types.Identical(v.Type(), types.Universe.Lookup("error").Type()):
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// reportsFailure reports whether the block calls a test's Error or
+// Errorf, or a log function, directly: the path it is on has failed.
+func reportsFailure(info *types.Info, b *ast.BlockStmt) bool {
+	for _, s := range b.List {
+		es, ok := s.(*ast.ExprStmt)
+		if !ok {
+			continue
+		}
+		call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		switch ownership.CalleeName(info, call) {
+		case "(*testing.common).Error", "(*testing.common).Errorf", "(testing.TB).Error", "(testing.TB).Errorf",
+			"log.Print", "log.Printf", "log.Println", "(*log.Logger).Print", "(*log.Logger).Printf", "(*log.Logger).Println":
+			return true
+		}
+	}
+	return false
+}
+
+// nothingToLose reports whether no one can read what the writer of a
+// writes: it is never written to, or what it writes to is a fresh value
+// no variable holds (new(bytes.Buffer), io.Discard), or a local buffer
+// nothing reads after the writer is made.
+func nothingToLose(pass *Pass, a *ownership.Acquisition, j ownership.Judgement) bool {
+	if len(a.Call.Args) == 0 {
+		return false
+	}
+	_, body := ownership.FuncParts(a.Func.Node())
+	if !written(pass.Info, body, writerVars(pass.Info, body, j.Vars), a.Call) {
+		return true
+	}
+	arg := ast.Unparen(a.Call.Args[0])
+	if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		arg = ast.Unparen(u.X)
+	}
+	if ownership.IsNil(pass.Info, arg) {
+		return true
+	}
+	switch arg := arg.(type) {
+	case *ast.CallExpr:
+		if id, ok := ast.Unparen(arg.Fun).(*ast.Ident); ok && id.Name == "new" {
+			return pass.Info.Uses[id] == types.Universe.Lookup("new")
+		}
+	case *ast.CompositeLit:
+		return len(arg.Elts) == 0 // a fresh value that holds nothing
+	case *ast.SelectorExpr:
+		return ownership.CalleeName(pass.Info, &ast.CallExpr{Fun: arg}) == "" && pass.Info.Uses[arg.Sel] != nil && pass.Info.Uses[arg.Sel].Pkg() != nil &&
+			pass.Info.Uses[arg.Sel].Pkg().Path() == "io" && arg.Sel.Name == "Discard"
+	}
+	under := underlyingVar(pass.Info, a)
+	if under == nil || under == a.Var || !isBuffer(under.Type()) || under.Pos() < body.Pos() || under.Pos() > body.End() {
+		return false
+	}
+	read := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Pos() > a.Call.End() && pass.Info.Uses[id] == under {
+			read = true
+		}
+		return !read
+	})
+	return !read
+}
+
+// isBuffer reports whether t is, or points to, a bytes.Buffer or a
+// strings.Builder: memory only the program reads.
+func isBuffer(t types.Type) bool {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return isNamed(t, "bytes", "Buffer") || isNamed(t, "strings", "Builder")
+}
+
+// written reports whether the writer made by call, or one of the
+// writer's variables, is written to: given to a call, or the receiver of a
+// method that writes (Write..., Create..., Copy, ReadFrom, AddFS, Encode).
+func written(info *types.Info, body *ast.BlockStmt, writers map[*types.Var]bool, call *ast.CallExpr) bool {
+	isWriter := func(e ast.Expr) bool {
+		return ast.Unparen(e) == call || mentionsAny(info, e, writers)
+	}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			for _, arg := range n.Args {
+				if isWriter(arg) {
+					found = true
+				}
+			}
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && isWriter(sel.X) {
+				for _, prefix := range []string{"Write", "Create", "Copy", "ReadFrom", "AddFS", "Encode", "Print"} {
+					if strings.HasPrefix(sel.Sel.Name, prefix) {
+						found = true
+					}
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // varOf is the variable e names (err, io.EOF), or nil.
@@ -195,6 +314,9 @@ func notNil(info *types.Info, cond ast.Expr) []*types.Var {
 // after it needs the writer under it, else a release before each exit.
 func finishQueued(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, paths *ownership.Paths, leaks []*ownership.Exit) (*fix.Fix, string) {
 	under := underlyingVar(pass.Info, a)
+	if under == a.Var {
+		return nil, fmt.Sprintf("it writes to the value %s held before", under.Name())
+	}
 	if under != nil {
 		if at, ok := usedBefore(pass, a, under, leaks); ok {
 			return nil, fmt.Sprintf("%s is used on line %d, where %s may still hold writes; it must be %s before that", under.Name(), pass.Fset.Position(at).Line, a.Var.Name(), releasedVerb(a.Acquirer.Kind))

@@ -253,3 +253,41 @@ func Greet(c net.Conn) (string, error) {
 	rw.WriteString("hello\n")
 	return rw.ReadString('\n')
 }
+
+// Nothing reads what these write: a fresh buffer no variable holds, a
+// local buffer nothing reads afterwards, a writer never written to.
+func Discarded(lines []string) int {
+	w := bufio.NewWriter(new(bytes.Buffer))
+	for _, l := range lines {
+		w.WriteString(l)
+	}
+	return w.Buffered()
+}
+
+func Unread(lines []string) int {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	n := 0
+	for _, l := range lines {
+		m, _ := w.WriteString(l)
+		n += m
+	}
+	return n
+}
+
+func NeverWritten(out io.Writer) int {
+	w := bufio.NewWriterSize(out, 4096)
+	return w.Available()
+}
+
+// A test that gives up after reporting a failed write: nothing needs to
+// land there.
+func Check(out io.Writer, data []byte, errorf func(string, ...any)) {
+	w := bufio.NewWriter(out) // want `never flushed`
+	for i := 0; i < 3; i++ {
+		if n, err := w.Write(data); err != nil || n != len(data) {
+			errorf("write: %d, %v", n, err)
+			return
+		}
+	}
+}
