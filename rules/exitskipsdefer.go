@@ -30,8 +30,10 @@ temporary file, a deferred pprof.StopCPUProfile or trace.Stop; also inside
 a deferred function literal. Reported at the first such exit after the
 defer in the same function.
 
-Fix, in a main function whose every such exit is a call of the standard
-logger's Fatal or Fatalf and none is inside a function literal: main's
+Fix, in a main function whose every such exit (after the defer, when the
+defer is a statement of main's body; else every exit) is a call of the
+standard logger's Fatal or Fatalf and none is inside a function literal:
+main's
 body moves into "func run() error", where log.Fatal(err) becomes "return
 err", log.Fatalf(format, args...) "return fmt.Errorf(format, args...)",
 log.Fatal(args...) "return errors.New(fmt.Sprint(args...))", and main
@@ -107,7 +109,14 @@ func runExitSkipsDefer(pass *Pass) {
 		if len(after) > 1 {
 			f.Message += fmt.Sprintf(" (and %d more exits after it)", len(after)-1)
 		}
-		f.Fix, f.NoFix = exitFix(pass, c.Node(), body, exits)
+		// Exits that run before the first lost defer is registered lose
+		// nothing, and may stay; which those are is clear when the
+		// defer is a statement of the body itself.
+		convert := exits
+		if slices.Contains(body.List, ast.Stmt(lost[0])) {
+			convert = after
+		}
+		f.Fix, f.NoFix = exitFix(pass, c.Node(), body, convert)
 		pass.Report(f)
 	}
 }
