@@ -5,8 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakfix/leakfix/analyzers/closeorder"
 	"github.com/leakfix/leakfix/analyzers/deferinloop"
 	"github.com/leakfix/leakfix/analyzers/earlycancel"
+	"github.com/leakfix/leakfix/analyzers/exitskipsdefer"
 	"github.com/leakfix/leakfix/analyzers/lostcancel"
 	"github.com/leakfix/leakfix/analyzers/missingclose"
 	"github.com/leakfix/leakfix/analyzers/unboundedclientread"
@@ -28,6 +30,8 @@ func TestOnePackagePerRule(t *testing.T) {
 		"earlycancel":         earlycancel.Analyzer,
 		"unflushedwriter":     unflushedwriter.Analyzer,
 		"unclosedwriter":      unclosedwriter.Analyzer,
+		"closeorder":          closeorder.Analyzer,
+		"exitskipsdefer":      exitskipsdefer.Analyzer,
 	}
 	for _, r := range rules.All() {
 		dir := strings.ReplaceAll(r.Name, "-", "")

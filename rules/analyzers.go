@@ -162,6 +162,18 @@ func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string
 // (which the go command maps) resolve too.
 func checkedPackage(pass *analysis.Pass) fix.Package {
 	imports := map[string]*types.Package{"unsafe": types.Unsafe}
+	// The packages the imports depend on have types too, from the same
+	// export data: a fix may import one (errors, fmt).
+	var known func(p *types.Package)
+	known = func(p *types.Package) {
+		for _, imp := range p.Imports() {
+			if _, ok := imports[imp.Path()]; !ok && imp.Complete() {
+				imports[imp.Path()] = imp
+				known(imp)
+			}
+		}
+	}
+	known(pass.Pkg)
 	for _, f := range pass.Files {
 		for _, spec := range f.Imports {
 			if pn := pass.TypesInfo.PkgNameOf(spec); pn != nil {
@@ -177,9 +189,9 @@ func checkedPackage(pass *analysis.Pass) fix.Package {
 			if p, ok := imports[path]; ok {
 				return p, nil
 			}
-			// Under go vet only the package's own imports have types at
-			// hand: a fix that adds another cannot be checked, so it is
-			// not offered.
+			// Under go vet only the package's imports and what they
+			// depend on have types at hand: a fix that adds another
+			// cannot be checked, so it is not offered.
 			return nil, fmt.Errorf("no types for %q, which the fix imports", path)
 		}),
 		Sizes:     pass.TypesSizes,

@@ -3,10 +3,13 @@ package rules
 import (
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"go/version"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
@@ -36,7 +39,7 @@ standard logger's Fatal or Fatalf and none is inside a function literal:
 main's
 body moves into "func run() error", where log.Fatal(err) becomes "return
 err", log.Fatalf(format, args...) "return fmt.Errorf(format, args...)",
-log.Fatal(args...) "return errors.New(fmt.Sprint(args...))", and main
+log.Fatal(args...) a fmt.Errorf that prints what log.Fatal would, and main
 becomes "if err := run(); err != nil { log.Fatal(err) }": the same
 message on the same logger and the same exit status, after the deferred
 calls have run. In TestMain, "os.Exit(m.Run())" as its last statement
@@ -361,19 +364,43 @@ func runMain(pass *Pass, decl *ast.FuncDecl, exits []exit) (*fix.Fix, string) {
 
 // exitError is the error an exit's call returns in its place:
 // log.Fatal(err) → err, log.Fatalf(format, args...) → fmt.Errorf(format,
-// args...), log.Fatal(args...) → errors.New(fmt.Sprint(args...)).
+// args...), log.Fatal(args...) → fmt.Errorf with the format that prints
+// what fmt.Sprint(args...) would.
 func exitError(e *fix.Editor, info *types.Info, x exit) dst.Expr {
 	d, _ := e.Dst(x.call)
-	args := d.(*dst.CallExpr).Args
-	ellipsis := d.(*dst.CallExpr).Ellipsis
-	pkg := func(path, name string) *dst.SelectorExpr {
-		return &dst.SelectorExpr{X: dst.NewIdent(e.ImportName(path)), Sel: dst.NewIdent(name)}
-	}
+	dcall := d.(*dst.CallExpr)
+	errorf := &dst.SelectorExpr{X: dst.NewIdent(e.ImportName("fmt")), Sel: dst.NewIdent("Errorf")}
 	if x.name == "log.Fatalf" {
-		return &dst.CallExpr{Fun: pkg("fmt", "Errorf"), Args: args, Ellipsis: ellipsis}
+		return &dst.CallExpr{Fun: errorf, Args: dcall.Args, Ellipsis: dcall.Ellipsis}
 	}
 	if len(x.call.Args) == 1 && types.Identical(info.TypeOf(x.call.Args[0]), types.Universe.Lookup("error").Type()) {
-		return args[0]
+		return dcall.Args[0]
 	}
-	return &dst.CallExpr{Fun: pkg("errors", "New"), Args: []dst.Expr{&dst.CallExpr{Fun: pkg("fmt", "Sprint"), Args: args, Ellipsis: ellipsis}}}
+	format, args := sprintFormat(info, x.call.Args, dcall.Args)
+	return &dst.CallExpr{Fun: errorf, Args: append([]dst.Expr{&dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(format)}}, args...)}
+}
+
+// sprintFormat returns the format, and the operands it takes, that
+// fmt.Errorf prints as fmt.Sprint(args...) does: string constants in the
+// format itself, other operands as %v, and a space between two operands
+// when neither is a string.
+func sprintFormat(info *types.Info, args []ast.Expr, dargs []dst.Expr) (string, []dst.Expr) {
+	isString := func(e ast.Expr) bool {
+		b, ok := info.TypeOf(e).Underlying().(*types.Basic)
+		return ok && b.Info()&types.IsString != 0
+	}
+	var format strings.Builder
+	var out []dst.Expr
+	for i, arg := range args {
+		if i > 0 && !isString(args[i-1]) && !isString(arg) {
+			format.WriteByte(' ')
+		}
+		if v := info.Types[arg].Value; v != nil && v.Kind() == constant.String {
+			format.WriteString(strings.ReplaceAll(constant.StringVal(v), "%", "%%"))
+			continue
+		}
+		format.WriteString("%v")
+		out = append(out, dargs[i])
+	}
+	return format.String(), out
 }

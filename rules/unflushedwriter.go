@@ -38,9 +38,18 @@ return ..., err }" before them). In a function that returns no error,
 it is not read or released later in the function; otherwise "w.Flush()"
 before each exit.
 
-Reported without a fix: the writer under it closed before such an exit
-(flush before that close), returns whose other results leakfix cannot
-spell the zero values of, and the shapes missing-close cannot fix.
+Not reported: a writer that is never written to, and one whose output no
+one can read (over new(bytes.Buffer), io.Discard, or a local buffer that
+nothing reads after the writer is made).
+
+Reported without a fix: the writer under it used (closed, read, handed to
+http.NewRequest) between the writes and such an exit, a call after the
+last write and before the exit (it may read the output through something
+leakfix does not see: a closure that opens the file, an upload), a return
+that may fail or succeed among several results, returns whose other
+results leakfix cannot spell the zero values of, a writer over its own
+variable's old value (w = bufio.NewWriter(w)), and the shapes
+missing-close cannot fix.
 
 Example:
 
