@@ -49,6 +49,11 @@ type Kind struct {
 	// return of a non-nil error nothing needs to, and since they hold only
 	// memory, nothing else is lost there.
 	Queues bool
+	// MemoryOnly is set for resources that hold only memory, which the
+	// collector frees (a gzip.Reader's decompressor): leaving one open on
+	// a return of a non-nil error loses nothing, so only the paths that
+	// succeed must release it.
+	MemoryOnly bool
 	// ErrorOf is the method that reports the release's error, when the
 	// release method returns none (a csv.Writer's Flush, then Error).
 	ErrorOf string
@@ -77,7 +82,7 @@ var (
 	Cancel        = &Kind{Name: "cancel func", Func: true, NilSafe: true}
 	// Decompressor's Close releases the decompressor's state; it does not
 	// close the reader under it.
-	Decompressor = &Kind{Name: "decompressing reader", NilSafe: true}
+	Decompressor = &Kind{Name: "decompressing reader", NilSafe: true, MemoryOnly: true}
 	// The writers that queue their writes are never nil when their
 	// constructor returns no error.
 	BufferedWriter    = &Kind{Name: "buffered writer", Release: "Flush", NilSafe: true, Queues: true}

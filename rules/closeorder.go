@@ -27,9 +27,15 @@ unclosed-writer cover (bufio, csv, tabwriter, gzip, zlib, flate, lzw, zip,
 tar, multipart) when the writer under one of them, held by a variable, is
 released by a defer registered after the writer's own.
 
+Also reported: a statement that flushes or closes the writer after an
+earlier statement of the same block closed the writer under it ("f.Close()"
+then "w.Flush()").
+
 Fix: the writer's defer moves to right after the other, when both are in
 the same block and nothing between them can return or reassign the
-writer; then the writer is released first.
+writer; then the writer is released first. A release statement after the
+close moves up to right before it, when it is a statement of its own (not
+a return) and nothing between them uses either.
 
 Example:
 
@@ -47,6 +53,7 @@ func runCloseOrder(pass *Pass) {
 		if under == nil || under == a.Var {
 			continue
 		}
+		explicitOrder(pass, a, under)
 		own := deferredReleases(pass, a.Func.Node(), a.Var, a.Acquirer.Kind)
 		other := deferredReleases(pass, a.Func.Node(), under, nil)
 		for _, dw := range own {
@@ -67,21 +74,105 @@ func runCloseOrder(pass *Pass) {
 	}
 }
 
+// explicitOrder reports a statement that releases the writer of a after
+// an earlier statement of the same block closed under, the writer under
+// it: "f.Close()" then "w.Flush()". The fix moves the writer's release
+// statement up to right before the close, when it is a statement of its
+// own and nothing between the two uses either.
+func explicitOrder(pass *Pass, a *ownership.Acquisition, under *types.Var) {
+	releasesIn := func(s ast.Stmt, v *types.Var, kind *ownership.Kind) bool {
+		if _, ok := s.(*ast.DeferStmt); ok {
+			return false
+		}
+		found := false
+		ast.Inspect(s, func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok {
+				return false
+			}
+			if call, ok := n.(*ast.CallExpr); ok && releaseOf(pass.Info, call, v, kind) {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	for c := range a.Func.Preorder((*ast.BlockStmt)(nil), (*ast.CaseClause)(nil), (*ast.CommClause)(nil)) {
+		list := ownership.StmtList(c.Node())
+		for i, closing := range list {
+			if !releasesIn(closing, under, nil) || releasesIn(closing, a.Var, a.Acquirer.Kind) {
+				continue
+			}
+			j := slices.IndexFunc(list[i+1:], func(s ast.Stmt) bool { return releasesIn(s, a.Var, a.Acquirer.Kind) })
+			if j < 0 {
+				continue
+			}
+			late := list[i+1+j]
+			f := Finding{
+				Pos: late.Pos(), End: late.End(),
+				Message: fmt.Sprintf("%s is %s after %s is closed on line %d, so what %s still holds goes to a closed writer",
+					a.Var.Name(), releasedVerb(a.Acquirer.Kind), under.Name(), pass.Fset.Position(closing.Pos()).Line, a.Var.Name()),
+			}
+			f.Fix, f.NoFix = moveUp(pass, a, under, list[i:i+2+j])
+			pass.Report(f)
+			return
+		}
+	}
+}
+
+// moveUp plans moving the last statement of stmts to before the first.
+func moveUp(pass *Pass, a *ownership.Acquisition, under *types.Var, stmts []ast.Stmt) (*fix.Fix, string) {
+	first, late := stmts[0], stmts[len(stmts)-1]
+	if _, ok := late.(*ast.ReturnStmt); ok {
+		return nil, fmt.Sprintf("it is released in the return on line %d", pass.Fset.Position(late.Pos()).Line)
+	}
+	if leaves(late) {
+		return nil, fmt.Sprintf("line %d may return, and above the close it would leave %s open", pass.Fset.Position(late.Pos()).Line, under.Name())
+	}
+	for _, s := range stmts[1 : len(stmts)-1] {
+		if ownership.Uses(pass.Info, s, a.Var) || ownership.Uses(pass.Info, s, under) || leaves(s) {
+			return nil, fmt.Sprintf("line %d, between the close and the release, uses them or may leave", pass.Fset.Position(s.Pos()).Line)
+		}
+	}
+	fx := &fix.Fix{
+		Message: fmt.Sprintf("release it before %s is closed", under.Name()),
+		Sites:   []fix.Site{{Pos: first.Pos(), End: late.End()}},
+	}
+	fx.Edit = func(e *fix.Editor) error {
+		d, err := e.Dst(late)
+		if err != nil {
+			return err
+		}
+		decs := d.Decorations()
+		end := decs.End
+		decs.End = nil
+		if err := e.Delete(late); err != nil {
+			return err
+		}
+		decs.Start, decs.End = nil, end
+		return e.InsertBefore(first, d.(dst.Stmt))
+	}
+	return fx, ""
+}
+
+// releaseOf reports whether call releases v: "v.Close()", or with kind
+// set, a call of one of the kind's release methods on v.
+func releaseOf(info *types.Info, call *ast.CallExpr, v *types.Var, kind *ownership.Kind) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || info.Uses[identOf(sel.X)] != v {
+		return false
+	}
+	if kind == nil {
+		return sel.Sel.Name == "Close"
+	}
+	return sel.Sel.Name == kind.ReleaseMethod() || slices.Contains(kind.AlsoReleasedBy, sel.Sel.Name)
+}
+
 // deferredReleases returns the defer statements of fn (not of the
 // function literals in it) that release v: "defer v.Close()", or a
 // deferred literal that does. With kind nil, any Close releases it; else
 // the kind's release methods do.
 func deferredReleases(pass *Pass, fn ast.Node, v *types.Var, kind *ownership.Kind) []*ast.DeferStmt {
-	releases := func(call *ast.CallExpr) bool {
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok || pass.Info.Uses[identOf(sel.X)] != v {
-			return false
-		}
-		if kind == nil {
-			return sel.Sel.Name == "Close"
-		}
-		return sel.Sel.Name == kind.ReleaseMethod() || slices.Contains(kind.AlsoReleasedBy, sel.Sel.Name)
-	}
+	releases := func(call *ast.CallExpr) bool { return releaseOf(pass.Info, call, v, kind) }
 	_, body := ownership.FuncParts(fn)
 	var out []*ast.DeferStmt
 	ast.Inspect(body, func(n ast.Node) bool {

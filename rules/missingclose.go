@@ -160,7 +160,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		return f, j.Verdict == ownership.Leaks
 	}
 	leaks := paths.OpenExits()
-	if k.Queues {
+	if k.Queues || k.MemoryOnly {
 		leaks = mustLand(pass, a, leaks)
 	}
 	released, doubted := paths.Released(), paths.Doubted()

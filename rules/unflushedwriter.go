@@ -100,16 +100,17 @@ func queuedLoss(k *ownership.Kind) string {
 }
 
 // mustLand keeps the exits that a queued writer's writes must have
-// reached the writer under it by: those that succeed. A return of a
-// non-nil error loses nothing meant to land; and at an exit that some
-// path reaches after a flush, what is open is only what was written
-// since, which leakfix does not follow.
+// reached the writer under it by, or where a resource that holds only
+// memory must be released: those that succeed. A return of a non-nil
+// error loses nothing meant to land; and at an exit that some path
+// reaches after a flush, what is open is only what was written since,
+// which leakfix does not follow.
 func mustLand(pass *Pass, a *ownership.Acquisition, leaks []*ownership.Exit) []*ownership.Exit {
 	er := errorResultOf(pass, a.Func.Node())
 	var out []*ownership.Exit
 	for _, e := range leaks {
-		if e.Released && !e.Doubted {
-			continue
+		if e.Released && !e.Doubted || e.Overwrite && a.Acquirer.Kind.MemoryOnly {
+			continue // (memory that is overwritten is the collector's)
 		}
 		if e.Stmt != nil && !e.Overwrite && fails(pass, e.Stmt, er) {
 			continue

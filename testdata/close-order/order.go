@@ -84,3 +84,46 @@ func Right(name string, data []byte) error {
 	_, err = zw.Write(data)
 	return err
 }
+
+// Explicit: the file is closed, then the writer is flushed into it.
+func Explicit(name string, lines []string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for _, l := range lines {
+		w.WriteString(l)
+	}
+	cerr := f.Close()
+	if err := w.Flush(); err != nil { // want `w is flushed after f is closed on line \d+, so what w still holds goes to a closed writer`
+		return err
+	}
+	return cerr
+}
+
+// In the return itself: reported only.
+func ExplicitReturn(name string, data []byte) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(f)
+	zw.Write(data)
+	f.Close()
+	return zw.Close() // want `zw is closed after f is closed on line \d+.*no automatic fix: it is released in the return on line \d+`
+}
+
+// A statement of its own: it moves up.
+func ExplicitStatement(name string, lines []string) {
+	f, err := os.Create(name)
+	if err != nil {
+		return
+	}
+	w := bufio.NewWriter(f)
+	for _, l := range lines {
+		w.WriteString(l)
+	}
+	f.Close()
+	w.Flush() // want `w is flushed after f is closed on line \d+`
+}
