@@ -17,4 +17,3 @@ func TestMain(m *testing.M) {
 	defer os.RemoveAll(dir)
 	os.Exit(m.Run()) // want `os.Exit skips the deferred os.RemoveAll\(dir\) on line 17, which never runs$`
 }
-
