@@ -81,13 +81,11 @@ func runCloseOrder(pass *Pass) {
 // own and nothing between the two uses either.
 func explicitOrder(pass *Pass, a *ownership.Acquisition, under *types.Var) {
 	releasesIn := func(s ast.Stmt, v *types.Var, kind *ownership.Kind) bool {
-		if _, ok := s.(*ast.DeferStmt); ok {
-			return false
-		}
 		found := false
 		ast.Inspect(s, func(n ast.Node) bool {
-			if _, ok := n.(*ast.FuncLit); ok {
-				return false
+			switch n.(type) {
+			case *ast.FuncLit, *ast.DeferStmt:
+				return false // runs elsewhere, or later
 			}
 			if call, ok := n.(*ast.CallExpr); ok && releaseOf(pass.Info, call, v, kind) {
 				found = true
