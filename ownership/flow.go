@@ -304,7 +304,7 @@ func Judge(fset *token.FileSet, info *types.Info, a *Acquisition, sums Summaries
 		return Judgement{Verdict: HandedOn, Reason: fmt.Sprintf("assigned to %s, which outlives the call", a.Var.Name()), At: a.Ident.Pos(), Outlives: true}
 	}
 	f.followVar(a.Var, a.Ident, holder)
-	f.finish(a.Var)
+	f.finish(a.Var, a.Ident)
 	f.best.sums = sums
 	return f.best
 }
@@ -445,8 +445,10 @@ func (f *follower) mixed(v *types.Var) {
 
 // finish resolves the events once every use is classified: an assignment
 // to a holder that a gen event records is no kill, and the first kill of
-// the acquisition's own variable is where it is reassigned.
-func (f *follower) finish(own *types.Var) {
+// the acquisition's own variable is where it is reassigned, but for the
+// acquisition's own assignment at def (gr, err := gzip.NewReader(reader),
+// where reader comes to hold gr later: outside a loop, only later).
+func (f *follower) finish(own *types.Var, def *ast.Ident) {
 	gens := map[token.Pos]bool{}
 	for _, e := range f.best.events {
 		if e.gen {
@@ -456,7 +458,7 @@ func (f *follower) finish(own *types.Var) {
 	f.best.events = slices.DeleteFunc(f.best.events, func(e event) bool { return e.kill && gens[e.pos] })
 	slices.SortStableFunc(f.best.events, func(x, y event) int { return cmp.Compare(x.pos, y.pos) })
 	for _, e := range f.best.events {
-		if (e.kill || e.gen) && e.to == own && own != nil {
+		if (e.kill || e.gen) && e.to == own && own != nil && (def == nil || e.pos != def.Pos()) {
 			f.best.Reassigned = e.pos
 			break
 		}

@@ -189,7 +189,10 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.Fix, f.NoFix = finishQueued(pass, a, j, paths, leaks)
 		return f, true
 	}
-	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Aliased || e.Overwrite }) {
+	// A deferred release holds the value it was given: that only an alias
+	// holds it at an exit (its own variable's block has ended) is no
+	// reason against one, where its own variable is never reassigned.
+	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Overwrite }) {
 		live, why := ownership.LiveAfter(pass.Info, a, pass.Summaries)
 		if live != nil {
 			f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))

@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"errors"
 	"io"
 	"os"
 )
@@ -27,6 +28,25 @@ func ReadGzip(name string) ([]byte, error) {
 func Inflate(r io.Reader) ([]byte, error) {
 	fr := flate.NewReader(r) // want `never closed$`
 	return io.ReadAll(fr)
+}
+
+// Declared in a case clause and read through another variable once the
+// clause ends: the deferred close holds the reader itself (prometheus's
+// OTLP decoder).
+func Decode(body io.Reader, encoding string) ([]byte, error) {
+	reader := body
+	switch encoding {
+	case "gzip":
+		gr, err := gzip.NewReader(reader) // want `gr \(decompressing reader from gzip.NewReader\) is never closed$`
+		if err != nil {
+			return nil, err
+		}
+		reader = gr
+	case "":
+	default:
+		return nil, errors.New("unsupported encoding")
+	}
+	return io.ReadAll(reader)
 }
 
 // Negatives.
