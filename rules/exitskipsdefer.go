@@ -14,6 +14,7 @@ import (
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -85,7 +86,23 @@ type exit struct {
 }
 
 func runExitSkipsDefer(pass *Pass) {
-	for c := range pass.Inspector.Root().Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+	// Only the functions that defer such work are searched for exits:
+	// defers are few, function bodies many.
+	var funcs []inspector.Cursor
+	seen := map[ast.Node]bool{}
+	for d := range pass.Inspector.Root().Preorder((*ast.DeferStmt)(nil)) {
+		if !losesWork(pass.Info, d.Node().(*ast.DeferStmt).Call) {
+			continue
+		}
+		for fn := range d.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+			if !seen[fn.Node()] {
+				seen[fn.Node()] = true
+				funcs = append(funcs, fn)
+			}
+			break
+		}
+	}
+	for _, c := range funcs {
 		_, body := ownership.FuncParts(c.Node())
 		if body == nil {
 			continue
