@@ -89,8 +89,11 @@ var (
 	CSVWriter         = &Kind{Name: "csv writer", Release: "Flush", AlsoReleasedBy: []string{"WriteAll"}, ErrorOf: "Error", NilSafe: true, Queues: true}
 	CompressingWriter = &Kind{Name: "compressing writer", NilSafe: true, Queues: true}
 	ArchiveWriter     = &Kind{Name: "archive writer", NilSafe: true, Queues: true}
-	MultipartWriter   = &Kind{Name: "multipart writer", NilSafe: true, Queues: true}
-	CancelCause       = &Kind{Name: "cancel func", Func: true, NilSafe: true, ReleaseArgs: []string{"nil"}}
+	// A program that reads a multipart writer's Boundary writes the
+	// closing boundary itself (goreleaser streams a file between the
+	// parts and a tail it spells): that is its release.
+	MultipartWriter = &Kind{Name: "multipart writer", AlsoReleasedBy: []string{"Boundary"}, NilSafe: true, Queues: true}
+	CancelCause     = &Kind{Name: "cancel func", Func: true, NilSafe: true, ReleaseArgs: []string{"nil"}}
 )
 
 // An Acquirer is a function whose result is a resource the caller must

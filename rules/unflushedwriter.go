@@ -329,7 +329,7 @@ func finishQueued(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 	}
 	if under != nil {
 		if at, ok := usedBefore(pass, a, under, leaks); ok {
-			return nil, fmt.Sprintf("%s is used on line %d, where %s may still hold writes; it must be %s before that", under.Name(), pass.Fset.Position(at).Line, a.Var.Name(), releasedVerb(a.Acquirer.Kind))
+			return nil, fmt.Sprintf("%s is used on line %d, where %s may still hold writes, so a release at the exit would come too late", under.Name(), pass.Fset.Position(at).Line, a.Var.Name())
 		}
 	}
 	for _, e := range leaks {
