@@ -125,6 +125,27 @@ func (e *Editor) Delete(stmt ast.Stmt) error {
 	return nil
 }
 
+// Move moves stmt to right after anchor, or right before it when before
+// is set. The comment on stmt's own line moves with it; those above it
+// stay where they were, on the statement that now comes first there.
+func (e *Editor) Move(stmt, anchor ast.Stmt, before bool) error {
+	d, err := e.Dst(stmt)
+	if err != nil {
+		return err
+	}
+	decs := d.Decorations()
+	end := decs.End
+	decs.End = nil
+	if err := e.Delete(stmt); err != nil {
+		return err
+	}
+	decs.Start, decs.End = nil, end
+	if before {
+		return e.InsertBefore(anchor, d.(dst.Stmt))
+	}
+	return e.InsertAfter(anchor, d.(dst.Stmt))
+}
+
 // Replace puts with in the place of stmt, with stmt's comments and
 // spacing.
 func (e *Editor) Replace(stmt ast.Stmt, with dst.Stmt) error {

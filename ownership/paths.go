@@ -132,11 +132,13 @@ func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
 	for _, e := range w.exits {
 		p.Exits = append(p.Exits, e)
 	}
-	slices.SortFunc(p.Exits, func(x, y *Exit) int { return cmp.Compare(x.pos(), y.pos()) })
+	slices.SortFunc(p.Exits, func(x, y *Exit) int { return cmp.Compare(x.Pos(), y.Pos()) })
 	return p, true
 }
 
-func (e *Exit) pos() token.Pos {
+// Pos is where the exit is: the start of its statement, the end of an
+// if statement it follows, or the end of its block.
+func (e *Exit) Pos() token.Pos {
 	if e.After {
 		return e.Stmt.End()
 	}

@@ -6,7 +6,6 @@ import (
 	"go/types"
 	"slices"
 
-	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 )
@@ -135,20 +134,7 @@ func moveUp(pass *Pass, a *ownership.Acquisition, under *types.Var, stmts []ast.
 		Message: fmt.Sprintf("release it before %s is closed", under.Name()),
 		Sites:   []fix.Site{{Pos: first.Pos(), End: late.End()}},
 	}
-	fx.Edit = func(e *fix.Editor) error {
-		d, err := e.Dst(late)
-		if err != nil {
-			return err
-		}
-		decs := d.Decorations()
-		end := decs.End
-		decs.End = nil
-		if err := e.Delete(late); err != nil {
-			return err
-		}
-		decs.Start, decs.End = nil, end
-		return e.InsertBefore(first, d.(dst.Stmt))
-	}
+	fx.Edit = func(e *fix.Editor) error { return e.Move(late, first, true) }
 	return fx, ""
 }
 
@@ -222,22 +208,7 @@ func moveDefer(pass *Pass, a *ownership.Acquisition, under *types.Var, dw, du *a
 		Message: fmt.Sprintf("defer it after %s's close, so that it runs first", under.Name()),
 		Sites:   []fix.Site{{Pos: dw.Pos(), End: du.End()}},
 	}
-	fx.Edit = func(e *fix.Editor) error {
-		d, err := e.Dst(dw)
-		if err != nil {
-			return err
-		}
-		// The comment on the defer's own line moves with it; those
-		// above it stay where they are.
-		decs := d.Decorations()
-		end := decs.End
-		decs.End = nil
-		if err := e.Delete(dw); err != nil {
-			return err
-		}
-		decs.Start, decs.End = nil, end
-		return e.InsertAfter(du, d.(dst.Stmt))
-	}
+	fx.Edit = func(e *fix.Editor) error { return e.Move(dw, du, false) }
 	return fx, ""
 }
 

@@ -333,8 +333,11 @@ func runMain(pass *Pass, decl *ast.FuncDecl, exits []exit) (*fix.Fix, string) {
 	}
 	fx.Edit = func(e *fix.Editor) error {
 		for _, x := range exits {
-			ret := &dst.ReturnStmt{Results: []dst.Expr{exitError(e, pass.Info, x)}}
-			if err := e.Replace(x.stmt, ret); err != nil {
+			failure, err := exitError(e, pass.Info, x)
+			if err != nil {
+				return err
+			}
+			if err := e.Replace(x.stmt, &dst.ReturnStmt{Results: []dst.Expr{failure}}); err != nil {
 				return err
 			}
 		}
@@ -383,18 +386,21 @@ func runMain(pass *Pass, decl *ast.FuncDecl, exits []exit) (*fix.Fix, string) {
 // log.Fatal(err) → err, log.Fatalf(format, args...) → fmt.Errorf(format,
 // args...), log.Fatal(args...) → fmt.Errorf with the format that prints
 // what fmt.Sprint(args...) would.
-func exitError(e *fix.Editor, info *types.Info, x exit) dst.Expr {
-	d, _ := e.Dst(x.call)
+func exitError(e *fix.Editor, info *types.Info, x exit) (dst.Expr, error) {
+	d, err := e.Dst(x.call)
+	if err != nil {
+		return nil, err
+	}
 	dcall := d.(*dst.CallExpr)
 	errorf := &dst.SelectorExpr{X: dst.NewIdent(e.ImportName("fmt")), Sel: dst.NewIdent("Errorf")}
 	if x.name == "log.Fatalf" {
-		return &dst.CallExpr{Fun: errorf, Args: dcall.Args, Ellipsis: dcall.Ellipsis}
+		return &dst.CallExpr{Fun: errorf, Args: dcall.Args, Ellipsis: dcall.Ellipsis}, nil
 	}
 	if len(x.call.Args) == 1 && types.Identical(info.TypeOf(x.call.Args[0]), types.Universe.Lookup("error").Type()) {
-		return dcall.Args[0]
+		return dcall.Args[0], nil
 	}
 	format, args := sprintFormat(info, x.call.Args, dcall.Args)
-	return &dst.CallExpr{Fun: errorf, Args: append([]dst.Expr{&dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(format)}}, args...)}
+	return &dst.CallExpr{Fun: errorf, Args: append([]dst.Expr{&dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(format)}}, args...)}, nil
 }
 
 // sprintFormat returns the format, and the operands it takes, that

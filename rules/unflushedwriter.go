@@ -332,8 +332,10 @@ func finishQueued(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			return nil, fmt.Sprintf("%s is used on line %d, where %s may still hold writes, so a release at the exit would come too late", under.Name(), pass.Fset.Position(at).Line, a.Var.Name())
 		}
 	}
+	_, body := ownership.FuncParts(a.Func.Node())
+	writers := writerVars(pass.Info, body, j.Vars)
 	for _, e := range leaks {
-		if at, ok := callAfterWrites(pass, a, j, e); ok {
+		if at, ok := callAfterWrites(pass, a, writers, e); ok {
 			return nil, fmt.Sprintf("line %d calls a function after the last use of %s and before %s, which may read what %s still holds", pass.Fset.Position(at).Line, a.Var.Name(), exitName(pass, e), a.Var.Name())
 		}
 	}
@@ -406,12 +408,7 @@ func usedBefore(pass *Pass, a *ownership.Acquisition, under *types.Var, leaks []
 	at, found := token.NoPos, false
 	_, body := ownership.FuncParts(a.Func.Node())
 	for _, e := range leaks {
-		var end token.Pos
-		if e.Stmt != nil {
-			end = e.Stmt.Pos()
-		} else {
-			end = e.Scope.End()
-		}
+		end := e.Pos()
 		ast.Inspect(body, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.DeferStmt, *ast.ReturnStmt:
@@ -467,15 +464,9 @@ func splitsReturn(pass *Pass, a *ownership.Acquisition, stmt ast.Stmt) bool {
 // (a closure that opens the file, an upload of it). Calls inside returns
 // end their own paths; builtins, conversions and the making of errors
 // read nothing.
-func callAfterWrites(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, e *ownership.Exit) (token.Pos, bool) {
-	var end token.Pos
-	if e.Stmt != nil {
-		end = e.Stmt.Pos()
-	} else {
-		end = e.Scope.End()
-	}
+func callAfterWrites(pass *Pass, a *ownership.Acquisition, writers map[*types.Var]bool, e *ownership.Exit) (token.Pos, bool) {
+	end := e.Pos()
 	_, body := ownership.FuncParts(a.Func.Node())
-	writers := writerVars(pass.Info, body, j.Vars)
 	last := a.Call.End()
 	for c := range a.Func.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
