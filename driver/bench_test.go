@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"os"
 	"testing"
 
 	"github.com/leakfix/leakfix/rewrite"
@@ -62,4 +63,47 @@ func BenchmarkLoadStd(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkModule measures, on the module in $LEAKFIX_BENCH_MODULE with its
+// tests, the floor (list, parse, type-check), and the dry run with the
+// dependency summaries cold (an empty cache, learned from source each
+// time) and warm (read from the cache). It is skipped when the variable
+// is not set.
+//
+//	LEAKFIX_BENCH_MODULE=$HOME/src/helm go test ./driver -run '^$' -bench Module -benchtime 3x
+func BenchmarkModule(b *testing.B) {
+	dir := os.Getenv("LEAKFIX_BENCH_MODULE")
+	if dir == "" {
+		b.Skip("LEAKFIX_BENCH_MODULE is not set")
+	}
+	cfg := rewrite.LoadConfig{Dir: dir, Tests: true}
+	b.Run("Load", func(b *testing.B) {
+		for b.Loop() {
+			load, err := rewrite.LoadPackages(cfg, []string{"./..."})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for range load.Batches() {
+			}
+		}
+	})
+	run := func(b *testing.B, cache string) {
+		b.Setenv("LEAKFIX_CACHE", cache)
+		if _, err := Run(Options{Load: cfg, Args: []string{"./..."}, Rules: rules.All()}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("DryRunCold", func(b *testing.B) {
+		for b.Loop() {
+			run(b, b.TempDir())
+		}
+	})
+	b.Run("DryRunWarm", func(b *testing.B) {
+		warm := b.TempDir()
+		run(b, warm)
+		for b.Loop() {
+			run(b, warm)
+		}
+	})
 }

@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/leakfix/leakfix/config"
+	"github.com/leakfix/leakfix/dependencies"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rewrite"
@@ -128,7 +129,13 @@ func Run(opts Options) (*Result, error) {
 	done := Progress{Total: load.Planned()}
 	progress(done)
 	var mu sync.Mutex
+	cache := dependencies.DefaultCache()
 	for batch := range load.Batches() {
+		deps, stats := dependencies.Learn(load, batch.Packages, cache)
+		sums.add(deps)
+		if stats.Packages > 0 {
+			logf("summarized %d dependency packages from source (%d from the cache in %s)", stats.Packages, stats.Cached, cmp.Or(cache.Dir, "no directory"))
+		}
 		inspectors := summarize(sums, batch.Packages)
 		run := &packageRun{
 			source: batch.Source, analyzes: load.Analyzes, verify: load.Verify,
@@ -192,6 +199,7 @@ func Run(opts Options) (*Result, error) {
 // It returns the inspector it built for each package, for the rules.
 func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspector.Inspector {
 	inspectors := make(map[string]*inspector.Inspector, len(pkgs))
+	waits, unseen := summaryOrder(pkgs)
 	done := make(map[string]chan struct{}, len(pkgs))
 	for _, p := range pkgs {
 		done[p.ID] = make(chan struct{})
@@ -202,15 +210,17 @@ func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspect
 	for _, p := range pkgs {
 		g.Go(func() error {
 			defer close(done[p.ID])
-			for _, imp := range p.Imports {
-				if ch, ok := done[imp.ID]; ok {
-					<-ch
-				}
+			for _, id := range waits[p.ID] {
+				<-done[id]
 			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			in := inspector.New(p.Syntax)
-			all.add(ownership.Summarize(p.Fset, p.TypesInfo, in, all))
+			var imported ownership.Summaries = all
+			if skip := unseen[p.ID]; len(skip) > 0 {
+				imported = &withoutPackages{all, skip}
+			}
+			all.add(ownership.Summarize(p.Fset, p.TypesInfo, in, imported))
 			mu.Lock()
 			inspectors[p.ID] = in
 			mu.Unlock()
@@ -219,6 +229,85 @@ func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspect
 	}
 	g.Wait()
 	return inspectors
+}
+
+// summaryOrder says, for each of pkgs, which others it waits for: those
+// it imports, where a package checked as its test variant ("q [q.test]")
+// stands for the plain one ("q"), whose summaries it makes. Import cycles
+// that variants make (q's tests import p, which imports q) are broken
+// where waiting for the variant would close one, deterministically, in
+// the order of the IDs; a package that does not wait for a variant does
+// not read that package's summaries either (unseen), rather than read
+// them half made.
+func summaryOrder(pkgs []*packages.Package) (waits map[string][]string, unseen map[string]map[string]bool) {
+	ids := map[string]bool{}
+	variant := map[string]string{} // PkgPath → ID of the variant standing for it
+	for _, p := range pkgs {
+		ids[p.ID] = true
+	}
+	for _, p := range slices.SortedFunc(slices.Values(pkgs), func(a, b *packages.Package) int { return cmp.Compare(a.ID, b.ID) }) {
+		if p.ID != p.PkgPath && !ids[p.PkgPath] && variant[p.PkgPath] == "" {
+			variant[p.PkgPath] = p.ID
+		}
+	}
+	waits = map[string][]string{}
+	var redirects [][2]string
+	for _, p := range pkgs {
+		for _, imp := range p.Imports {
+			switch {
+			case ids[imp.ID]:
+				waits[p.ID] = append(waits[p.ID], imp.ID)
+			case variant[imp.PkgPath] != "" && variant[imp.PkgPath] != p.ID:
+				redirects = append(redirects, [2]string{p.ID, variant[imp.PkgPath]})
+			}
+		}
+	}
+	reaches := func(from, to string) bool {
+		seen := map[string]bool{}
+		stack := []string{from}
+		for len(stack) > 0 {
+			id := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if id == to {
+				return true
+			}
+			if !seen[id] {
+				seen[id] = true
+				stack = append(stack, waits[id]...)
+			}
+		}
+		return false
+	}
+	slices.SortFunc(redirects, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	unseen = map[string]map[string]bool{}
+	pathOf := map[string]string{}
+	for _, p := range pkgs {
+		pathOf[p.ID] = p.PkgPath
+	}
+	for _, r := range redirects {
+		if reaches(r[1], r[0]) {
+			if unseen[r[0]] == nil {
+				unseen[r[0]] = map[string]bool{}
+			}
+			unseen[r[0]][pathOf[r[1]]] = true
+			continue
+		}
+		waits[r[0]] = append(waits[r[0]], r[1])
+	}
+	return waits, unseen
+}
+
+// withoutPackages hides the summaries of some packages.
+type withoutPackages struct {
+	ownership.Summaries
+	paths map[string]bool
+}
+
+func (w *withoutPackages) Summary(fn *types.Func) (ownership.Summary, bool) {
+	if fn.Pkg() != nil && w.paths[fn.Pkg().Path()] {
+		return ownership.Summary{}, false
+	}
+	return w.Summaries.Summary(fn)
 }
 
 // syncSummaries is a SummaryMap that packages summarized in parallel add

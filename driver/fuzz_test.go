@@ -113,6 +113,9 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 		if err != nil {
 			tb.Fatal(err)
 		}
+		if importsModules(src) {
+			continue // a case with a dependency module (testdata/*/_deps): not a file alone
+		}
 		seeds = append(seeds, src)
 	}
 	for _, name := range stdSeeds {
@@ -244,6 +247,21 @@ func seedImports(tb testing.TB) []string {
 		slices.Sort(seedImportsList)
 	})
 	return seedImportsList
+}
+
+// importsModules reports whether src imports a package outside the
+// standard library.
+func importsModules(src []byte) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return false
+	}
+	for _, spec := range f.Imports {
+		if path, err := strconv.Unquote(spec.Path.Value); err == nil && !ownership.IsStandardPath(path) {
+			return true
+		}
+	}
+	return false
 }
 
 var (

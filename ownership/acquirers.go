@@ -1,9 +1,11 @@
 package ownership
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -29,6 +31,9 @@ type Returned struct {
 	// request whose response the function returns (it returns
 	// client.Do(req) of its parameter req, or an acquirer's that does).
 	Request int
+	// NoFix is the acquirer's NoFix of what the function returns, when
+	// the evidence that its caller owns it is weak.
+	NoFix string `json:",omitempty"`
 }
 
 // kinds maps the keys of the kinds a summary can name to the kinds.
@@ -36,7 +41,7 @@ var kinds = map[string]*Kind{}
 
 func init() {
 	for _, k := range []*Kind{File, ResponseBody, MultipartFile, Rows, Conn, Listener, Stmt, DBConn, ZipReader, Form,
-		Decompressor, BufferedWriter, CSVWriter, CompressingWriter, ArchiveWriter, MultipartWriter} {
+		Decompressor, BufferedWriter, CSVWriter, CompressingWriter, ArchiveWriter, MultipartWriter, Tx, Closer, ZipEntry} {
 		kinds[k.Name] = k
 	}
 }
@@ -50,9 +55,26 @@ func kindKey(k *Kind) string {
 	return ""
 }
 
-// Of returns the acquirer that call calls, if any: one of the table's, or
-// a function whose summary says it returns a resource it acquired.
-func (t Acquirers) Of(info *types.Info, call *ast.CallExpr, sums Summaries) (*Acquirer, bool) {
+// Of returns the acquirer that call calls, if any. Whether the caller owns
+// what a call returns is decided by evidence, strongest first:
+//
+//  1. the callee's body, learned as a summary: it returns a resource it
+//     acquired (an acquirer), or nothing it acquired, a field, a shared
+//     value, a fresh value (not an acquirer);
+//  2. the table, for the standard library (what std returns that the
+//     table does not list, os.Stdout or (*tls.Conn).NetConn, its caller
+//     does not own) and the project's configured resources;
+//  3. the implementations of an interface method, when the program's all
+//     return a resource they acquired;
+//  4. for a callee whose body is not seen, the result's type and the
+//     call's shape: an *http.Response or *sql.Rows returned with an error
+//     is the caller's to close, as net/http and database/sql document for
+//     every response and result set; another value with a Close method,
+//     returned with an error (an opener, a constructor), is reported but
+//     not fixed where nothing releases it, since only convention says the
+//     caller owns it. A call returning such a value without an error is
+//     taken for an accessor, and not followed.
+func (t Acquirers) Of(fset *token.FileSet, info *types.Info, call *ast.CallExpr, sums Summaries) (*Acquirer, bool) {
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
 	if !ok {
 		return nil, false
@@ -60,15 +82,83 @@ func (t Acquirers) Of(info *types.Info, call *ast.CallExpr, sums Summaries) (*Ac
 	if a, ok := t[fn.Origin().FullName()]; ok {
 		return a, true
 	}
-	if sums == nil || !mayReturnResource(fn.Signature()) {
+	if fn.Pkg() == nil || !mayReturnResource(fn.Signature()) {
 		return nil, false
 	}
-	sum, ok := sums.Summary(fn)
-	if !ok || len(sum.Returns) == 0 {
+	if sums != nil {
+		if sum, ok := sums.Summary(fn); ok {
+			if len(sum.Returns) > 0 {
+				return learned(fn, sum.Returns[0]), true
+			}
+			if sum.ReturnsOther {
+				return nil, false
+			}
+		}
+	}
+	if IsStandardPath(fn.Pkg().Path()) {
 		return nil, false
 	}
-	r := sum.Returns[0]
-	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil, Request: r.Request}, true
+	if a, ok := implementationsReturn(fset, info, fn, call.Pos(), sums); ok {
+		return a, a != nil
+	}
+	return byShape(fn)
+}
+
+// learned is the acquirer a summary's Returned makes of fn.
+func learned(fn *types.Func, r Returned) *Acquirer {
+	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil, Request: r.Request, NoFix: r.NoFix}
+}
+
+// byShape is the acquirer fn is by its result types alone (evidence 4 of
+// Of), for a function whose body is not seen.
+func byShape(fn *types.Func) (*Acquirer, bool) {
+	results := fn.Signature().Results()
+	n := results.Len()
+	if n < 2 || !isError(results.At(n-1).Type()) {
+		return nil, false // an accessor, or not an opener's shape
+	}
+	for i := range n - 1 {
+		t := results.At(i).Type()
+		switch k := resultKind(t); {
+		case k == nil:
+			continue
+		case k == Closer:
+			return &Acquirer{Func: Key(fn), Result: i, Kind: k,
+				NoFix: fmt.Sprintf("the body of %s is not analysed, so that its caller owns the %s rests on its shape alone", fn.FullName(), types.TypeString(t, nil))}, true
+		default:
+			return &Acquirer{Func: Key(fn), Result: i, Kind: k}, true
+		}
+	}
+	return nil, false
+}
+
+// resultKind is the kind of resource a result of type t is, by its type:
+// nil when it has no Close method and is not an *http.Response.
+func resultKind(t types.Type) *Kind {
+	switch {
+	case isNamed(t, "net/http", "Response"):
+		return ResponseBody
+	case isNamed(t, "database/sql", "Rows"):
+		return Rows
+	}
+	if _, ok := t.Underlying().(*types.Signature); ok {
+		return nil
+	}
+	if hasReleaseMethod(t, "Close") {
+		return Closer
+	}
+	return nil
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// IsStandardPath reports whether the package at path is in the standard
+// library: no dot in its first element.
+func IsStandardPath(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
 }
 
 // returnsAcquired learns what resource, if any, the function declared at
@@ -84,7 +174,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 	// resource, when nothing else assigns them.
 	held := map[*types.Var]*Acquisition{}
 	direct := map[*ast.CallExpr]*Acquisition{}
-	for _, a := range Find(info, decl, table, sums) {
+	for _, a := range Find(fset, info, decl, table, sums) {
 		if a.Func != decl || kindKey(a.Acquirer.Kind) == "" {
 			continue
 		}
@@ -97,9 +187,6 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 				held[a.Var] = a
 			}
 		}
-	}
-	if len(direct) == 0 {
-		return nil
 	}
 	for c := range decl.Preorder((*ast.AssignStmt)(nil)) {
 		for _, lhs := range c.Node().(*ast.AssignStmt).Lhs {
@@ -131,7 +218,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 		return 0
 	}
 	returned := func(a *Acquisition, i int) Returned {
-		return Returned{Result: i, Kind: kindKey(a.Acquirer.Kind), Request: requestOf(a)}
+		return Returned{Result: i, Kind: kindKey(a.Acquirer.Kind), Request: requestOf(a), NoFix: a.Acquirer.NoFix}
 	}
 	resourceAt := func(ret *ast.ReturnStmt, i int) (Returned, bool) {
 		if len(ret.Results) == 1 && fn.Signature().Results().Len() > 1 {
@@ -141,6 +228,9 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 				return returned(a, i), true
 			}
 			return Returned{}, false
+		}
+		if freshCloser(info, decl, ret.Results[i]) {
+			return Returned{Result: i, Kind: kindKey(Closer)}, true
 		}
 		id, ok := ast.Unparen(ret.Results[i]).(*ast.Ident)
 		if !ok {
@@ -184,6 +274,86 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 		}
 	}
 	return nil
+}
+
+// freshCloser reports whether e, returned by the function at decl, is a
+// value it makes there, "&File{...}", whose type has a Close method that
+// does something: no one else holds it, and its Close is the caller's to
+// call (an SFTP client's OpenFile returns its remote file that way). A
+// Close that only returns nil releases nothing; a value that wraps
+// another closer (&Backend{Backend: be}) is a wrapper, whose Close may
+// release what someone else owns.
+func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok || wrapsCloser(info, decl, lit) {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(info.TypeOf(e)), true, nil, "Close")
+	closeFn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	for c := range decl.Inspector().Root().Preorder((*ast.FuncDecl)(nil)) {
+		fd := c.Node().(*ast.FuncDecl)
+		if info.Defs[fd.Name] == closeFn {
+			return fd.Body == nil || !releasesNothing(info, fd.Body)
+		}
+	}
+	return true // declared elsewhere: not known to do nothing
+}
+
+// wrapsCloser reports whether an element of lit mentions a variable, other
+// than the method's receiver, that can hold a resource: a wrapper of what
+// it is given (&tracedReader{Reader: rd}) or of what it keeps.
+func wrapsCloser(info *types.Info, decl inspector.Cursor, lit *ast.CompositeLit) bool {
+	var recv types.Object
+	if fd := decl.Node().(*ast.FuncDecl); fd.Recv != nil && len(fd.Recv.List) == 1 && len(fd.Recv.List[0].Names) == 1 {
+		recv = info.Defs[fd.Recv.List[0].Names[0]]
+	}
+	wraps := false
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			elt = kv.Value
+		}
+		ast.Inspect(elt, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok && v != recv && !v.IsField() && holdsResource(v) {
+					wraps = true
+				}
+			}
+			return !wraps
+		})
+	}
+	return wraps
+}
+
+// holdsResource reports whether v can hold a resource: its type has a
+// Close method, or it is a parameter of an interface type other than
+// context.Context (an io.Reader may be a file).
+func holdsResource(v *types.Var) bool {
+	if resultKind(v.Type()) != nil {
+		return true
+	}
+	if n, ok := types.Unalias(v.Type()).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" {
+		return false
+	}
+	return v.Kind() == types.ParamVar && types.IsInterface(v.Type())
+}
+
+// releasesNothing reports whether body is empty or only returns nil.
+func releasesNothing(info *types.Info, body *ast.BlockStmt) bool {
+	switch len(body.List) {
+	case 0:
+		return true
+	case 1:
+		ret, ok := body.List[0].(*ast.ReturnStmt)
+		return ok && (len(ret.Results) == 0 || len(ret.Results) == 1 && IsNil(info, ret.Results[0]))
+	}
+	return false
 }
 
 // onlyReturned reports whether every hand-off of the judgement is a

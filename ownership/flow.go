@@ -47,11 +47,11 @@ type Acquisition struct {
 // Find returns the acquisitions in the files under root: calls of the
 // functions of table, and of the functions whose summaries in sums (nil
 // for none) say they return a resource they acquired.
-func Find(info *types.Info, root inspector.Cursor, table Acquirers, sums Summaries) []*Acquisition {
+func Find(fset *token.FileSet, info *types.Info, root inspector.Cursor, table Acquirers, sums Summaries) []*Acquisition {
 	var out []*Acquisition
 	for c := range root.Preorder((*ast.CallExpr)(nil)) {
 		call := c.Node().(*ast.CallExpr)
-		acq, ok := table.Of(info, call, sums)
+		acq, ok := table.Of(fset, info, call, sums)
 		if !ok {
 			continue
 		}

@@ -1,6 +1,7 @@
 package ownership
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -23,34 +24,81 @@ import (
 // interface method fn do with parameter param, or 0 when that cannot be
 // told.
 func (f *follower) implementationsEffect(fn *types.Func, param int) argEffect {
-	recv := fn.Signature().Recv()
-	if recv == nil || !types.IsInterface(recv.Type()) {
+	named, ok := closedInterface(fn)
+	if !ok {
 		return 0
 	}
-	named, ok := types.Unalias(recv.Type()).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil {
-		return 0
-	}
-	iface, _ := named.Underlying().(*types.Interface)
-	ipkg := named.Obj().Pkg()
-	if iface == nil || named.Obj().Exported() && !isInternal(ipkg.Path()) {
-		return 0
-	}
-	pkgs := []*types.Package{ipkg}
 	caller := f.pkg()
-	if caller != nil {
-		pkgs = append(pkgs, caller)
-		pkgs = append(pkgs, caller.Imports()...)
-	}
 	// A value of a type declared elsewhere can come in through an exported
 	// API that takes the interface: testing.MainStart takes the testDeps
 	// that testing/internal/testdeps implements, and keeps the profile
 	// file testing.go hands to it.
-	if exposes(ipkg, named) || caller != nil && caller != ipkg && exposes(caller, named) {
+	if exposes(named.Obj().Pkg(), named) || caller != nil && caller != named.Obj().Pkg() && exposes(caller, named) {
 		return 0
 	}
+	impls, ok := implementations(fn, named, caller, f.standIn)
+	if !ok || len(impls) == 0 {
+		return 0
+	}
+	anyTakes := false
+	for _, m := range impls {
+		sum, ok := f.summaryOf(m)
+		switch {
+		case !ok:
+			return 0 // an implementation whose body is not known
+		case slices.Contains(sum.Takes, param):
+			anyTakes = true
+		case !slices.Contains(sum.Borrows, param):
+			return 0
+		}
+	}
+	if anyTakes {
+		return takes
+	}
+	return consumes
+}
+
+// closedInterface returns the named interface that declares the method fn
+// when every implementation a value of it can hold is declared in a
+// package that sees it: the interface is unexported, or declared in an
+// internal package.
+func closedInterface(fn *types.Func) (*types.Named, bool) {
+	named, ok := interfaceOf(fn)
+	if !ok || named.Obj().Exported() && !isInternal(named.Obj().Pkg().Path()) {
+		return nil, false
+	}
+	return named, true
+}
+
+// interfaceOf returns the named interface whose method fn is.
+func interfaceOf(fn *types.Func) (*types.Named, bool) {
+	recv := fn.Signature().Recv()
+	if recv == nil || !types.IsInterface(recv.Type()) {
+		return nil, false
+	}
+	named, ok := types.Unalias(recv.Type()).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return nil, false
+	}
+	return named, true
+}
+
+// implementations returns the methods fn of the types that implement the
+// interface named, declared in its own package, the caller's package and
+// the packages the caller imports (but those skip leaves out). It reports
+// false when an implementation's method is not a declared function.
+func implementations(fn *types.Func, named *types.Named, caller *types.Package, skip func(*types.TypeName) bool) ([]*types.Func, bool) {
+	iface, _ := named.Underlying().(*types.Interface)
+	if iface == nil {
+		return nil, false
+	}
+	pkgs := []*types.Package{named.Obj().Pkg()}
+	if caller != nil {
+		pkgs = append(pkgs, caller)
+		pkgs = append(pkgs, caller.Imports()...)
+	}
 	seen := map[*types.Package]bool{}
-	found, anyTakes := false, false
+	var out []*types.Func
 	for _, p := range pkgs {
 		if seen[p] {
 			continue
@@ -58,7 +106,7 @@ func (f *follower) implementationsEffect(fn *types.Func, param int) argEffect {
 		seen[p] = true
 		for _, name := range p.Scope().Names() {
 			tn, ok := p.Scope().Lookup(name).(*types.TypeName)
-			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) || f.standIn(tn) {
+			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) || skip(tn) {
 				continue
 			}
 			var impl types.Type
@@ -73,27 +121,67 @@ func (f *follower) implementationsEffect(fn *types.Func, param int) argEffect {
 			obj, _, _ := types.LookupFieldOrMethod(impl, true, fn.Pkg(), fn.Name())
 			m, ok := obj.(*types.Func)
 			if !ok {
-				return 0
+				return nil, false
 			}
-			sum, ok := f.summaryOf(m)
-			switch {
-			case !ok:
-				return 0 // an implementation whose body is not known
-			case slices.Contains(sum.Takes, param):
-				anyTakes = true
-			case !slices.Contains(sum.Borrows, param):
-				return 0
-			}
-			found = true
+			out = append(out, m)
+		}
+	}
+	return out, true
+}
+
+// implementationsReturn is the acquirer that a call of the interface
+// method fn is by what the program's implementations of it return (see
+// implementations): an acquirer when all of those with a known body
+// return a resource they acquired, one that is only reported when others
+// return none, and nil, with true, when none does. Test files'
+// stand-ins do not count for a call at in the program's code. It reports
+// false when no implementation with a known body says either.
+func implementationsReturn(fset *token.FileSet, info *types.Info, fn *types.Func, at token.Pos, sums Summaries) (*Acquirer, bool) {
+	named, ok := interfaceOf(fn)
+	if !ok || sums == nil {
+		return nil, false
+	}
+	caller := packageOf(info)
+	impls, ok := implementations(fn, named, caller, func(tn *types.TypeName) bool { return standIn(fset, tn, at) })
+	if !ok {
+		return nil, false
+	}
+	var acquiring, other []*types.Func
+	var r Returned
+	for _, m := range impls {
+		sum, ok := sums.Summary(m)
+		switch {
+		case !ok:
+		case len(sum.Returns) > 0 && (len(acquiring) == 0 || sum.Returns[0].Kind == r.Kind && sum.Returns[0].Result == r.Result):
+			acquiring, r = append(acquiring, m), sum.Returns[0]
+		case len(sum.Returns) > 0:
+			return nil, false // two kinds of resource
+		case sum.ReturnsOther:
+			other = append(other, m)
 		}
 	}
 	switch {
-	case !found:
-		return 0
-	case anyTakes:
-		return takes
+	case len(acquiring) == 0 && len(other) == 0:
+		return nil, false
+	case len(acquiring) == 0:
+		return nil, true
 	}
-	return consumes
+	a := learned(fn, r)
+	a.Request = 0 // the implementations' parameters need not agree
+	if len(other) > 0 {
+		a.NoFix = fmt.Sprintf("the implementations of %s disagree: %s returns a resource it acquired, %s returns none", fn.FullName(), acquiring[0].FullName(), other[0].FullName())
+	}
+	return a, true
+}
+
+// packageOf is the package info describes, nil when it declares nothing.
+func packageOf(info *types.Info) *types.Package {
+	for _, obj := range info.Defs {
+		if obj != nil && obj.Pkg() != nil {
+			return obj.Pkg()
+		}
+	}
+	return nil
 }
 
 // standIn reports whether tn is declared in a test file while the call
@@ -101,11 +189,17 @@ func (f *follower) implementationsEffect(fn *types.Func, param int) argEffect {
 // test binary holds, does not decide what the program's code owns (a test
 // whose stand-in keeps what the code then closes fails visibly).
 func (f *follower) standIn(tn *types.TypeName) bool {
-	if f.fset == nil {
-		return false
-	}
-	isTest := func(p token.Pos) bool { return strings.HasSuffix(f.fset.Position(p).Filename, "_test.go") }
-	return isTest(tn.Pos()) && !isTest(f.fn.Node().Pos())
+	return standIn(f.fset, tn, f.fn.Node().Pos())
+}
+
+// standIn reports whether tn is declared in a test file while the code at
+// pos is not.
+func standIn(fset *token.FileSet, tn *types.TypeName, pos token.Pos) bool {
+	return fset != nil && isTestFile(fset, tn.Pos()) && !isTestFile(fset, pos)
+}
+
+func isTestFile(fset *token.FileSet, pos token.Pos) bool {
+	return strings.HasSuffix(fset.Position(pos).Filename, "_test.go")
 }
 
 func (f *follower) summaryOf(fn *types.Func) (Summary, bool) {

@@ -360,7 +360,7 @@ func follow(t *testing.T, body string) (open []string, released bool, doubt stri
 	}
 	in := inspector.New([]*ast.File{file})
 	sums := Summarize(fset, info, in, nil)
-	acqs := Find(info, in.Root(), With(nil), sums)
+	acqs := Find(fset, info, in.Root(), With(nil), sums)
 	if len(acqs) == 0 {
 		t.Fatal("no acquisition")
 	}

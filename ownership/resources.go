@@ -78,8 +78,17 @@ var (
 	DBConn        = &Kind{Name: "database connection"}
 	ZipReader     = &Kind{Name: "zip reader"}
 	Form          = &Kind{Name: "multipart form", Release: "RemoveAll"}
-	Pipe          = &Kind{Name: "pipe", Release: "Wait", AlsoReleasedBy: []string{"Run", "Output", "CombinedOutput"}, NoFix: "only the command's Wait releases it, and where the command may be waited for is the caller's design"}
-	Cancel        = &Kind{Name: "cancel func", Func: true, NilSafe: true}
+	// A transaction is released by Commit or Rollback; the fix defers
+	// Rollback, which does nothing after a Commit (it returns ErrTxDone).
+	Tx = &Kind{Name: "transaction", Release: "Rollback", AlsoReleasedBy: []string{"Commit"}}
+	// Closer is any other value with a Close method that a caller owns:
+	// what a function of the program, or of a dependency, returns that it
+	// opened, or what a call returns by the opener's shape alone.
+	Closer = &Kind{Name: "closer"}
+	// An archive member's reader holds only its decompressor's memory.
+	ZipEntry = &Kind{Name: "zip entry reader", MemoryOnly: true}
+	Pipe     = &Kind{Name: "pipe", Release: "Wait", AlsoReleasedBy: []string{"Run", "Output", "CombinedOutput"}, NoFix: "only the command's Wait releases it, and where the command may be waited for is the caller's design"}
+	Cancel   = &Kind{Name: "cancel func", Func: true, NilSafe: true}
 	// Decompressor's Close releases the decompressor's state; it does not
 	// close the reader under it.
 	Decompressor = &Kind{Name: "decompressing reader", NilSafe: true, MemoryOnly: true}
@@ -102,6 +111,13 @@ type Acquirer struct {
 	Func   string // types.Func.FullName of the function or method
 	Result int    // index of the resource among the results
 	Kind   *Kind
+	// NoFix, when set, says why a resource from this acquirer is only
+	// reported where no path releases it: the evidence that the caller
+	// owns it is the call's shape alone (its body is not analysed), or
+	// the implementations of the interface it calls disagree. Where the
+	// function releases it on some paths, it owns it, and the other paths
+	// are fixed as any.
+	NoFix string
 	// OnReceiver: the resource is held by the method's receiver, not a
 	// result ((*exec.Cmd).StdoutPipe is released by cmd.Wait).
 	OnReceiver bool
@@ -122,11 +138,17 @@ func init() {
 			acquirers[f] = &Acquirer{Func: f, Result: result, Kind: kind}
 		}
 	}
-	add(File, 0, "os.Open", "os.Create", "os.OpenFile", "os.CreateTemp")
+	add(File, 0, "os.Open", "os.Create", "os.OpenFile", "os.CreateTemp", "os.OpenInRoot",
+		"io/ioutil.TempFile", // deprecated, and still everywhere
+		"(*os.Root).Open", "(*os.Root).Create", "(*os.Root).OpenFile")
+	add(Closer, 0, "os.OpenRoot", "(*os.Root).OpenRoot")
 	add(ResponseBody, 0,
 		"(*net/http.Client).Do", "(*net/http.Client).Get", "(*net/http.Client).Post",
 		"(*net/http.Client).PostForm", "(*net/http.Client).Head",
-		"net/http.Get", "net/http.Post", "net/http.PostForm", "net/http.Head")
+		"net/http.Get", "net/http.Post", "net/http.PostForm", "net/http.Head",
+		// "RoundTrip must always return err == nil if it obtained a
+		// response"; the caller closes its body as with Client.Do.
+		"(net/http.RoundTripper).RoundTrip", "(*net/http.Transport).RoundTrip")
 	add(MultipartFile, 0, "(*mime/multipart.FileHeader).Open", "(*net/http.Request).FormFile")
 	for _, recv := range []string{"DB", "Conn", "Tx", "Stmt"} {
 		add(Rows, 0, "(*database/sql."+recv+").Query", "(*database/sql."+recv+").QueryContext")
@@ -134,12 +156,20 @@ func init() {
 	add(Stmt, 0, "(*database/sql.DB).Prepare", "(*database/sql.DB).PrepareContext",
 		"(*database/sql.Tx).Prepare", "(*database/sql.Tx).PrepareContext", "(*database/sql.Conn).PrepareContext")
 	add(DBConn, 0, "(*database/sql.DB).Conn")
+	add(Tx, 0, "(*database/sql.DB).Begin", "(*database/sql.DB).BeginTx", "(*database/sql.Conn).BeginTx")
 	add(Conn, 0, "net.Dial", "net.DialTimeout", "(*net.Dialer).Dial", "(*net.Dialer).DialContext",
 		"net.DialTCP", "net.DialUDP", "net.DialUnix", "net.DialIP",
 		"crypto/tls.Dial", "crypto/tls.DialWithDialer", "(*crypto/tls.Dialer).Dial", "(*crypto/tls.Dialer).DialContext",
-		"net.ListenPacket", "(*net.ListenConfig).ListenPacket")
-	add(Listener, 0, "net.Listen", "(*net.ListenConfig).Listen", "net.ListenTCP", "net.ListenUnix", "crypto/tls.Listen")
+		"net.ListenPacket", "(*net.ListenConfig).ListenPacket", "net.FileConn",
+		"(net.Listener).Accept", "(*net.TCPListener).Accept", "(*net.TCPListener).AcceptTCP",
+		"(*net.UnixListener).Accept", "(*net.UnixListener).AcceptUnix")
+	add(Listener, 0, "net.Listen", "(*net.ListenConfig).Listen", "net.ListenTCP", "net.ListenUnix", "crypto/tls.Listen", "net.FileListener")
+	// "It is the caller's responsibility to close f when finished."
+	for _, t := range []string{"TCPListener", "UnixListener", "TCPConn", "UnixConn", "UDPConn", "IPConn"} {
+		add(File, 0, "(*net."+t+").File")
+	}
 	add(ZipReader, 0, "archive/zip.OpenReader")
+	add(ZipEntry, 0, "(*archive/zip.File).Open")
 	add(Decompressor, 0, "compress/gzip.NewReader", "compress/zlib.NewReader", "compress/zlib.NewReaderDict",
 		"compress/flate.NewReader", "compress/flate.NewReaderDict")
 	add(BufferedWriter, 0, "bufio.NewWriter", "bufio.NewWriterSize", "text/tabwriter.NewWriter")
@@ -189,9 +219,9 @@ func CalleeName(info *types.Info, call *ast.CallExpr) string {
 // file can lose what was written.
 func (a *Acquisition) OpensForWriting(info *types.Info) bool {
 	switch a.Acquirer.Func {
-	case "os.Create", "os.CreateTemp":
+	case "os.Create", "os.CreateTemp", "io/ioutil.TempFile", "(*os.Root).Create":
 		return true
-	case "os.OpenFile":
+	case "os.OpenFile", "(*os.Root).OpenFile":
 		if len(a.Call.Args) < 2 {
 			return true
 		}

@@ -29,6 +29,10 @@ type Summary struct {
 	// Returns says which result, if any, is a resource the function
 	// acquired and the caller must release.
 	Returns []Returned
+	// ReturnsOther is set when the function could return a resource and
+	// returns none that it acquired: a field, a shared value, a parameter,
+	// a fresh value. Its caller owns nothing it returns.
+	ReturnsOther bool `json:",omitempty"`
 	// FailsOnError lists the error parameters the function ends the test
 	// or the program on, when they are not nil (a test's require_NoError):
 	// a call of it with the acquisition's error checks it.
@@ -133,7 +137,16 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 		}
 	}
 	// Which functions return what they acquired, until no call of one of
-	// this package makes another.
+	// this package makes another. Until learned otherwise, none does: a
+	// function whose body is seen is never judged by its shape.
+	for _, c := range decls {
+		fn := info.Defs[c.Node().(*ast.FuncDecl).Name].(*types.Func)
+		if mayReturnResource(fn.Signature()) {
+			s := own[Key(fn)]
+			s.ReturnsOther = true
+			own[Key(fn)] = s
+		}
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, c := range decls {
@@ -143,7 +156,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 			}
 			key := Key(info.Defs[c.Node().(*ast.FuncDecl).Name].(*types.Func))
 			if s := own[key]; len(s.Returns) == 0 {
-				s.Returns = r
+				s.Returns, s.ReturnsOther = r, false
 				own[key] = s
 				changed = true
 			}
@@ -175,7 +188,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 			}
 			key := Key(t.fn)
 			old, ok := own[key]
-			s.LimitsBody, s.Returns, s.FailsOnError = old.LimitsBody, old.Returns, old.FailsOnError
+			s.LimitsBody, s.Returns, s.FailsOnError, s.ReturnsOther = old.LimitsBody, old.Returns, old.FailsOnError, old.ReturnsOther
 			if !ok && (len(s.Takes) > 0 || len(s.Borrows) > 0) || ok && !(slices.Equal(old.Takes, s.Takes) && slices.Equal(old.Closes, s.Closes) && slices.Equal(old.Borrows, s.Borrows)) {
 				own[key] = s
 				changed = consulted.hit
@@ -273,6 +286,24 @@ func packagePath(info *types.Info) string {
 	return ""
 }
 
+// Concerns reports whether a summary of fn could tell its callers
+// something about a resource they hold: it can return one, or it takes a
+// value with a Close or Flush method, or an *http.Response. (Any interface
+// could hold a resource too, but a dependency's functions that take one
+// are too many to learn for what they rarely say.)
+func Concerns(fn *types.Func) bool {
+	sig := fn.Signature()
+	if mayReturnResource(sig) {
+		return true
+	}
+	for p := range sig.Params().Variables() {
+		if _, isFunc := p.Type().Underlying().(*types.Signature); !isFunc && (kindOf(p.Type()) == ResponseBody || releaseMethodOf(p.Type()) != "") {
+			return true
+		}
+	}
+	return false
+}
+
 // closable reports whether a parameter can hold a resource: its type has a
 // Close or Flush method, it is an interface (an io.Reader may hold a file,
 // which a type assertion could reach), an *http.Response, or a function (a
@@ -288,13 +319,25 @@ func closable(p *types.Var) bool {
 // when it has one, else "Flush" (a bufio.Writer's), else "".
 func releaseMethodOf(t types.Type) string {
 	for _, m := range []string{"Close", "Flush"} {
-		if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, m); obj != nil {
-			if _, ok := obj.(*types.Func); ok {
-				return m
-			}
+		if hasReleaseMethod(t, m) {
+			return m
 		}
 	}
 	return ""
+}
+
+// hasReleaseMethod reports whether t has a method name that releases it:
+// one that takes nothing and returns nothing or an error. (jennifer's
+// File has a Close(...Code) that writes a token.)
+func hasReleaseMethod(t types.Type, name string) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := fn.Signature()
+	res := sig.Results()
+	return sig.Params().Len() == 0 && (res.Len() == 0 || res.Len() == 1 && isError(res.At(0).Type()))
 }
 
 // kindOf is the kind of resource a value of type t is followed as.
@@ -317,7 +360,7 @@ func kindOf(t types.Type) *Kind {
 // of one with only a Flush method; funcKind of a parameter that is a
 // function, released by calling it.
 var (
-	closerKind  = &Kind{Name: "closer"}
+	closerKind  = Closer
 	flusherKind = &Kind{Name: "flusher", Release: "Flush"}
 	funcKind    = &Kind{Name: "func", Func: true}
 )

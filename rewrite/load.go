@@ -376,7 +376,12 @@ func (l *Load) typeCheck(pkgs []*packages.Package, parsed map[string]parsedFile)
 }
 
 func (l *Load) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
-	fset := l.fset
+	return l.typeCheckFiles(l.fset, meta, parsed)
+}
+
+// typeCheckFiles type-checks meta from the files in parsed, whose
+// positions are in fset.
+func (l *Load) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
 	p := &packages.Package{
 		ID: meta.ID, Name: meta.Name, PkgPath: meta.PkgPath, Dir: meta.Dir,
 		GoFiles: meta.GoFiles, CompiledGoFiles: meta.CompiledGoFiles, IgnoredFiles: meta.IgnoredFiles,
@@ -442,6 +447,43 @@ func (l *Load) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile
 	p.Types = types.NewPackage(meta.PkgPath, meta.Name)
 	types.NewChecker(conf, fset, p.Types, p.TypesInfo).Files(p.Syntax)
 	return p
+}
+
+// Dependency returns the listed package at the import path path (its plain
+// variant, not a test's), which the loaded packages depend on.
+func (l *Load) Dependency(path string) (*packages.Package, bool) {
+	p, ok := l.exports.meta[path]
+	return p, ok && p.PkgPath == path
+}
+
+// CheckDependency parses and type-checks from source a dependency that the
+// loaded packages read from export data, after prune has edited its
+// syntax: it drops the function bodies that need no checking, which are
+// most of the cost. The syntax and types are the caller's alone (their own file
+// set; the types of the package itself are distinct from those its
+// importers see). Errors that the dropped bodies cause (an import only
+// they used) are ignored, as are any others; only files that cannot be
+// read or parsed at all fail it.
+func (l *Load) CheckDependency(meta *packages.Package, prune func([]*ast.File)) (*packages.Package, error) {
+	fset := token.NewFileSet()
+	parsed := make(map[string]parsedFile, len(meta.CompiledGoFiles))
+	var files []*ast.File
+	for _, name := range meta.CompiledGoFiles {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		parsed[name] = parsedFile{syntax: f}
+		files = append(files, f)
+	}
+	prune(files)
+	p := l.typeCheckFiles(fset, meta, parsed)
+	p.Errors = nil
+	return p, nil
 }
 
 // addErrors records the errors of p, each once.

@@ -33,6 +33,20 @@ the resources a project declares in its .leakfix.yaml; and what a function
 of the program returns that it acquired (func open() (*os.File, error) {
 return os.Open(...) }).
 
+Beyond that list, any call whose result can be released is a candidate:
+an *http.Response, *sql.Rows, a *sql.Tx from Begin or BeginTx (released by
+Commit or Rollback; the fix is "tx.Rollback()" on the paths that do
+neither), and any value with a Close method. Whether its caller owns it is
+decided by evidence: the callee's body (it returns what it acquired, or a
+fresh value it made whose Close does something; the bodies of the
+third-party functions the program calls are read from the module cache),
+the standard library table (ioutil.TempFile, (http.RoundTripper).RoundTrip,
+net's Accept and File methods...), the program's implementations of an
+interface method, and for a body not seen, the result's type: a response or
+rows returned with an error are fixed, as net/http and database/sql say
+the caller closes them; another closer returned with an error is reported,
+not fixed, unless the function releases it on some path itself.
+
 Each resource is followed along every path from its acquisition to every
 exit of its function, through the variables that hold it: aliases (body :=
 resp.Body), wrappers (body, err = gzip.NewReader(body)), variables declared
@@ -182,6 +196,16 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.Message = fmt.Sprintf("%s is left open at %s", what, exitList(pass, leaks))
 	}
 	if why := a.Acquirer.Kind.NoFix; why != "" {
+		f.NoFix = why
+		return f, true
+	}
+	if why := unreleasable(a); why != "" {
+		f.NoFix = why
+		return f, true
+	}
+	if why := a.Acquirer.NoFix; why != "" && !released {
+		// Released on no path: nothing in the function shows that it
+		// owns the resource either.
 		f.NoFix = why
 		return f, true
 	}
@@ -408,13 +432,41 @@ func describe(info *types.Info, a *ownership.Acquisition) string {
 	if f, ok := typeutil.Callee(info, a.Call).(*types.Func); ok {
 		fn = shortName(f)
 	}
+	kind := a.Acquirer.Kind.Name
+	if a.Acquirer.Kind == ownership.Closer {
+		kind = resultType(info, a)
+	}
 	switch {
 	case a.Var != nil && a.Acquirer.Kind.Field != "":
-		return fmt.Sprintf("%s.%s (%s from %s)", a.Var.Name(), a.Acquirer.Kind.Field, a.Acquirer.Kind.Name, fn)
+		return fmt.Sprintf("%s.%s (%s from %s)", a.Var.Name(), a.Acquirer.Kind.Field, kind, fn)
 	case a.Var != nil:
-		return fmt.Sprintf("%s (%s from %s)", a.Var.Name(), a.Acquirer.Kind.Name, fn)
+		return fmt.Sprintf("%s (%s from %s)", a.Var.Name(), kind, fn)
 	}
-	return fmt.Sprintf("the %s from %s", a.Acquirer.Kind.Name, fn)
+	return fmt.Sprintf("the %s from %s", kind, fn)
+}
+
+// unreleasable says why the variable holding a's resource cannot release
+// it: its type, an io.Reader say, has no release method. "" when it can.
+func unreleasable(a *ownership.Acquisition) string {
+	k := a.Acquirer.Kind
+	if k.Func || k.Field != "" || a.Var == nil {
+		return ""
+	}
+	m := k.ReleaseMethod()
+	if obj, _, _ := types.LookupFieldOrMethod(a.Var.Type(), true, a.Var.Pkg(), m); obj != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s is %s, which has no %s method", a.Var.Name(), types.TypeString(a.Var.Type(), func(p *types.Package) string { return p.Name() }), m)
+}
+
+// resultType spells the type of the acquired result as code does:
+// "*sftp.File", "io.ReadCloser".
+func resultType(info *types.Info, a *ownership.Acquisition) string {
+	t := info.TypeOf(a.Call)
+	if tuple, ok := t.(*types.Tuple); ok && a.Acquirer.Result < tuple.Len() {
+		t = tuple.At(a.Acquirer.Result).Type()
+	}
+	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
 }
 
 // shortName is a function's name as code spells it: "os.Open",

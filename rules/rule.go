@@ -117,7 +117,7 @@ func (p *Pass) acquisitions() []*ownership.Acquisition {
 	}
 	p.shared.once.Do(func() {
 		p.shared.judgements = map[*ownership.Acquisition]ownership.Judgement{}
-		p.shared.acquisitions = ownership.Find(p.Info, p.Inspector.Root(), p.acquirers(), p.Summaries)
+		p.shared.acquisitions = ownership.Find(p.Fset, p.Info, p.Inspector.Root(), p.acquirers(), p.Summaries)
 	})
 	return p.shared.acquisitions
 }

@@ -9,7 +9,7 @@
 // any case file, FILE.go.golden is the file fixed; a file without one must
 // not change. Lines that expect a finding say so with `// want "regexp"`,
 // matched against the finding's text (rules.Finding.Text), as analysistest
-// does.
+// does. Modules the cases depend on are in _deps (see depsDir).
 package cases
 
 import (
@@ -37,17 +37,26 @@ type File struct {
 // them there). The cases of several rules may share one module, as long as
 // no two of their files land on the same path, which is an error.
 func Layout(dir, ruleDir string) ([]File, error) {
-	if err := write(filepath.Join(dir, "go.mod"), []byte("module "+ModulePath+"\n\ngo 1.26\n")); err != nil {
-		return nil, err
+	gomod := filepath.Join(dir, "go.mod")
+	if _, err := os.Stat(gomod); err != nil {
+		if err := write(gomod, []byte("module "+ModulePath+"\n\ngo 1.26\n")); err != nil {
+			return nil, err
+		}
 	}
 	var files []File
 	err := filepath.WalkDir(ruleDir, func(src string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(src, ".go") {
+		if err != nil || d.IsDir() {
 			return err
 		}
 		rel, err := filepath.Rel(ruleDir, src)
 		if err != nil {
 			return err
+		}
+		if strings.HasPrefix(rel, depsDir+string(filepath.Separator)) {
+			return addDependency(dir, gomod, src, rel)
+		}
+		if !strings.HasSuffix(src, ".go") {
+			return nil
 		}
 		if filepath.Dir(rel) == "." {
 			// A single-file case is a package of its own.
@@ -83,6 +92,39 @@ func Layout(dir, ruleDir string) ([]File, error) {
 		return nil, fmt.Errorf("no cases in %s", ruleDir)
 	}
 	return files, nil
+}
+
+// depsDir holds, in a rule's cases, modules the cases depend on, each in
+// _deps/<module path>/ with its go.mod: a third-party module whose
+// packages are not loaded from source, required and replaced by the
+// directory in the cases' go.mod. (The go command ignores directories
+// that begin with "_", so ./... leaves them out.)
+const depsDir = "_deps"
+
+// addDependency copies the file src of a dependency module to rel in dir,
+// and for its go.mod requires and replaces the module in gomod.
+func addDependency(dir, gomod, src, rel string) error {
+	content, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := write(filepath.Join(dir, rel), content); err != nil {
+		return err
+	}
+	if filepath.Base(rel) != "go.mod" {
+		return nil
+	}
+	first, _, _ := strings.Cut(string(content), "\n")
+	mod, ok := strings.CutPrefix(first, "module ")
+	if !ok {
+		return fmt.Errorf("%s: the first line must be the module's", src)
+	}
+	main, err := os.ReadFile(gomod)
+	if err != nil {
+		return err
+	}
+	main = fmt.Appendf(main, "\nrequire %s v0.0.0\n\nreplace %s => ./%s\n", mod, mod, filepath.ToSlash(filepath.Dir(rel)))
+	return os.WriteFile(gomod, main, 0o644)
 }
 
 func write(name string, content []byte) error {
