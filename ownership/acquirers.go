@@ -280,7 +280,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 // value it makes there, "&File{...}", whose type has a Close method that
 // does something: no one else holds it, and its Close is the caller's to
 // call (an SFTP client's OpenFile returns its remote file that way). A
-// Close that only returns nil releases nothing; a value that wraps
+// Close that only sets fields releases nothing; a value that wraps
 // another closer (&Backend{Backend: be}) is a wrapper, whose Close may
 // release what someone else owns.
 func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr) bool {
@@ -344,16 +344,28 @@ func holdsResource(v *types.Var) bool {
 	return v.Kind() == types.ParamVar && types.IsInterface(v.Type())
 }
 
-// releasesNothing reports whether body is empty or only returns nil.
+// releasesNothing reports whether a Close method's body releases
+// nothing: it calls nothing (but to make its error), sends nothing and
+// starts nothing, at most setting fields ("m.closed = true", a test's
+// stand-in connection).
 func releasesNothing(info *types.Info, body *ast.BlockStmt) bool {
-	switch len(body.List) {
-	case 0:
-		return true
-	case 1:
-		ret, ok := body.List[0].(*ast.ReturnStmt)
-		return ok && (len(ret.Results) == 0 || len(ret.Results) == 1 && IsNil(info, ret.Results[0]))
-	}
-	return false
+	nothing := true
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GoStmt, *ast.SendStmt, *ast.DeferStmt:
+			nothing = false
+		case *ast.CallExpr:
+			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() {
+				break // a conversion
+			}
+			if fn, ok := typeutil.Callee(info, n).(*types.Func); ok && fn.Pkg() != nil && (fn.Pkg().Path() == "errors" || fn.Pkg().Path() == "fmt") {
+				break // making the error it returns
+			}
+			nothing = false
+		}
+		return nothing
+	})
+	return nothing
 }
 
 // onlyReturned reports whether every hand-off of the judgement is a

@@ -123,13 +123,21 @@ Example:
 // runReleases reports the acquisitions of the kinds the rule covers that
 // are not released on every path.
 func runReleases(pass *Pass, covers func(*ownership.Kind) bool) {
+	var found []released
 	for _, a := range pass.acquisitions() {
 		if !covers(a.Acquirer.Kind) {
 			continue
 		}
 		if f, ok := missingClose(pass, a); ok {
-			pass.Report(f)
+			found = append(found, released{a, f})
+		} else if a.Acquirer.Kind.Func {
+			if f, ok := cancelKept(pass, a); ok {
+				found = append(found, released{a, f})
+			}
 		}
+	}
+	for _, f := range foldBodyReaders(pass, found) {
+		pass.Report(f)
 	}
 }
 

@@ -69,6 +69,8 @@ func Returned(ctx context.Context) (context.Context, context.CancelFunc) {
 
 type server struct{ stop context.CancelFunc }
 
+func (s *server) Stop() { s.stop() }
+
 func (s *server) Start(ctx context.Context) context.Context {
 	ctx, cancel := context.WithCancel(ctx)
 	s.stop = cancel

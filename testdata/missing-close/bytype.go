@@ -180,3 +180,39 @@ func hello(p *pool) error {
 	_, err := p.Conn().Write([]byte("hello"))
 	return err
 }
+
+// A stand-in whose Close only sets a field releases nothing.
+type fakeConn struct{ closed bool }
+
+func (c *fakeConn) Close() error {
+	c.closed = true
+	return nil
+}
+
+func newFakeConn() (*fakeConn, error) { return &fakeConn{}, nil }
+
+func useFake() (bool, error) {
+	c, err := newFakeConn()
+	if err != nil {
+		return false, err
+	}
+	return c.closed, nil
+}
+
+// A wrapper of what it is given: whose Close that releases is the
+// caller's design, not the wrapper's.
+type counting struct {
+	io.ReadCloser
+	n int
+}
+
+func count(rc io.ReadCloser) (*counting, error) { return &counting{ReadCloser: rc}, nil }
+
+func countAll(rc io.ReadCloser) (int, error) {
+	c, err := count(rc)
+	if err != nil {
+		return 0, err
+	}
+	_, err = io.Copy(io.Discard, c)
+	return c.n, err
+}

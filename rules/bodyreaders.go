@@ -1,0 +1,289 @@
+package rules
+
+import (
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"slices"
+	"strings"
+
+	"github.com/dave/dst"
+	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Responses left open after an error decoder: a function of the package
+// that takes the response, reads its body, and never closes it, called on
+// the paths where the status is an error ("err = c.handleErrorResp(resp);
+// return"). The fix belongs in that function, not at each caller: the
+// findings of the callers whose every leak follows such a call are folded
+// into one finding at the function, fixed there ("defer resp.Body.Close()"
+// as its first statement) when every call of it in the program leaves the
+// body open after it. Otherwise the function is reported, and the callers
+// keep their own findings and fixes.
+
+// A released is a finding of missing-close with the acquisition it is
+// about.
+type released struct {
+	a *ownership.Acquisition
+	f Finding
+}
+
+// readerCall is a caller's acquisition whose every leak follows call, a
+// call of a body reader.
+type readerCall struct {
+	released
+	call *ast.CallExpr
+}
+
+// foldBodyReaders returns the findings to report: found, with the
+// findings of the callers of each body reader folded into one at it.
+func foldBodyReaders(pass *Pass, found []released) []Finding {
+	byReader := map[*types.Func][]readerCall{}
+	for _, r := range found {
+		if r.a.Acquirer.Kind != ownership.ResponseBody || r.a.Var == nil {
+			continue
+		}
+		if h, call, ok := leaksAfterReader(pass, r.a); ok {
+			byReader[h] = append(byReader[h], readerCall{r, call})
+		}
+	}
+	folded := map[*ownership.Acquisition]bool{}
+	var out []Finding
+	readers := slices.SortedFunc(func(yield func(*types.Func) bool) {
+		for h := range byReader {
+			if !yield(h) {
+				return
+			}
+		}
+	}, func(a, b *types.Func) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	for _, h := range readers {
+		f, ok, fold := bodyReaderFinding(pass, h, byReader[h])
+		if !ok {
+			continue
+		}
+		out = append(out, f)
+		if fold {
+			for _, c := range byReader[h] {
+				folded[c.a] = true
+			}
+		}
+	}
+	for _, r := range found {
+		if !folded[r.a] {
+			out = append(out, r.f)
+		}
+	}
+	return out
+}
+
+// leaksAfterReader returns the body reader that every exit where a's
+// response is left open follows: the exit returns its result ("return
+// h(resp)") or comes right after a statement that calls it.
+func leaksAfterReader(pass *Pass, a *ownership.Acquisition) (*types.Func, *ast.CallExpr, bool) {
+	j := pass.judge(a)
+	if j.Doubt != "" {
+		return nil, nil, false
+	}
+	paths, ok := ownership.FollowPaths(pass.Info, a, j)
+	if !ok {
+		return nil, nil, false
+	}
+	leaks := paths.OpenExits()
+	if len(leaks) == 0 {
+		return nil, nil, false
+	}
+	var reader *types.Func
+	var first *ast.CallExpr
+	for _, e := range leaks {
+		if e.Stmt == nil {
+			return nil, nil, false
+		}
+		h, call, ok := readerCallBefore(pass, a, e.Stmt)
+		if !ok || reader != nil && h != reader {
+			return nil, nil, false
+		}
+		if reader == nil {
+			reader, first = h, call
+		}
+	}
+	return reader, first, true
+}
+
+// readerCallBefore finds the call, in exit, in the statement right before
+// it in its block, or in the condition of the if whose body it begins, of
+// a function of the package that takes a's
+// response and only reads it.
+func readerCallBefore(pass *Pass, a *ownership.Acquisition, exit ast.Stmt) (*types.Func, *ast.CallExpr, bool) {
+	stmts := []ast.Stmt{exit}
+	if c, ok := a.Func.FindNode(exit); ok {
+		list, i := enclosingList(c.Parent().Node(), exit)
+		switch ifs, isIf := c.Parent().Parent().Node().(*ast.IfStmt); {
+		case i > 0:
+			stmts = append(stmts, list[i-1])
+		case i == 0 && isIf && ifs.Body == c.Parent().Node():
+			// if err := h(resp); err != nil { return err }
+			stmts = append(stmts, &ast.ExprStmt{X: ifs.Cond})
+			if ifs.Init != nil {
+				stmts = append(stmts, ifs.Init)
+			}
+		}
+	}
+	for _, s := range stmts {
+		var found *types.Func
+		var at *ast.CallExpr
+		ast.Inspect(s, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || found != nil {
+				return found == nil
+			}
+			h, _ := typeutil.Callee(pass.Info, call).(*types.Func)
+			if h == nil || h.Pkg() != pass.Types {
+				return true
+			}
+			for i, arg := range call.Args {
+				if id, ok := ast.Unparen(arg).(*ast.Ident); ok && pass.Info.Uses[id] == a.Var && readsBody(pass, h, i) {
+					found, at = h, call
+				}
+			}
+			return found == nil
+		})
+		if found != nil {
+			return found, at, true
+		}
+	}
+	return nil, nil, false
+}
+
+// enclosingList returns the statement list of block that holds s, and s's
+// index in it (-1 when it is not there).
+func enclosingList(block ast.Node, s ast.Stmt) ([]ast.Stmt, int) {
+	var list []ast.Stmt
+	switch b := block.(type) {
+	case *ast.BlockStmt:
+		list = b.List
+	case *ast.CaseClause:
+		list = b.Body
+	case *ast.CommClause:
+		list = b.Body
+	}
+	return list, slices.Index(list, s)
+}
+
+// readsBody reports whether the function h leaves its parameter param, a
+// response, to its caller (its summary borrows it) and reads its Body.
+func readsBody(pass *Pass, h *types.Func, param int) bool {
+	params := h.Signature().Params()
+	if param >= params.Len() {
+		return false
+	}
+	if ptr, ok := params.At(param).Type().(*types.Pointer); !ok || !isNamed(ptr.Elem(), "net/http", "Response") {
+		return false
+	}
+	sum, ok := pass.Summaries.Summary(h)
+	if !ok || !slices.Contains(sum.Borrows, param) {
+		return false
+	}
+	decl := pass.funcDecl(h)
+	if decl == nil || decl.Body == nil {
+		return false
+	}
+	p := params.At(param)
+	reads := false
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "Body" {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && pass.Info.Uses[id] == p {
+				reads = true
+			}
+		}
+		return !reads
+	})
+	return reads
+}
+
+// bodyReaderFinding is the finding at the body reader h, whose callers in
+// calls leave its response open after calling it. fold says whether the
+// callers' findings are folded into it: when it is fixed, since every
+// call of h leaves the body open after it.
+func bodyReaderFinding(pass *Pass, h *types.Func, calls []readerCall) (f Finding, ok, fold bool) {
+	decl := pass.funcDecl(h)
+	if decl == nil {
+		return Finding{}, false, false
+	}
+	param := -1
+	for i, arg := range calls[0].call.Args {
+		if id, ok := ast.Unparen(arg).(*ast.Ident); ok && pass.Info.Uses[id] == calls[0].a.Var {
+			param = i
+		}
+	}
+	p := h.Signature().Params().At(param)
+	var lines []string
+	leaving := map[*ast.CallExpr]bool{}
+	for _, c := range calls {
+		leaving[c.call] = true
+		lines = append(lines, fmt.Sprint(pass.Fset.Position(c.call.Pos()).Line))
+	}
+	f = Finding{Pos: decl.Name.Pos(), End: decl.Name.End(),
+		Message: fmt.Sprintf("%s reads %s.Body and never closes it, and the %s on %s %s it open after the call",
+			h.Name(), p.Name(), plural(len(calls), "call", "calls"), plural(len(calls), "line", "lines")+" "+andList(lines), plural(len(calls), "leaves", "leave"))}
+	var other *ast.CallExpr
+	for c := range pass.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := c.Node().(*ast.CallExpr)
+		if typeutil.Callee(pass.Info, call) == h && !leaving[call] {
+			other = call
+			break
+		}
+	}
+	switch {
+	case other != nil:
+		f.NoFix = fmt.Sprintf("the call on line %d does not leave it open after the call", pass.Fset.Position(other.Pos()).Line)
+		return f, true, false
+	case h.Exported() && pass.Types.Name() != "main":
+		f.NoFix = fmt.Sprintf("%s is exported, and its callers in other packages are not seen", h.Name())
+		return f, true, false
+	}
+	first := decl.Body.List
+	f.Fix = &fix.Fix{
+		Message: fmt.Sprintf("close %s.Body in %s", p.Name(), h.Name()),
+		Sites:   []fix.Site{{Pos: decl.Body.Lbrace, End: decl.Body.Lbrace + 1}},
+		Edit: func(e *fix.Editor) error {
+			d := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{
+				X:   &dst.SelectorExpr{X: dst.NewIdent(p.Name()), Sel: dst.NewIdent("Body")},
+				Sel: dst.NewIdent("Close"),
+			}}}
+			d.Decs.Before, d.Decs.After = dst.NewLine, dst.NewLine
+			if len(first) == 0 {
+				return e.Append(decl.Body, d)
+			}
+			return e.InsertBefore(first[0], d)
+		},
+	}
+	return f, true, true
+}
+
+// funcDecl is the declaration of fn among the package's files, or nil.
+func (p *Pass) funcDecl(fn *types.Func) *ast.FuncDecl {
+	for c := range p.Inspector.Root().Preorder((*ast.FuncDecl)(nil)) {
+		if fd := c.Node().(*ast.FuncDecl); p.Info.Defs[fd.Name] == fn {
+			return fd
+		}
+	}
+	return nil
+}
+
+// andList joins "a", "b", "c" as "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,185 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+
+	"github.com/leakfix/leakfix/ownership"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// A cancel func handed to an object ("return &watcher{ctx: ctx, cancel:
+// cancel}", "return newStream(ctx, cancel, body)", "s.cancel = cancel")
+// is the object's to call, when it is closed or stopped. Where the object
+// keeps it in a field that none of its type's methods ever reads, nothing
+// calls it: the context and its timer stay registered until the deadline
+// fires, or forever. Where the methods are not seen, that cannot be
+// shown either way, and it is reported as such.
+
+// cancelKept reports a's cancel func where it is handed to a field that
+// no method of the field's type reads.
+func cancelKept(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
+	j := pass.judge(a)
+	if j.Verdict != ownership.HandedOn || j.Doubt != "" || a.Var == nil {
+		return Finding{}, false
+	}
+	for _, pos := range j.HandOffs {
+		c, ok := a.Func.FindByPos(pos, pos+1)
+		if !ok {
+			continue
+		}
+		named, field, via, ok := keptInField(pass, c, a.Var)
+		if !ok {
+			continue
+		}
+		what := describe(pass.Info, a)
+		where := fmt.Sprintf("%s.%s", named.Obj().Name(), field)
+		if via != "" {
+			where = via + ", which keeps it in " + where
+		}
+		read, seen := fieldRead(pass, named, field)
+		switch {
+		case read:
+			continue
+		case !seen:
+			return Finding{Pos: a.Call.Pos(), End: a.Call.End(),
+				Message: fmt.Sprintf("%s is handed to %s, and whether a method of %s calls it is not known", what, where, named.Obj().Name()),
+				NoFix:   fmt.Sprintf("the methods of %s are not in the analysed packages", named.Obj().Name())}, true
+		}
+		return Finding{Pos: a.Call.Pos(), End: a.Call.End(),
+			Message: fmt.Sprintf("%s is handed to %s, which no method of %s calls", what, where, named.Obj().Name()),
+			NoFix:   fmt.Sprintf("where the cancel belongs (a Close or Stop of %s) is the type's design", named.Obj().Name())}, true
+	}
+	return Finding{}, false
+}
+
+// keptInField finds, from the use of v at c, the struct field that keeps
+// it: a field of a composite literal (&T{cancel: cancel}), an assignment
+// to a field (s.cancel = cancel), or either in the body of a function of
+// the package that v is passed to (its name is via).
+func keptInField(pass *Pass, c inspector.Cursor, v *types.Var) (named *types.Named, field, via string, ok bool) {
+	id, isIdent := c.Node().(*ast.Ident)
+	if !isIdent || pass.Info.Uses[id] != v {
+		return nil, "", "", false
+	}
+	if named, field, ok := fieldOf(pass.Info, c); ok {
+		return named, field, "", true
+	}
+	ek, _ := c.ParentEdge()
+	if ek != edge.CallExpr_Args {
+		return nil, "", "", false
+	}
+	call := c.Parent().Node().(*ast.CallExpr)
+	h, _ := typeutil.Callee(pass.Info, call).(*types.Func)
+	if h == nil {
+		return nil, "", "", false
+	}
+	decl := pass.funcDecl(h)
+	if decl == nil || decl.Body == nil {
+		return nil, "", "", false
+	}
+	arg := -1
+	for i, e := range call.Args {
+		if e == ast.Expr(id) {
+			arg = i
+		}
+	}
+	params := h.Signature().Params()
+	if arg < 0 || arg >= params.Len() || h.Signature().Variadic() && arg >= params.Len()-1 {
+		return nil, "", "", false
+	}
+	p := params.At(arg)
+	dc, ok := pass.Inspector.Root().FindNode(decl)
+	if !ok {
+		return nil, "", "", false
+	}
+	for u := range dc.Preorder((*ast.Ident)(nil)) {
+		if pass.Info.Uses[u.Node().(*ast.Ident)] != p {
+			continue
+		}
+		if named, field, ok := fieldOf(pass.Info, u); ok {
+			return named, field, h.Name(), true
+		}
+	}
+	return nil, "", "", false
+}
+
+// fieldOf reports the named struct type and field that the value at c is
+// put in: &T{field: value}, or x.field = value.
+func fieldOf(info *types.Info, c inspector.Cursor) (*types.Named, string, bool) {
+	switch ek, _ := c.ParentEdge(); ek {
+	case edge.KeyValueExpr_Value:
+		kv := c.Parent().Node().(*ast.KeyValueExpr)
+		lit, ok := c.Parent().Parent().Node().(*ast.CompositeLit)
+		key, isIdent := kv.Key.(*ast.Ident)
+		if !ok || !isIdent {
+			return nil, "", false
+		}
+		named, ok := namedStruct(info.TypeOf(lit))
+		return named, key.Name, ok
+	case edge.AssignStmt_Rhs:
+		as := c.Parent().Node().(*ast.AssignStmt)
+		if len(as.Lhs) != len(as.Rhs) {
+			return nil, "", false
+		}
+		i := -1
+		for k, r := range as.Rhs {
+			if r == c.Node() {
+				i = k
+			}
+		}
+		sel, ok := as.Lhs[i].(*ast.SelectorExpr)
+		if !ok {
+			return nil, "", false
+		}
+		if s, ok := info.Selections[sel]; !ok || s.Kind() != types.FieldVal {
+			return nil, "", false
+		}
+		named, ok := namedStruct(info.TypeOf(sel.X))
+		return named, sel.Sel.Name, ok
+	}
+	return nil, "", false
+}
+
+func namedStruct(t types.Type) (*types.Named, bool) {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return nil, false
+	}
+	_, isStruct := n.Underlying().(*types.Struct)
+	return n, isStruct
+}
+
+// fieldRead reports whether some function of the package reads the field
+// of named other than by assigning it (a method's "s.cancel()", "defer
+// s.cancel()", "cancel := s.cancel"), and whether the package is the
+// type's, whose methods are all seen.
+func fieldRead(pass *Pass, named *types.Named, field string) (read, seen bool) {
+	if named.Obj().Pkg() != pass.Types {
+		return false, false
+	}
+	for c := range pass.Inspector.Root().Preorder((*ast.SelectorExpr)(nil)) {
+		sel := c.Node().(*ast.SelectorExpr)
+		if sel.Sel.Name != field {
+			continue
+		}
+		s, ok := pass.Info.Selections[sel]
+		if !ok || s.Kind() != types.FieldVal {
+			continue
+		}
+		if n, ok := namedStruct(s.Recv()); !ok || n.Origin() != named.Origin() {
+			continue
+		}
+		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs {
+			continue
+		}
+		return true, true
+	}
+	return false, true
+}
