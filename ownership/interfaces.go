@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // What a call through an interface does with its argument is judged by
@@ -36,7 +37,7 @@ func (f *follower) implementationsEffect(fn *types.Func, param int) argEffect {
 	if exposes(named.Obj().Pkg(), named) || caller != nil && caller != named.Obj().Pkg() && exposes(caller, named) {
 		return 0
 	}
-	impls, ok := implementations(fn, named, caller, f.standIn)
+	impls, ok := cachedImplementations(f.fset, fn, named, caller, f.fn.Node().Pos())
 	if !ok || len(impls) == 0 {
 		return 0
 	}
@@ -83,6 +84,53 @@ func interfaceOf(fn *types.Func) (*types.Named, bool) {
 	return named, true
 }
 
+// implKey identifies a search for the implementations of an interface
+// method: the same for every call of it from one package's code (or one
+// package's tests, which see their own stand-ins).
+type implKey struct {
+	fn       *types.Func
+	caller   *types.Package
+	fromTest bool
+}
+
+type implResult struct {
+	impls []*types.Func
+	ok    bool
+}
+
+// implCache keeps the searches made, which are many for the same few
+// methods: io.Reader's Read is called everywhere. It holds the types of
+// the packages it has seen, so it is emptied when it grows large, as it
+// does over the batches of a large run.
+var implCache = struct {
+	sync.Mutex
+	m map[implKey]implResult
+}{m: map[implKey]implResult{}}
+
+const implCacheSize = 1 << 14
+
+// cachedImplementations is implementations, with stand-ins in test files
+// left out for code at pos that is not in one, remembered.
+func cachedImplementations(fset *token.FileSet, fn *types.Func, named *types.Named, caller *types.Package, pos token.Pos) ([]*types.Func, bool) {
+	key := implKey{fn, caller, fset == nil || isTestFile(fset, pos)}
+	implCache.Lock()
+	r, hit := implCache.m[key]
+	implCache.Unlock()
+	if hit {
+		return r.impls, r.ok
+	}
+	r.impls, r.ok = implementations(fn, named, caller, func(tn *types.TypeName) bool {
+		return !key.fromTest && isTestFile(fset, tn.Pos())
+	})
+	implCache.Lock()
+	if len(implCache.m) >= implCacheSize {
+		clear(implCache.m)
+	}
+	implCache.m[key] = r
+	implCache.Unlock()
+	return r.impls, r.ok
+}
+
 // implementations returns the methods fn of the types that implement the
 // interface named, declared in its own package, the caller's package and
 // the packages the caller imports (but those skip leaves out). It reports
@@ -107,6 +155,11 @@ func implementations(fn *types.Func, named *types.Named, caller *types.Package, 
 		for _, name := range p.Scope().Names() {
 			tn, ok := p.Scope().Lookup(name).(*types.TypeName)
 			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) || skip(tn) {
+				continue
+			}
+			// Most types do not have the method at all: that is cheaper
+			// to ask than whether they implement the whole interface.
+			if obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(tn.Type()), true, fn.Pkg(), fn.Name()); obj == nil {
 				continue
 			}
 			var impl types.Type
@@ -142,7 +195,7 @@ func implementationsReturn(fset *token.FileSet, info *types.Info, fn *types.Func
 		return nil, false
 	}
 	caller := packageOf(info)
-	impls, ok := implementations(fn, named, caller, func(tn *types.TypeName) bool { return standIn(fset, tn, at) })
+	impls, ok := cachedImplementations(fset, fn, named, caller, at)
 	if !ok {
 		return nil, false
 	}
