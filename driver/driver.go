@@ -11,7 +11,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -220,7 +219,7 @@ func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspect
 			if skip := unseen[p.ID]; len(skip) > 0 {
 				imported = &withoutPackages{all, skip}
 			}
-			all.add(ownership.Summarize(p.Fset, p.TypesInfo, in, imported))
+			all.addFrom(ownership.Summarize(p.Fset, p.TypesInfo, in, imported), ownVariant(p))
 			mu.Lock()
 			inspectors[p.ID] = in
 			mu.Unlock()
@@ -233,7 +232,8 @@ func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspect
 
 // summaryOrder says, for each of pkgs, which others it waits for: those
 // it imports, where a package checked as its test variant ("q [q.test]")
-// stands for the plain one ("q"), whose summaries it makes. Import cycles
+// stands for the plain one ("q"), whose summaries it makes (its own
+// variant "q [q.test]" where there are several). Import cycles
 // that variants make (q's tests import p, which imports q) are broken
 // where waiting for the variant would close one, deterministically, in
 // the order of the IDs; a package that does not wait for a variant does
@@ -246,7 +246,7 @@ func summaryOrder(pkgs []*packages.Package) (waits map[string][]string, unseen m
 		ids[p.ID] = true
 	}
 	for _, p := range slices.SortedFunc(slices.Values(pkgs), func(a, b *packages.Package) int { return cmp.Compare(a.ID, b.ID) }) {
-		if p.ID != p.PkgPath && !ids[p.PkgPath] && variant[p.PkgPath] == "" {
+		if p.ID != p.PkgPath && !ids[p.PkgPath] && (variant[p.PkgPath] == "" || ownVariant(p)) {
 			variant[p.PkgPath] = p.ID
 		}
 	}
@@ -297,6 +297,12 @@ func summaryOrder(pkgs []*packages.Package) (waits map[string][]string, unseen m
 	return waits, unseen
 }
 
+// ownVariant reports whether p is its package's own: the plain package or
+// its own test variant ("p [p.test]"), which has all its files.
+func ownVariant(p *packages.Package) bool {
+	return p.ID == p.PkgPath || p.ID == p.PkgPath+" ["+p.PkgPath+".test]"
+}
+
 // withoutPackages hides the summaries of some packages.
 type withoutPackages struct {
 	ownership.Summaries
@@ -313,8 +319,9 @@ func (w *withoutPackages) Summary(fn *types.Func) (ownership.Summary, bool) {
 // syncSummaries is a SummaryMap that packages summarized in parallel add
 // to while others read it.
 type syncSummaries struct {
-	mu sync.RWMutex
-	m  ownership.SummaryMap
+	mu        sync.RWMutex
+	m         ownership.SummaryMap
+	canonical map[string]bool // keys written by their package's own variant
 }
 
 func (s *syncSummaries) Summary(fn *types.Func) (ownership.Summary, bool) {
@@ -323,10 +330,31 @@ func (s *syncSummaries) Summary(fn *types.Func) (ownership.Summary, bool) {
 	return s.m.Summary(fn)
 }
 
-func (s *syncSummaries) add(m ownership.SummaryMap) {
+func (s *syncSummaries) add(m ownership.SummaryMap) { s.addFrom(m, true) }
+
+// addFrom adds m, learned from a package or from one of its variants. A
+// package is summarized once per variant checked (its own test variant
+// "p [p.test]", and "p [q.test]" for the tests of a package it imports),
+// and each writes the same keys: the package's own variant decides, so
+// that what importers read does not depend on which finished last.
+func (s *syncSummaries) addFrom(m ownership.SummaryMap, canonical bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	maps.Copy(s.m, m)
+	if s.canonical == nil {
+		s.canonical = map[string]bool{}
+	}
+	for k, v := range m {
+		if !canonical && s.canonical[k] {
+			continue
+		}
+		if _, ok := s.m[k]; ok && !canonical {
+			continue
+		}
+		s.m[k] = v
+		if canonical {
+			s.canonical[k] = true
+		}
+	}
 }
 
 // configError reports a bad config file like a load error: at its

@@ -277,17 +277,18 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 }
 
 // freshCloser reports whether e, returned by the function at decl, is a
-// value it makes there, "&File{...}", whose type has a Close method that
+// pointer to a value it makes there, "&File{...}", whose type has a Close method that
 // does something: no one else holds it, and its Close is the caller's to
 // call (an SFTP client's OpenFile returns its remote file that way). A
 // Close that only sets fields releases nothing; a value that wraps
 // another closer (&Backend{Backend: be}) is a wrapper, whose Close may
 // release what someone else owns.
 func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr) bool {
-	e = ast.Unparen(e)
-	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		e = ast.Unparen(u.X)
+	u, ok := ast.Unparen(e).(*ast.UnaryExpr)
+	if !ok || u.Op != token.AND {
+		return false // a value, not a pointer: a handle (a reflect.Value, whose Close closes a channel)
 	}
+	e = ast.Unparen(u.X)
 	lit, ok := e.(*ast.CompositeLit)
 	if !ok || wrapsCloser(info, decl, lit) {
 		return false
@@ -306,9 +307,13 @@ func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr) bool {
 	return true // declared elsewhere: not known to do nothing
 }
 
-// wrapsCloser reports whether an element of lit mentions a variable, other
-// than the method's receiver, that can hold a resource: a wrapper of what
-// it is given (&tracedReader{Reader: rd}) or of what it keeps.
+// wrapsCloser reports whether an element of lit holds another resource:
+// a value of a type with a Close method other than the method's receiver
+// itself (a back-reference to the client that made it, as an SFTP file
+// has), or a mention of a variable that can hold one. Such a value is a
+// wrapper of what it is given (&tracedReader{Reader: rd}) or of what its
+// maker keeps (&localServer{Listener: sl.Listener}), whose Close may
+// release what someone else owns.
 func wrapsCloser(info *types.Info, decl inspector.Cursor, lit *ast.CompositeLit) bool {
 	var recv types.Object
 	if fd := decl.Node().(*ast.FuncDecl); fd.Recv != nil && len(fd.Recv.List) == 1 && len(fd.Recv.List[0].Names) == 1 {
@@ -319,6 +324,12 @@ func wrapsCloser(info *types.Info, decl inspector.Cursor, lit *ast.CompositeLit)
 		if kv, ok := elt.(*ast.KeyValueExpr); ok {
 			elt = kv.Value
 		}
+		if id, ok := ast.Unparen(elt).(*ast.Ident); ok && recv != nil && info.Uses[id] == recv {
+			continue
+		}
+		if resultKind(info.TypeOf(elt)) != nil {
+			return true
+		}
 		ast.Inspect(elt, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
 				if v, ok := info.Uses[id].(*types.Var); ok && v != recv && !v.IsField() && holdsResource(v) {
@@ -327,8 +338,11 @@ func wrapsCloser(info *types.Info, decl inspector.Cursor, lit *ast.CompositeLit)
 			}
 			return !wraps
 		})
+		if wraps {
+			return true
+		}
 	}
-	return wraps
+	return false
 }
 
 // holdsResource reports whether v can hold a resource: its type has a

@@ -36,11 +36,11 @@ func cancelKept(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 			continue
 		}
 		what := describe(pass.Info, a)
-		where := fmt.Sprintf("%s.%s", named.Obj().Name(), field)
+		where := fmt.Sprintf("%s.%s", named.Obj().Name(), field.Name())
 		if via != "" {
 			where = via + ", which keeps it in " + where
 		}
-		read, seen := fieldRead(pass, named, field)
+		read, seen := fieldRead(pass, field)
 		switch {
 		case read:
 			continue
@@ -60,26 +60,26 @@ func cancelKept(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 // it: a field of a composite literal (&T{cancel: cancel}), an assignment
 // to a field (s.cancel = cancel), or either in the body of a function of
 // the package that v is passed to (its name is via).
-func keptInField(pass *Pass, c inspector.Cursor, v *types.Var) (named *types.Named, field, via string, ok bool) {
+func keptInField(pass *Pass, c inspector.Cursor, v *types.Var) (named *types.Named, field *types.Var, via string, ok bool) {
 	id, isIdent := c.Node().(*ast.Ident)
 	if !isIdent || pass.Info.Uses[id] != v {
-		return nil, "", "", false
+		return nil, nil, "", false
 	}
 	if named, field, ok := fieldOf(pass.Info, c); ok {
 		return named, field, "", true
 	}
 	ek, _ := c.ParentEdge()
 	if ek != edge.CallExpr_Args {
-		return nil, "", "", false
+		return nil, nil, "", false
 	}
 	call := c.Parent().Node().(*ast.CallExpr)
 	h, _ := typeutil.Callee(pass.Info, call).(*types.Func)
 	if h == nil {
-		return nil, "", "", false
+		return nil, nil, "", false
 	}
 	decl := pass.funcDecl(h)
 	if decl == nil || decl.Body == nil {
-		return nil, "", "", false
+		return nil, nil, "", false
 	}
 	arg := -1
 	for i, e := range call.Args {
@@ -89,12 +89,12 @@ func keptInField(pass *Pass, c inspector.Cursor, v *types.Var) (named *types.Nam
 	}
 	params := h.Signature().Params()
 	if arg < 0 || arg >= params.Len() || h.Signature().Variadic() && arg >= params.Len()-1 {
-		return nil, "", "", false
+		return nil, nil, "", false
 	}
 	p := params.At(arg)
 	dc, ok := pass.Inspector.Root().FindNode(decl)
 	if !ok {
-		return nil, "", "", false
+		return nil, nil, "", false
 	}
 	for u := range dc.Preorder((*ast.Ident)(nil)) {
 		if pass.Info.Uses[u.Node().(*ast.Ident)] != p {
@@ -104,26 +104,28 @@ func keptInField(pass *Pass, c inspector.Cursor, v *types.Var) (named *types.Nam
 			return named, field, h.Name(), true
 		}
 	}
-	return nil, "", "", false
+	return nil, nil, "", false
 }
 
-// fieldOf reports the named struct type and field that the value at c is
-// put in: &T{field: value}, or x.field = value.
-func fieldOf(info *types.Info, c inspector.Cursor) (*types.Named, string, bool) {
+// fieldOf reports the named struct type and the field (maybe promoted
+// from a struct it embeds) that the value at c is put in: &T{field:
+// value}, or x.field = value.
+func fieldOf(info *types.Info, c inspector.Cursor) (*types.Named, *types.Var, bool) {
 	switch ek, _ := c.ParentEdge(); ek {
 	case edge.KeyValueExpr_Value:
 		kv := c.Parent().Node().(*ast.KeyValueExpr)
 		lit, ok := c.Parent().Parent().Node().(*ast.CompositeLit)
 		key, isIdent := kv.Key.(*ast.Ident)
 		if !ok || !isIdent {
-			return nil, "", false
+			return nil, nil, false
 		}
 		named, ok := namedStruct(info.TypeOf(lit))
-		return named, key.Name, ok
+		field, isVar := info.Uses[key].(*types.Var)
+		return named, field, ok && isVar
 	case edge.AssignStmt_Rhs:
 		as := c.Parent().Node().(*ast.AssignStmt)
 		if len(as.Lhs) != len(as.Rhs) {
-			return nil, "", false
+			return nil, nil, false
 		}
 		i := -1
 		for k, r := range as.Rhs {
@@ -133,15 +135,16 @@ func fieldOf(info *types.Info, c inspector.Cursor) (*types.Named, string, bool) 
 		}
 		sel, ok := as.Lhs[i].(*ast.SelectorExpr)
 		if !ok {
-			return nil, "", false
+			return nil, nil, false
 		}
-		if s, ok := info.Selections[sel]; !ok || s.Kind() != types.FieldVal {
-			return nil, "", false
+		s, ok := info.Selections[sel]
+		if !ok || s.Kind() != types.FieldVal {
+			return nil, nil, false
 		}
 		named, ok := namedStruct(info.TypeOf(sel.X))
-		return named, sel.Sel.Name, ok
+		return named, s.Obj().(*types.Var), ok
 	}
-	return nil, "", false
+	return nil, nil, false
 }
 
 func namedStruct(t types.Type) (*types.Named, bool) {
@@ -156,24 +159,20 @@ func namedStruct(t types.Type) (*types.Named, bool) {
 	return n, isStruct
 }
 
-// fieldRead reports whether some function of the package reads the field
-// of named other than by assigning it (a method's "s.cancel()", "defer
-// s.cancel()", "cancel := s.cancel"), and whether the package is the
-// type's, whose methods are all seen.
-func fieldRead(pass *Pass, named *types.Named, field string) (read, seen bool) {
-	if named.Obj().Pkg() != pass.Types {
+// fieldRead reports whether some function of the package reads field
+// other than by assigning it (a method's "s.cancel()", "defer s.cancel()",
+// "cancel := s.cancel"), and whether the package is the field's, whose
+// methods are all seen.
+func fieldRead(pass *Pass, field *types.Var) (read, seen bool) {
+	if field.Pkg() != pass.Types {
 		return false, false
 	}
 	for c := range pass.Inspector.Root().Preorder((*ast.SelectorExpr)(nil)) {
 		sel := c.Node().(*ast.SelectorExpr)
-		if sel.Sel.Name != field {
+		if sel.Sel.Name != field.Name() {
 			continue
 		}
-		s, ok := pass.Info.Selections[sel]
-		if !ok || s.Kind() != types.FieldVal {
-			continue
-		}
-		if n, ok := namedStruct(s.Recv()); !ok || n.Origin() != named.Origin() {
+		if s, ok := pass.Info.Selections[sel]; !ok || s.Obj() != field {
 			continue
 		}
 		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs {

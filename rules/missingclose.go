@@ -211,6 +211,10 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.NoFix = why
 		return f, true
 	}
+	if why := commitsOnClose(pass, a); why != "" {
+		f.NoFix = why
+		return f, true
+	}
 	if why := a.Acquirer.NoFix; why != "" && !released {
 		// Released on no path: nothing in the function shows that it
 		// owns the resource either.
@@ -465,6 +469,26 @@ func unreleasable(a *ownership.Acquisition) string {
 		return ""
 	}
 	return fmt.Sprintf("%s is %s, which has no %s method", a.Var.Name(), types.TypeString(a.Var.Type(), func(p *types.Package) string { return p.Name() }), m)
+}
+
+// commitsOnClose says why a's resource, a write-only writer known only as
+// a closer,
+// is not closed by a fix: the Close of such a writer may commit what was
+// written (an object store's upload, an SMTP message's DATA), which on a
+// failing path is worse than the leak. "" for any other resource.
+func commitsOnClose(pass *Pass, a *ownership.Acquisition) string {
+	if a.Acquirer.Kind != ownership.Closer {
+		return ""
+	}
+	t := pass.Info.TypeOf(a.Call)
+	if tuple, ok := t.(*types.Tuple); ok {
+		t = tuple.At(a.Acquirer.Result).Type()
+	}
+	has := func(m string) bool { obj, _, _ := types.LookupFieldOrMethod(t, true, nil, m); return obj != nil }
+	if !has("Write") || has("Read") {
+		return "" // not a writer, or a stream both ways (a connection, a file)
+	}
+	return fmt.Sprintf("the Close of a %s may commit what was written, and where it belongs on a failing path is the writer's design", resultType(pass.Info, a))
 }
 
 // resultType spells the type of the acquired result as code does:
