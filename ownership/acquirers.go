@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
@@ -179,11 +180,12 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 			continue
 		}
 		direct[a.Call] = a
-		// Returned through its variable, and never closed or handed
-		// elsewhere on the way: "defer resp.Body.Close(); return resp"
-		// returns a closed body.
+		// Returned through its variable, and never handed elsewhere on
+		// the way nor closed by a defer: "defer resp.Body.Close(); return
+		// resp" returns a closed body. (A close on a path that returns
+		// an error instead is the function's own business.)
 		if a.Var != nil && a.Declares {
-			if j := Judge(fset, info, a, sums); j.Verdict == HandedOn && j.Doubt == "" && onlyReturned(info, decl, j) {
+			if j := Judge(fset, info, a, sums); (j.Verdict == HandedOn || j.Verdict == Closed) && j.Doubt == "" && len(j.HandOffs) > 0 && onlyReturned(info, decl, j) && !deferredRelease(decl, j) && !closedBeforeReturn(info, a, j) {
 				held[a.Var] = a
 			}
 		}
@@ -231,6 +233,16 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 		}
 		if freshCloser(info, decl, ret.Results[i]) {
 			return Returned{Result: i, Kind: kindKey(Closer)}, true
+		}
+		if sel, ok := ast.Unparen(ret.Results[i]).(*ast.SelectorExpr); ok {
+			// return resp.Body, nil: the body it acquired.
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
+				v, _ := info.Uses[id].(*types.Var)
+				if a := held[v]; a != nil && a.Acquirer.Kind.Field == sel.Sel.Name {
+					return Returned{Result: i, Kind: kindKey(Closer), NoFix: a.Acquirer.NoFix}, true
+				}
+			}
+			return Returned{}, false
 		}
 		id, ok := ast.Unparen(ret.Results[i]).(*ast.Ident)
 		if !ok {
@@ -380,6 +392,54 @@ func releasesNothing(info *types.Info, body *ast.BlockStmt) bool {
 		return nothing
 	})
 	return nothing
+}
+
+// closedBeforeReturn reports whether some path closes a's resource and
+// then reaches a return that hands it on: "resp.Body.Close(); return
+// resp, nil" returns a response for its status, already closed.
+func closedBeforeReturn(info *types.Info, a *Acquisition, j Judgement) bool {
+	if j.Verdict != Closed {
+		return false
+	}
+	paths, ok := FollowPaths(info, a, j)
+	if !ok {
+		return true
+	}
+	for _, e := range paths.Exits {
+		ret, isReturn := e.Stmt.(*ast.ReturnStmt)
+		if !isReturn || !e.Released || e.HandedOn {
+			continue
+		}
+		for _, r := range ret.Results {
+			x := ast.Unparen(r)
+			if sel, ok := x.(*ast.SelectorExpr); ok {
+				x = ast.Unparen(sel.X)
+			}
+			if id, ok := x.(*ast.Ident); ok && info.Uses[id] == a.Var {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deferredRelease reports whether a release of the judgement that is not
+// a hand-off is in a deferred call (or a function literal), which would
+// release what the function returns.
+func deferredRelease(decl inspector.Cursor, j Judgement) bool {
+	for _, pos := range j.Releases {
+		if slices.Contains(j.HandOffs, pos) {
+			continue
+		}
+		c, ok := decl.FindByPos(pos, pos+1)
+		if !ok {
+			return true
+		}
+		for range c.Enclosing((*ast.DeferStmt)(nil), (*ast.FuncLit)(nil)) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyReturned reports whether every hand-off of the judgement is a

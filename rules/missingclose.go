@@ -75,6 +75,14 @@ continue that leaves it open, before an assignment that overwrites it, and
 at the end of its block (where a loop iteration ends), never a defer in a
 loop.
 
+An error decoder, a function of the package that takes a response, reads
+its body and leaves it open, called where the status is an error ("err =
+c.handleErrorResp(resp); return"), is reported once, at the decoder, in
+place of its callers' findings, and fixed there with "defer
+resp.Body.Close()" when every call of it in the package leaves the body
+open after it and it is not exported; otherwise the callers keep their own
+findings and fixes.
+
 Reported without a fix: a resource passed to a function that may close or
 keep it (on the paths through that call), captured by a closure that may
 run at any time, not error-checked where a nil value would panic, held
@@ -104,6 +112,12 @@ go vet's lostcancel check reports this; leakfix also fixes it.
 
 Fix: "defer cancel()" ("defer cancel(nil)" for WithCancelCause) right after
 the call, when it is never called and not in a loop.
+
+A cancel func handed to an object (&watcher{cancel: cancel}, a
+constructor of the package that keeps it in a field, s.cancel = cancel) is
+the object's to call: it is reported when no function of the package reads
+that field, since nothing can call it then, and when the type's methods are
+not in the analysed packages, since that cannot be shown.
 
 Reported without a fix: a cancel func called on some paths only, or
 acquired in a loop, since calling it earlier than the function's return
@@ -211,13 +225,13 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.NoFix = why
 		return f, true
 	}
-	if why := commitsOnClose(pass, a); why != "" {
-		f.NoFix = why
-		return f, true
-	}
 	if why := a.Acquirer.NoFix; why != "" && !released {
 		// Released on no path: nothing in the function shows that it
 		// owns the resource either.
+		f.NoFix = why
+		return f, true
+	}
+	if why := commitsOnClose(pass, a); why != "" {
 		f.NoFix = why
 		return f, true
 	}

@@ -7,6 +7,7 @@ package bytype
 
 import (
 	"database/sql"
+	"errors"
 	"io"
 	"io/ioutil"
 	"net/http"
@@ -71,7 +72,7 @@ func readFS(fs remote.FS, name string) ([]byte, error) {
 
 // Closed on one path: the function owns it, and the other is fixed.
 func readFSSome(fs remote.FS, name string, peek bool) ([]byte, error) {
-	rc, err := fs.Open(name) // want `rc \(io.ReadCloser from \(remote.FS\).Open\) is left open at the return on line 85$`
+	rc, err := fs.Open(name) // want `rc \(io.ReadCloser from \(remote.FS\).Open\) is left open at the return on line 86$`
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func scratch() (string, error) {
 }
 
 func transfer(db *sql.DB, from, to int) error {
-	tx, err := db.Begin() // want `tx \(transaction from \(\*sql.DB\).Begin\) is left open at the return on line 126$`
+	tx, err := db.Begin() // want `tx \(transaction from \(\*sql.DB\).Begin\) is left open at the return on line 127$`
 	if err != nil {
 		return err
 	}
@@ -215,4 +216,59 @@ func countAll(rc io.ReadCloser) (int, error) {
 	}
 	_, err = io.Copy(io.Discard, c)
 	return c.n, err
+}
+
+// Closing an upload on the failing path would commit half of it.
+func upload(c *remote.Client, name string, parts [][]byte) error {
+	u, err := c.Create(name) // want `u \(\*remote.Upload from \(\*remote.Client\).Create\) is left open at the return on line 229 \(no automatic fix: the Close of a \*remote.Upload may commit what was written, and where it belongs on a failing path is the writer's design\)`
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if _, err := u.Write(p); err != nil {
+			return err
+		}
+	}
+	return u.Close()
+}
+
+// A helper that returns the body it got, once the status is checked.
+func openURL(url string) (io.ReadCloser, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, errors.New(resp.Status)
+	}
+	return resp.Body, nil
+}
+
+func fetchSize(url string) (int, error) {
+	rc, err := openURL(url) // want `rc \(io.ReadCloser from bytype.openURL\) is never closed$`
+	if err != nil {
+		return 0, err
+	}
+	b, err := io.ReadAll(rc)
+	return len(b), err
+}
+
+// One that closes the body and returns the response for its status: the
+// caller has nothing to close.
+func headOf(url string) (*http.Response, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	return resp, nil
+}
+
+func statusOf(url string) (int, error) {
+	resp, err := headOf(url)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
 }
