@@ -621,8 +621,7 @@ func (f *follower) passed(call inspector.Cursor, arg inspector.Cursor, r role) {
 			return
 		}
 	}
-	name := CalleeName(f.info, ce)
-	switch stdlibArgs[name] {
+	switch stdlibEffect(f.info, ce, arg.ParentEdgeIndex()) {
 	case consumes:
 	case wraps:
 		f.useWrapper(call, wrapper)

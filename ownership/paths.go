@@ -79,6 +79,33 @@ func (p *Paths) OpenExits() []*Exit {
 	return out
 }
 
+// DoubtfulExits returns the exits that paths reach only after a use
+// leakfix cannot judge (Doubt), with the resource neither closed nor
+// handed on since. None when some exit after that use is reached after a
+// close but no hand-off: closing it on the error path of the doubtful
+// call ("if err := p.Start(f); err != nil { f.Close() }") shows that the
+// callee keeps it when it succeeds.
+func (p *Paths) DoubtfulExits() []*Exit {
+	var out []*Exit
+	for _, e := range p.Exits {
+		switch {
+		case e.Released && !e.HandedOn && e.pos() > p.DoubtAt:
+			return nil
+		case e.Doubted && !e.Released && !e.Open:
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// pos is where the exit is: its statement, or the end of its scope.
+func (e *Exit) pos() token.Pos {
+	if e.Stmt != nil {
+		return e.Stmt.Pos()
+	}
+	return e.Scope.End()
+}
+
 // Released reports whether some path releases the resource or hands it
 // on.
 func (p *Paths) Released() bool { return p.released }

@@ -205,6 +205,16 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.Message = what + " is never " + verb + " here"
 		f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", paths.Doubt, pass.Fset.Position(paths.DoubtAt).Line)
 		return f, true
+	case len(leaks) == 0 && released:
+		// Released or handed on where it is judged; an exit reached only
+		// after a use leakfix cannot judge is said, not fixed.
+		doubtful := paths.DoubtfulExits()
+		if len(doubtful) == 0 {
+			return f, false
+		}
+		f.Message = fmt.Sprintf("%s may be left open at %s", what, exitList(pass, doubtful))
+		f.NoFix = fmt.Sprintf("%s on line %d, which may close or keep it", paths.Doubt, pass.Fset.Position(paths.DoubtAt).Line)
+		return f, true
 	case len(leaks) == 0:
 		return f, false // released on every path
 	case a.Acquirer.Kind.NoFix != "" && released:
