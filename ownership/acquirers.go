@@ -35,6 +35,12 @@ type Returned struct {
 	// NoFix is the acquirer's NoFix of what the function returns, when
 	// the evidence that its caller owns it is weak.
 	NoFix string `json:",omitempty"`
+	// OnFailure: the caller owns it only where the call fails. Set for a
+	// response that a function returns with an error too, beside a
+	// result it returns on success that can be released (a websocket
+	// handshake's: on failure the response is the caller's to close; on
+	// success its body is the connection).
+	OnFailure bool `json:",omitempty"`
 }
 
 // kinds maps the keys of the kinds a summary can name to the kinds.
@@ -107,7 +113,7 @@ func (t Acquirers) Of(fset *token.FileSet, info *types.Info, call *ast.CallExpr,
 
 // learned is the acquirer a summary's Returned makes of fn.
 func learned(fn *types.Func, r Returned) *Acquirer {
-	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil, Request: r.Request, NoFix: r.NoFix}
+	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil, Request: r.Request, NoFix: r.NoFix, OnFailure: r.OnFailure}
 }
 
 // byShape is the acquirer fn is by its result types alone (evidence 4 of
@@ -260,15 +266,31 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 			returns = append(returns, c.Node().(*ast.ReturnStmt))
 		}
 	}
-	n := fn.Signature().Results().Len()
+	results := fn.Signature().Results()
+	n := results.Len()
+	// failing reports whether ret returns an error that is not nil.
+	failing := func(ret *ast.ReturnStmt) bool {
+		return n > 1 && len(ret.Results) == n && isError(results.At(n-1).Type()) && !IsNil(info, ret.Results[n-1])
+	}
+	// beside reports whether the function has a result other than i that
+	// can be released: the connection of a handshake's response.
+	beside := func(i int) bool {
+		for j := range n - 1 {
+			if j != i && resultKind(results.At(j).Type()) != nil {
+				return true
+			}
+		}
+		return false
+	}
 	for i := range n {
 		var found *Returned
-		ok, nils := true, false
+		ok, nils, withError := true, false, false
 		for _, ret := range returns {
 			if len(ret.Results) == 0 {
 				return nil // named results: not followed
 			}
 			r, isResource := resourceAt(ret, i)
+			withError = withError || isResource && failing(ret)
 			switch {
 			case isResource && (found == nil || *found == r):
 				found = &r
@@ -282,6 +304,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 		}
 		if ok && found != nil {
 			found.NonNil = !nils && n == 1
+			found.OnFailure = withError && found.Kind == ResponseBody.Name && beside(i)
 			return []Returned{*found}
 		}
 	}

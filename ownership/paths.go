@@ -742,10 +742,7 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 		st := w.apply(s, in)
 		if w.a.Err != nil && ChecksError(w.info, s, w.a.Err, w.sums) {
 			// require.NoError(t, err): past it, the acquisition succeeded.
-			st = st.each(func(f fact) fact {
-				f.checked = f.checked || f.st == open && f.errPaired
-				return f
-			})
+			st = st.each(w.succeeded)
 		}
 		return st
 	}
@@ -791,18 +788,9 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 		}) {
 			return st, st
 		}
-		nilSide := st.each(func(f fact) fact {
-			if f.st == open && f.errPaired {
-				f.st = unacquired
-			}
-			return f
-		})
+		nilSide := st.each(w.failed)
 		if assertsNoError[name] {
-			valueSide := st.each(func(f fact) fact {
-				f.checked = f.checked || f.st == open && f.errPaired
-				return f
-			})
-			return valueSide, nilSide
+			return st.each(w.succeeded), nilSide
 		}
 		return nilSide, st
 	case *ast.BinaryExpr:
@@ -841,13 +829,19 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 	// nilSide is the state where the tested variable says the resource
 	// is not there: err != nil, or v == nil.
 	nothing := func(f fact) fact {
-		if f.st == open && (isErr && f.errPaired || !isErr && f.holders&bit != 0) {
+		if isErr {
+			return w.failed(f)
+		}
+		if f.st == open && f.holders&bit != 0 {
 			f.st = unacquired
 		}
 		return f
 	}
 	something := func(f fact) fact {
-		if f.st == open && (isErr && f.errPaired || !isErr && f.holders&bit != 0) {
+		if isErr {
+			return w.succeeded(f)
+		}
+		if f.st == open && f.holders&bit != 0 {
 			f.checked = true
 		}
 		return f
@@ -857,6 +851,31 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 		return nilSide, valueSide
 	}
 	return valueSide, nilSide
+}
+
+// failed is f where the acquisition's error is known not to be nil: for
+// most acquirers, nothing was acquired; for one whose resource is the
+// caller's only when it fails (a handshake's response), it stays open,
+// and may be nil.
+func (w *walker) failed(f fact) fact {
+	if f.st == open && f.errPaired && !w.a.Acquirer.OnFailure {
+		f.st = unacquired
+	}
+	return f
+}
+
+// succeeded is f where the acquisition's error is known to be nil: the
+// value is there; or, for a resource the caller owns only on failure, it
+// belongs to what the call returned beside it (the connection).
+func (w *walker) succeeded(f fact) fact {
+	switch {
+	case f.st != open || !f.errPaired:
+	case w.a.Acquirer.OnFailure:
+		f.st = handed
+	default:
+		f.checked = true
+	}
+	return f
 }
 
 // assertsNoError lists the checks that report whether their error

@@ -124,6 +124,11 @@ type Acquirer struct {
 	// NonNil: the result is never nil, though there is no error to check
 	// (a test helper that fails the test instead).
 	NonNil bool
+	// OnFailure: the caller owns the resource only where the call failed
+	// (a handshake's response, whose body on success is the connection
+	// another result holds): it is open on the paths where the call's
+	// error is not nil, and the connection's elsewhere.
+	OnFailure bool
 	// Request, when not 0, is 1 + the index of the argument holding the
 	// request the acquired response answers: a function of the program
 	// that returns client.Do(req) of its parameter.

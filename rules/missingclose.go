@@ -45,7 +45,13 @@ net's Accept and File methods...), the program's implementations of an
 interface method, and for a body not seen, the result's type: a response or
 rows returned with an error are fixed, as net/http and database/sql say
 the caller closes them; another closer returned with an error is reported,
-not fixed, unless the function releases it on some path itself.
+not fixed, unless the function releases it on some path itself. A
+response that a function of the program returns with an error too, beside
+a connection it returns on success (a websocket-style handshake), is the
+caller's only where the call fails: it is closed on the failing paths
+("if resp != nil { resp.Body.Close() }" where the response may be
+missing), never with a defer, which would cut the connection its body is
+on success.
 
 Each resource is followed along every path from its acquisition to every
 exit of its function, through the variables that hold it: aliases (body :=
@@ -62,7 +68,9 @@ with its parameters is learned from its body, a call through an
 unexported or internal interface from the program's implementations of
 it, a function literal from its body and where it runs, and the standard
 library's from a built-in table (bufio.NewReader and json.NewDecoder only
-wrap; http.NewRequest takes a body over).
+wrap; http.NewRequest takes a body over) and, for a package-level function
+that takes it as an io.Writer or io.Reader and returns nothing that could
+hold it (pem.Encode), from its signature: it only lends it.
 
 Fix, when the resource is never released: "defer f.Close()" ("defer
 resp.Body.Close()") right after the error check that follows the
@@ -84,7 +92,8 @@ open after it and it is not exported; otherwise the callers keep their own
 findings and fixes.
 
 Reported without a fix: a resource passed to a function that may close or
-keep it (on the paths through that call), captured by a closure that may
+keep it (on the paths through that call, also where other paths release
+it: "may be left open at the return on line N"), captured by a closure that may
 run at any time, not error-checked where a nil value would panic, held
 only by an alias at an exit, or reaching an exit open on some paths and
 released on others; a return that still reads it; goto.
@@ -163,6 +172,9 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	if k.Queues {
 		f.Message += ": " + queuedLoss(k)
 	}
+	if a.Acquirer.OnFailure {
+		f.Message += " when the call fails"
+	}
 	j := pass.judge(a)
 	switch {
 	case a.Discarded:
@@ -222,6 +234,8 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	case paths.Unfollowed != "":
 		f.NoFix = fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
 		return f, true
+	case a.Acquirer.OnFailure:
+		f.Message = fmt.Sprintf("%s is left open at %s, where the call failed", what, exitList(pass, leaks))
 	case released && (k.Func || k.Queues):
 		f.Message = fmt.Sprintf("%s is not %s at %s", what, verb, exitList(pass, leaks))
 	case released, slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Overwrite }):
@@ -252,7 +266,9 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	// A deferred release holds the value it was given: that only an alias
 	// holds it at an exit (its own variable's block has ended) is no
 	// reason against one, where its own variable is never reassigned.
-	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Overwrite }) {
+	// (Not for a resource owned only where the call failed: a deferred
+	// release would run on success too.)
+	if !released && !doubted && !paths.InLoop && !j.Reassigned.IsValid() && !a.Acquirer.OnFailure && !slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Overwrite }) {
 		live, why := ownership.LiveAfter(pass.Info, a, pass.Summaries)
 		if live != nil {
 			f.Fix, f.NoFix = newReleaser(pass, a).deferred(ownership.DeferAfter(pass.Info, a, live))
@@ -303,7 +319,7 @@ const manyExits = 4
 // if no such plan holds.
 func deferOnError(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, paths *ownership.Paths, leaks []*ownership.Exit) *fix.Fix {
 	er := errorResultOf(pass, a.Func.Node())
-	if er == nil || a.OpensForWriting(pass.Info) || paths.InLoop || j.Reassigned.IsValid() || a.Acquirer.Kind.Func {
+	if er == nil || a.OpensForWriting(pass.Info) || paths.InLoop || j.Reassigned.IsValid() || a.Acquirer.Kind.Func || a.Acquirer.OnFailure {
 		return nil
 	}
 	if er.obj == nil {
@@ -388,6 +404,9 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 			return nil, fmt.Sprintf("at %s it is open on some paths and already closed or handed on on others", exitName(pass, e))
 		case e.MaybeNil:
 			return nil, fmt.Sprintf("%s may be nil or hold another value at %s", a.Var.Name(), exitName(pass, e))
+		case e.Unchecked && a.Acquirer.OnFailure:
+			// Where the call failed it may return no response: the
+			// release is guarded by a nil check.
 		case e.Unchecked && (!nilSafe || a.Err != nil):
 			return nil, fmt.Sprintf("its error is not checked before %s, so it may be nil there", exitName(pass, e))
 		case e.Aliased:
@@ -404,6 +423,7 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 	for _, e := range leaks {
 		// Before the statement that overwrites it, the release is as at
 		// the end of an iteration.
+		r.guarded = e.Unchecked
 		edit, why := r.atExit(e.Stmt, e.Scope)
 		if edit == nil {
 			return nil, why

@@ -22,6 +22,9 @@ type releaser struct {
 	// result is the function's error result, when the close's error must
 	// be folded into it; nil for a plain close.
 	result *errorResult
+	// guarded: the plain release at an exit is made only when the
+	// variable is not nil (a failed call's response, which may be nil).
+	guarded bool
 }
 
 func newReleaser(pass *Pass, a *ownership.Acquisition) *releaser {
@@ -192,7 +195,15 @@ func (er *errorResult) nameResults(e *fix.Editor) error {
 // atExit plans the release at one exit of the resource's scope: stmt is a
 // return, break or continue statement, or nil for the end of scope.
 func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node) (func(*fix.Editor) error, string) {
-	plain := &dst.ExprStmt{X: releaseCall(r.a)}
+	var plain dst.Stmt = &dst.ExprStmt{X: releaseCall(r.a)}
+	if r.guarded {
+		// if resp != nil { resp.Body.Close() }
+		plain.Decorations().Before, plain.Decorations().After = dst.NewLine, dst.NewLine
+		plain = &dst.IfStmt{
+			Cond: &dst.BinaryExpr{X: dst.NewIdent(r.a.Var.Name()), Op: token.NEQ, Y: dst.NewIdent("nil")},
+			Body: &dst.BlockStmt{List: []dst.Stmt{plain}},
+		}
+	}
 	ret, isReturn := stmt.(*ast.ReturnStmt)
 	switch {
 	case r.result == nil:

@@ -1,0 +1,118 @@
+// A websocket-style handshake: the dialer returns, beside the connection,
+// the server's response, also when the handshake fails. Where it fails,
+// the response is the caller's to close (its body holds the connection
+// that was refused); where it succeeds, the body is the connection, which
+// a close would cut. The fix closes it on the failing paths only, with a
+// nil check where the call may have failed before any response.
+package handshake
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+)
+
+var ErrBadHandshake = errors.New("bad handshake")
+
+type Dialer struct{ Client *http.Client }
+
+// Dial asks u to switch protocols. On success the response's body is the
+// connection; on a refusal the response comes back with ErrBadHandshake.
+func (d *Dialer) Dial(u string) (io.ReadWriteCloser, *http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", "websocket")
+	resp, err := d.Client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		return nil, resp, ErrBadHandshake
+	}
+	rwc, ok := resp.Body.(io.ReadWriteCloser)
+	if !ok {
+		resp.Body.Close()
+		return nil, nil, errors.New("body is not writable")
+	}
+	return rwc, resp, nil
+}
+
+// The refusal's status read where the response is known to be there.
+func Connect(d *Dialer, u string) (io.ReadWriteCloser, error) {
+	conn, resp, err := d.Dial(u) // want `resp.Body \(response body from \(\*handshake.Dialer\).Dial\) is left open at the return on line 50, where the call failed$`
+	if err != nil {
+		if resp != nil {
+			return nil, fmt.Errorf("handshake: %s", resp.Status)
+		}
+		return nil, err
+	}
+	return conn, nil
+}
+
+// The error alone: the response may be nil, so its close is guarded.
+func ConnectErr(d *Dialer, u string) (io.ReadWriteCloser, error) {
+	var resp *http.Response
+	var conn io.ReadWriteCloser
+	var err error
+	conn, resp, err = d.Dial(u) // want `resp.Body \(response body from \(\*handshake.Dialer\).Dial\) is left open at the return on line 64, where the call failed$`
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", u, err)
+	}
+	log.Printf("connected: %s", resp.Status)
+	return conn, nil
+}
+
+// errors.Is on the dial's error, retried in a loop.
+func ConnectRetry(d *Dialer, u string, tries int) (io.ReadWriteCloser, error) {
+	for range tries {
+		conn, resp, err := d.Dial(u) // want `resp.Body \(response body from \(\*handshake.Dialer\).Dial\) is left open at the continue on line 75 and the return on line 78, where the call failed$`
+		if errors.Is(err, ErrBadHandshake) && resp.StatusCode == http.StatusServiceUnavailable {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return conn, nil
+	}
+	return nil, errors.New("no more tries")
+}
+
+// Closed where it failed already: untouched.
+func ConnectClosed(d *Dialer, u string) (io.ReadWriteCloser, error) {
+	conn, resp, err := d.Dial(u)
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
+	return conn, nil
+}
+
+// The success's response is the connection: reading its header and
+// handing on the connection leaves nothing to close.
+func Subprotocol(d *Dialer, u string) (io.ReadWriteCloser, string, error) {
+	conn, resp, err := d.Dial(u)
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, "", err
+	}
+	return conn, resp.Header.Get("Sec-WebSocket-Protocol"), nil
+}
+
+// The response discarded: reported, since naming it is the caller's
+// choice.
+func ConnectDiscarded(d *Dialer, u string) (io.ReadWriteCloser, error) {
+	conn, _, err := d.Dial(u) // want `the response body from \(\*handshake.Dialer\).Dial is never closed when the call fails \(no automatic fix: the result is discarded\)$`
+	if err != nil {
+		return nil, err
+	}
+	return conn, nil
+}
