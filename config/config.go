@@ -53,9 +53,10 @@ func (c *Config) Acquirers() ownership.Acquirers {
 	extra := ownership.Acquirers{}
 	for _, r := range c.Resources {
 		extra[r.Func] = &ownership.Acquirer{
-			Func:   r.Func,
-			Result: r.Result,
-			Kind:   &ownership.Kind{Name: cmp(r.Kind, "resource"), Release: r.Release},
+			Func:     r.Func,
+			Result:   r.Result,
+			Kind:     &ownership.Kind{Name: cmp(r.Kind, "resource"), Release: r.Release},
+			Evidence: ownership.ByConfig,
 		}
 	}
 	return ownership.With(extra)

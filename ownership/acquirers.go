@@ -113,7 +113,7 @@ func (t Acquirers) Of(fset *token.FileSet, info *types.Info, call *ast.CallExpr,
 
 // learned is the acquirer a summary's Returned makes of fn.
 func learned(fn *types.Func, r Returned) *Acquirer {
-	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil, Request: r.Request, NoFix: r.NoFix, OnFailure: r.OnFailure}
+	return &Acquirer{Func: Key(fn), Result: r.Result, Kind: kinds[r.Kind], NonNil: r.NonNil, Request: r.Request, NoFix: r.NoFix, OnFailure: r.OnFailure, Evidence: Learned}
 }
 
 // byShape is the acquirer fn is by its result types alone (evidence 4 of
@@ -130,10 +130,10 @@ func byShape(fn *types.Func) (*Acquirer, bool) {
 		case k == nil:
 			continue
 		case k == Closer:
-			return &Acquirer{Func: Key(fn), Result: i, Kind: k,
+			return &Acquirer{Func: Key(fn), Result: i, Kind: k, Evidence: ByShape,
 				NoFix: fmt.Sprintf("the body of %s is not analysed, so that its caller owns the %s rests on its shape alone", fn.FullName(), types.TypeString(t, nil))}, true
 		default:
-			return &Acquirer{Func: Key(fn), Result: i, Kind: k}, true
+			return &Acquirer{Func: Key(fn), Result: i, Kind: k, Evidence: ByShape}, true
 		}
 	}
 	return nil, false

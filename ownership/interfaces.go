@@ -221,6 +221,7 @@ func implementationsReturn(fset *token.FileSet, info *types.Info, fn *types.Func
 	}
 	a := learned(fn, r)
 	a.Request = 0 // the implementations' parameters need not agree
+	a.Evidence = ByImplementations
 	if len(other) > 0 {
 		a.NoFix = fmt.Sprintf("the implementations of %s disagree: %s returns a resource it acquired, %s returns none", fn.FullName(), acquiring[0].FullName(), other[0].FullName())
 	}

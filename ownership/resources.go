@@ -124,6 +124,8 @@ type Acquirer struct {
 	// NonNil: the result is never nil, though there is no error to check
 	// (a test helper that fails the test instead).
 	NonNil bool
+	// Evidence is what shows that the caller owns what the call returns.
+	Evidence Evidence
 	// OnFailure: the caller owns the resource only where the call failed
 	// (a handshake's response, whose body on success is the connection
 	// another result holds): it is open on the paths where the call's
@@ -135,12 +137,31 @@ type Acquirer struct {
 	Request int
 }
 
+// Evidence names what shows that a call's caller owns what it returns,
+// strongest first (see Acquirers.Of).
+type Evidence string
+
+const (
+	// ByTable: the standard library table lists the function.
+	ByTable Evidence = "table"
+	// ByConfig: the project's .leakfix.yaml declares it.
+	ByConfig Evidence = "config"
+	// Learned: the function's body returns what it acquired.
+	Learned Evidence = "learned"
+	// ByImplementations: the program's implementations of the interface
+	// method all return what they acquired.
+	ByImplementations Evidence = "implementations"
+	// ByShape: the body is not seen; the result's type and the call's
+	// shape say it.
+	ByShape Evidence = "shape"
+)
+
 var acquirers = map[string]*Acquirer{}
 
 func init() {
 	add := func(kind *Kind, result int, funcs ...string) {
 		for _, f := range funcs {
-			acquirers[f] = &Acquirer{Func: f, Result: result, Kind: kind}
+			acquirers[f] = &Acquirer{Func: f, Result: result, Kind: kind, Evidence: ByTable}
 		}
 	}
 	add(File, 0, "os.Open", "os.Create", "os.OpenFile", "os.CreateTemp", "os.OpenInRoot",
@@ -191,7 +212,7 @@ func init() {
 		"context.WithTimeoutCause", "context.WithDeadlineCause")
 	add(CancelCause, 1, "context.WithCancelCause")
 	for _, m := range []string{"StdoutPipe", "StderrPipe", "StdinPipe"} {
-		acquirers["(*os/exec.Cmd)."+m] = &Acquirer{Func: "(*os/exec.Cmd)." + m, Kind: Pipe, OnReceiver: true}
+		acquirers["(*os/exec.Cmd)."+m] = &Acquirer{Func: "(*os/exec.Cmd)." + m, Kind: Pipe, OnReceiver: true, Evidence: ByTable}
 	}
 }
 

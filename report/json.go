@@ -19,6 +19,9 @@ type jsonFinding struct {
 	Rule      string `json:"rule"`
 	Message   string `json:"message"`
 	Fixable   bool   `json:"fixable"`
+	// Evidence, for a resource, is what shows that the function owns it:
+	// table, config, learned, implementations or shape.
+	Evidence string `json:"evidence,omitempty"`
 	// Fix is the unified diff of this finding's fix alone, with the same
 	// a/ and b/ headers as leakfix -d, and files it adds diffed from
 	// /dev/null.
@@ -41,6 +44,7 @@ func (r *Report) JSONLines(w io.Writer) error {
 			Rule:      f.Rule,
 			Message:   f.Text(),
 			Fixable:   f.Fixed,
+			Evidence:  f.Evidence,
 		}
 		if f.Fixed {
 			jf.Fix = diff.Unified(filepath.ToSlash(r.rel(f.File)), r.source(f.File), r.fixed(f))

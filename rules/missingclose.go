@@ -168,7 +168,7 @@ func runReleases(pass *Pass, covers func(*ownership.Kind) bool) {
 func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	k := a.Acquirer.Kind
 	what, verb := describe(pass.Info, a), releasedVerb(k)
-	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never " + verb}
+	f := Finding{Pos: a.Call.Pos(), End: a.Call.End(), Message: what + " is never " + verb, Evidence: string(a.Acquirer.Evidence)}
 	if k.Queues {
 		f.Message += ": " + queuedLoss(k)
 	}

@@ -167,6 +167,9 @@ type Finding struct {
 	Fix *fix.Fix
 	// NoFix says why there is no automatic fix, when Fix is nil.
 	NoFix string
+	// Evidence, for a resource, is what shows that the function owns it
+	// (ownership.Evidence: "table", "learned", "shape"...).
+	Evidence string
 }
 
 // Run runs rules over pkg and returns their findings, sorted by position,
