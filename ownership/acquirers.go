@@ -447,8 +447,11 @@ func closedBeforeReturn(info *types.Info, a *Acquisition, j Judgement) bool {
 }
 
 // deferredRelease reports whether a release of the judgement that is not
-// a hand-off is in a deferred call (or a function literal), which would
-// release what the function returns.
+// a hand-off is in a deferred call (or a function literal) that may run
+// after a hand-off: one registered on the way to a return of the
+// resource would release what the function returns. A defer on a path
+// that returns something else ("default: defer resp.Body.Close(); return
+// nil, err", client-go's Stream) does not.
 func deferredRelease(decl inspector.Cursor, j Judgement) bool {
 	for _, pos := range j.Releases {
 		if slices.Contains(j.HandOffs, pos) {
@@ -458,11 +461,28 @@ func deferredRelease(decl inspector.Cursor, j Judgement) bool {
 		if !ok {
 			return true
 		}
-		for range c.Enclosing((*ast.DeferStmt)(nil), (*ast.FuncLit)(nil)) {
-			return true
+		for e := range c.Enclosing((*ast.DeferStmt)(nil), (*ast.FuncLit)(nil)) {
+			if _, ok := e.Node().(*ast.FuncLit); ok || deferBeforeHandOff(decl, e, j.HandOffs) {
+				return true
+			}
+			break
 		}
 	}
 	return false
+}
+
+// deferBeforeHandOff reports whether the defer statement at d may be
+// registered on a path to one of the hand-offs: one comes after it in its
+// block, or it is in a loop, whose later code may follow it.
+func deferBeforeHandOff(decl, d inspector.Cursor, handOffs []token.Pos) bool {
+	for e := range d.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncDecl)(nil)) {
+		if e != decl {
+			return true // in a loop
+		}
+		break
+	}
+	block := d.Parent().Node()
+	return slices.ContainsFunc(handOffs, func(p token.Pos) bool { return d.Node().End() <= p && p < block.End() })
 }
 
 // onlyReturned reports whether every hand-off of the judgement is a

@@ -6,6 +6,7 @@
 package bytype
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"io"
@@ -72,7 +73,7 @@ func readFS(fs remote.FS, name string) ([]byte, error) {
 
 // Closed on one path: the function owns it, and the other is fixed.
 func readFSSome(fs remote.FS, name string, peek bool) ([]byte, error) {
-	rc, err := fs.Open(name) // want `rc \(io.ReadCloser from \(remote.FS\).Open\) is left open at the return on line 86$`
+	rc, err := fs.Open(name) // want `rc \(io.ReadCloser from \(remote.FS\).Open\) is left open at the return on line 87$`
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func scratch() (string, error) {
 }
 
 func transfer(db *sql.DB, from, to int) error {
-	tx, err := db.Begin() // want `tx \(transaction from \(\*sql.DB\).Begin\) is left open at the return on line 127$`
+	tx, err := db.Begin() // want `tx \(transaction from \(\*sql.DB\).Begin\) is left open at the return on line 128$`
 	if err != nil {
 		return err
 	}
@@ -220,7 +221,7 @@ func countAll(rc io.ReadCloser) (int, error) {
 
 // Closing an upload on the failing path would commit half of it.
 func upload(c *remote.Client, name string, parts [][]byte) error {
-	u, err := c.Create(name) // want `u \(\*remote.Upload from \(\*remote.Client\).Create\) is left open at the return on line 229 \(no automatic fix: the Close of a \*remote.Upload may commit what was written, and where it belongs on a failing path is the writer's design\)`
+	u, err := c.Create(name) // want `u \(\*remote.Upload from \(\*remote.Client\).Create\) is left open at the return on line 230 \(no automatic fix: the Close of a \*remote.Upload may commit what was written, and where it belongs on a failing path is the writer's design\)`
 	if err != nil {
 		return err
 	}
@@ -271,4 +272,20 @@ func statusOf(url string) (int, error) {
 		return 0, err
 	}
 	return resp.StatusCode, nil
+}
+
+// The logs of many pods streamed one after the other (client-go's
+// Stream, opened in a loop): each stream is closed where its iteration
+// ends, and at the return inside the loop.
+func copyLogs(ctx context.Context, reqs []*remote.Request, w io.Writer) error {
+	for _, r := range reqs {
+		s, err := r.Stream(ctx) // want `s \(io.ReadCloser from \(\*remote.Request\).Stream\) is never closed$`
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(w, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -4,8 +4,11 @@
 package remote
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
 	"os"
 )
 
@@ -81,4 +84,31 @@ func (c *Client) commit(name string) error { return nil }
 // Create starts an upload that only its caller holds.
 func (c *Client) Create(name string) (*Upload, error) {
 	return &Upload{name: name, c: c}, nil
+}
+
+// A Request streams a resource's body, as client-go's rest.Request does:
+// the body of a success is the caller's; a failure's is closed here, by a
+// defer on that path only.
+type Request struct {
+	c   *http.Client
+	url string
+}
+
+func (r *Request) Stream(ctx context.Context) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := r.c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return resp.Body, nil
+	default:
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return nil, fmt.Errorf("%s: %s", resp.Status, b)
+	}
 }
