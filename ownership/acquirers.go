@@ -121,7 +121,7 @@ func learned(fn *types.Func, r Returned) *Acquirer {
 func byShape(fn *types.Func) (*Acquirer, bool) {
 	results := fn.Signature().Results()
 	n := results.Len()
-	if n < 2 || !isError(results.At(n-1).Type()) {
+	if n < 2 || !IsError(results.At(n-1).Type()) {
 		return nil, false // an accessor, or not an opener's shape
 	}
 	for i := range n - 1 {
@@ -157,7 +157,8 @@ func resultKind(t types.Type) *Kind {
 	return nil
 }
 
-func isError(t types.Type) bool {
+// IsError reports whether t is the predeclared error type.
+func IsError(t types.Type) bool {
 	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
@@ -270,7 +271,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 	n := results.Len()
 	// failing reports whether ret returns an error that is not nil.
 	failing := func(ret *ast.ReturnStmt) bool {
-		return n > 1 && len(ret.Results) == n && isError(results.At(n-1).Type()) && !IsNil(info, ret.Results[n-1])
+		return n > 1 && len(ret.Results) == n && IsError(results.At(n-1).Type()) && !IsNil(info, ret.Results[n-1])
 	}
 	// beside reports whether the function has a result other than i that
 	// can be released: the connection of a handshake's response.

@@ -159,5 +159,5 @@ func cannotHold(t types.Type) bool {
 		b, ok := u.Elem().Underlying().(*types.Basic)
 		return ok && b.Kind() == types.Byte
 	}
-	return isError(t)
+	return IsError(t)
 }

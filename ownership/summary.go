@@ -337,7 +337,7 @@ func hasReleaseMethod(t types.Type, name string) bool {
 	}
 	sig := fn.Signature()
 	res := sig.Results()
-	return sig.Params().Len() == 0 && (res.Len() == 0 || res.Len() == 1 && isError(res.At(0).Type()))
+	return sig.Params().Len() == 0 && (res.Len() == 0 || res.Len() == 1 && IsError(res.At(0).Type()))
 }
 
 // kindOf is the kind of resource a value of type t is followed as.

@@ -81,7 +81,11 @@ test on an error. When it is released on some paths only, reassigned, or
 acquired in a loop: "f.Close()" right before each return, break or
 continue that leaves it open, before an assignment that overwrites it, and
 at the end of its block (where a loop iteration ends), never a defer in a
-loop.
+loop. When the result is thrown away ("_, _ = t.RoundTrip(req)", a
+touch's "os.Create(p)"), no one can read it: it is named and released
+right there when the call succeeds ("if resp, err := t.RoundTrip(req); err
+== nil { resp.Body.Close() }"; after "resp, err := c.Get(u)", "if err ==
+nil { resp.Body.Close() }").
 
 An error decoder, a function of the package that takes a response, reads
 its body and leaves it open, called where the status is an error ("err =
@@ -178,7 +182,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 	j := pass.judge(a)
 	switch {
 	case a.Discarded:
-		f.NoFix = "the result is discarded"
+		f.Fix, f.NoFix = releaseDiscarded(pass, a)
 		return f, true
 	case j.Outlives:
 		return f, false // whoever reads the variable is responsible
@@ -558,8 +562,13 @@ func shortName(f *types.Func) string {
 // releaseCall builds a fresh call that releases the resource of a:
 // "f.Close()", "resp.Body.Close()", "cancel()", "cancel(nil)".
 func releaseCall(a *ownership.Acquisition) *dst.CallExpr {
-	k := a.Acquirer.Kind
-	var x dst.Expr = dst.NewIdent(a.Var.Name())
+	return releaseCallOn(a.Var.Name(), a.Acquirer.Kind)
+}
+
+// releaseCallOn is the release of a resource of kind k held by the
+// variable name.
+func releaseCallOn(name string, k *ownership.Kind) *dst.CallExpr {
+	var x dst.Expr = dst.NewIdent(name)
 	if k.Field != "" {
 		x = &dst.SelectorExpr{X: x, Sel: dst.NewIdent(k.Field)}
 	}
