@@ -238,7 +238,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 			}
 			return Returned{}, false
 		}
-		if freshCloser(info, decl, ret.Results[i]) {
+		if freshCloser(info, decl, ret.Results[i], func(v *types.Var) bool { return held[v] != nil }) {
 			return Returned{Result: i, Kind: kindKey(Closer)}, true
 		}
 		if sel, ok := ast.Unparen(ret.Results[i]).(*ast.SelectorExpr); ok {
@@ -318,15 +318,17 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 // call (an SFTP client's OpenFile returns its remote file that way). A
 // Close that only sets fields releases nothing; a value that wraps
 // another closer (&Backend{Backend: be}) is a wrapper, whose Close may
-// release what someone else owns.
-func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr) bool {
+// release what someone else owns, unless the function acquired it and
+// hands it on only there (owned: "nc, err := net.Dial(...); return
+// &conn{nc: nc}, nil", a project's own connection type).
+func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr, owned func(*types.Var) bool) bool {
 	u, ok := ast.Unparen(e).(*ast.UnaryExpr)
 	if !ok || u.Op != token.AND {
 		return false // a value, not a pointer: a handle (a reflect.Value, whose Close closes a channel)
 	}
 	e = ast.Unparen(u.X)
 	lit, ok := e.(*ast.CompositeLit)
-	if !ok || wrapsCloser(info, decl, lit) {
+	if !ok || wrapsCloser(info, decl, lit, owned) {
 		return false
 	}
 	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(info.TypeOf(e)), true, nil, "Close")
@@ -350,7 +352,7 @@ func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr) bool {
 // wrapper of what it is given (&tracedReader{Reader: rd}) or of what its
 // maker keeps (&localServer{Listener: sl.Listener}), whose Close may
 // release what someone else owns.
-func wrapsCloser(info *types.Info, decl inspector.Cursor, lit *ast.CompositeLit) bool {
+func wrapsCloser(info *types.Info, decl inspector.Cursor, lit *ast.CompositeLit, owned func(*types.Var) bool) bool {
 	var recv types.Object
 	if fd := decl.Node().(*ast.FuncDecl); fd.Recv != nil && len(fd.Recv.List) == 1 && len(fd.Recv.List[0].Names) == 1 {
 		recv = info.Defs[fd.Recv.List[0].Names[0]]
@@ -360,15 +362,17 @@ func wrapsCloser(info *types.Info, decl inspector.Cursor, lit *ast.CompositeLit)
 		if kv, ok := elt.(*ast.KeyValueExpr); ok {
 			elt = kv.Value
 		}
-		if id, ok := ast.Unparen(elt).(*ast.Ident); ok && recv != nil && info.Uses[id] == recv {
-			continue
+		if id, ok := ast.Unparen(elt).(*ast.Ident); ok {
+			if v, _ := info.Uses[id].(*types.Var); v != nil && (v == recv || owned(v)) {
+				continue
+			}
 		}
 		if resultKind(info.TypeOf(elt)) != nil {
 			return true
 		}
 		ast.Inspect(elt, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
-				if v, ok := info.Uses[id].(*types.Var); ok && v != recv && !v.IsField() && holdsResource(v) {
+				if v, ok := info.Uses[id].(*types.Var); ok && v != recv && !v.IsField() && !owned(v) && holdsResource(v) {
 					wraps = true
 				}
 			}
