@@ -53,3 +53,9 @@ func Assigned(c *http.Client, u string) (err error) {
 	_, err = c.Get(u) // want `no automatic fix: the result is discarded, and its assignment cannot declare a variable for it`
 	return err
 }
+
+// Declared with var: the declaration is left as it is.
+func Declared(c *http.Client, u string) error {
+	var _, err = c.Get(u) // want `no automatic fix: the result is discarded in a statement leakfix cannot add to`
+	return err
+}
