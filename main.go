@@ -106,6 +106,19 @@ load or type-check, and files that could not be written.`,
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
 	f.StringVar(&opts.format, "format", "text", "how to report findings: text (on stderr, the diff on stdout), json (JSON Lines on stdout) or sarif (SARIF 2.1.0 on stdout)")
+	// Package patterns are the root command's arguments; "help",
+	// "version" and "completion" are commands, as in every cobra tool (a
+	// package of that name is written ./version).
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintf(stdout, "leakfix version %s\n", version())
+		},
+	})
+	completeFlagValues(cmd)
 	cmd.InitDefaultHelpFlag()
 	cmd.InitDefaultVersionFlag()
 	cmd.SetArgs(goStyleFlags(args, func(name string) bool { return f.Lookup(name) != nil }))
@@ -117,6 +130,32 @@ load or type-check, and files that could not be written.`,
 		return exitErrors
 	}
 	return status
+}
+
+// completeFlagValues tells shell completion the values of the flags that
+// take one of a few: the formats, the colour modes, the rules, and
+// directories for -C.
+func completeFlagValues(cmd *cobra.Command) {
+	fixed := func(values ...string) cobra.CompletionFunc {
+		return cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)
+	}
+	var ruleNames []string
+	for _, r := range rules.All() {
+		ruleNames = append(ruleNames, r.Name+"\t"+r.Summary)
+	}
+	for name, complete := range map[string]cobra.CompletionFunc{
+		"format":  fixed("text\tfindings on stderr, the diff on stdout", "json\tJSON Lines on stdout", "sarif\tSARIF 2.1.0 on stdout"),
+		"color":   fixed("auto", "always", "never"),
+		"enable":  fixed(ruleNames...),
+		"disable": fixed(ruleNames...),
+		"chdir": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return nil, cobra.ShellCompDirectiveFilterDirs
+		},
+	} {
+		if err := cmd.RegisterFlagCompletionFunc(name, complete); err != nil {
+			panic(err) // a flag that does not exist: a mistake here
+		}
+	}
 }
 
 // goStyleFlags lets long flags be spelled with one dash, as go build's are
