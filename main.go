@@ -243,6 +243,9 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, stdout, stderr io.Writer) int {
 	textOut := opts.format == "text"
 	status := exitClean
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "leakfix: warning: %s\n", w)
+	}
 	for _, e := range res.Errors {
 		if e.Pos == "" {
 			fmt.Fprintf(stderr, "leakfix: %s\n", e.Msg)

@@ -89,6 +89,10 @@ type Result struct {
 	Findings []Finding    // sorted by position
 	Changes  []FileChange // sorted by path
 	Errors   []rewrite.Error
+	// Warnings are what the user should know though nothing failed: a
+	// named file that the build leaves out, patterns that matched no
+	// package.
+	Warnings []string
 }
 
 // Run runs the pipeline. Packages are loaded in batches (see
@@ -115,10 +119,18 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range load.Unloaded {
-		logf("skipped %s: not in the build", rel(f))
-	}
 	res := &Result{}
+	for _, f := range load.Unloaded {
+		why := "its build constraints exclude it"
+		if strings.HasSuffix(f, "_test.go") && !opts.Load.Tests {
+			why = "it is a test file, and tests are left out (--test=false)"
+		}
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is not analyzed: %s", rel(f), why))
+	}
+	if load.NoMatch {
+		patterns := strings.Join(opts.Args, " ")
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%q matched no packages", cmp.Or(patterns, ".")))
+	}
 	sums := &syncSummaries{m: ownership.SummaryMap{}}
 	configs := &config.Finder{}
 	progress := opts.Progress

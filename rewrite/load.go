@@ -68,6 +68,9 @@ type Load struct {
 	// Unloaded are named files that no package holds, such as files
 	// excluded by build constraints: they are left alone.
 	Unloaded []string
+	// NoMatch is set when the patterns matched no package at all (go
+	// build warns "matched no packages" then).
+	NoMatch bool
 
 	batches    [][]*packages.Package // the packages to check, by batch, dependencies first
 	restricted map[string]bool       // IDs of packages reached only through named files
@@ -118,6 +121,9 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 	var only map[string]bool
 	for _, arg := range args {
 		if !strings.HasSuffix(arg, ".go") {
+			if st, err := os.Stat(filepath.Join(cfg.Dir, arg)); err == nil && st.Mode().IsRegular() {
+				return nil, fmt.Errorf("%s: not a Go file (arguments are package patterns, directories or .go files)", arg)
+			}
 			patterns = append(patterns, arg)
 			continue
 		}
@@ -154,6 +160,14 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(pkgs) == 0 {
+			// go list fails outside a module, and go/packages says
+			// nothing of it.
+			if err := inModule(cfg.Dir); err != nil {
+				return nil, err
+			}
+			l.NoMatch = true
+		}
 		roots = pkgs
 		l.exports.add(pkgs)
 	}
@@ -188,6 +202,22 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 	roots = append(roots, l.ownDependencies(roots)...)
 	l.batches = planBatches(roots, cmp.Or(cfg.BatchBytes, DefaultBatchBytes()))
 	return l, nil
+}
+
+// inModule says, as the go command does, when dir is in no module and no
+// workspace: nil when it is.
+func inModule(dir string) error {
+	cmd := exec.Command("go", "env", "GOMOD", "GOWORK")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go env: %w", err)
+	}
+	gomod, gowork, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if (gomod == "" || gomod == os.DevNull) && (gowork == "" || gowork == "off") {
+		return errors.New("go.mod file not found in current directory or any parent directory; leakfix analyzes the packages of a module (see 'go help modules')")
+	}
+	return nil
 }
 
 // ownDependencies returns the packages of the main module that roots
