@@ -45,6 +45,11 @@ type Exit struct {
 	// Unchecked is set when some path reaches it open without having
 	// checked that the acquisition succeeded: the value may be nil.
 	Unchecked bool
+	// MaySucceed is set, for a resource the caller owns only where the
+	// call failed (Acquirer.OnFailure), when some path reaches the exit
+	// open without having checked that the call failed: on success the
+	// resource is another's.
+	MaySucceed bool
 }
 
 // Paths is where a resource goes from its acquisition to every exit of
@@ -289,6 +294,9 @@ type fact struct {
 	// flagged: the path has set the flag that says the function acquired
 	// it (didOpen = true).
 	flagged bool
+	// failed: the path has passed a check that the acquisition failed
+	// (err != nil), for a resource the caller owns only then.
+	failed bool
 }
 
 // A state is the set of facts the paths reaching a point carry.
@@ -312,7 +320,7 @@ func (s state) each(f func(fact) fact) state {
 	for x := range s {
 		y := f(x)
 		if y.st != open && y.st != doubted {
-			y.holders, y.errPaired, y.checked, y.flagged = 0, false, false, false // nothing more happens to it
+			y.holders, y.errPaired, y.checked, y.flagged, y.failed = 0, false, false, false, false // nothing more happens to it
 		}
 		out[y] = true
 	}
@@ -446,6 +454,7 @@ func (w *walker) record(k exitKey, st state, overwrite bool) {
 			e.Open = true
 			e.Aliased = e.Aliased || f.holders&w.bit(w.a.Var) == 0
 			e.Unchecked = e.Unchecked || !f.checked
+			e.MaySucceed = e.MaySucceed || w.a.Acquirer.OnFailure && !f.failed
 		case released:
 			e.Released = true
 		case handed:
@@ -858,7 +867,11 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 // caller's only when it fails (a handshake's response), it stays open,
 // and may be nil.
 func (w *walker) failed(f fact) fact {
-	if f.st == open && f.errPaired && !w.a.Acquirer.OnFailure {
+	switch {
+	case f.st != open || !f.errPaired:
+	case w.a.Acquirer.OnFailure:
+		f.failed = true
+	default:
 		f.st = unacquired
 	}
 	return f

@@ -239,7 +239,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		f.NoFix = fmt.Sprintf("the function uses %s, which leakfix does not follow", paths.Unfollowed)
 		return f, true
 	case a.Acquirer.OnFailure:
-		f.Message = fmt.Sprintf("%s is left open at %s, where the call failed", what, exitList(pass, leaks))
+		f.Message = fmt.Sprintf("%s is left open at %s if the call failed", what, exitList(pass, leaks))
 	case released && (k.Func || k.Queues):
 		f.Message = fmt.Sprintf("%s is not %s at %s", what, verb, exitList(pass, leaks))
 	case released, slices.ContainsFunc(leaks, func(e *ownership.Exit) bool { return e.Overwrite }):
@@ -408,6 +408,8 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 			return nil, fmt.Sprintf("at %s it is open on some paths and already closed or handed on on others", exitName(pass, e))
 		case e.MaybeNil:
 			return nil, fmt.Sprintf("%s may be nil or hold another value at %s", a.Var.Name(), exitName(pass, e))
+		case e.MaySucceed:
+			return nil, fmt.Sprintf("at %s the call may have succeeded, and what it returned is then another result's", exitName(pass, e))
 		case e.Unchecked && a.Acquirer.OnFailure:
 			// Where the call failed it may return no response: the
 			// release is guarded by a nil check.
