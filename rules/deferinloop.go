@@ -80,7 +80,8 @@ func runDeferInLoop(pass *Pass) {
 		}
 		f := Finding{
 			Pos: d.Pos(), End: d.End(),
-			Message: fmt.Sprintf("%s is released by a defer in a loop, which holds it until the function returns", describe(pass.Info, a)),
+			Message:  fmt.Sprintf("%s is released by a defer in a loop, which holds it until the function returns", describe(pass.Info, a)),
+			Evidence: string(a.Acquirer.Evidence),
 		}
 		switch body := ownership.LoopBody(loop.Node()); {
 		case !lastBeforeReturn(loop, a.Func) && !unusedAfter(pass, j, loop, d):
