@@ -250,7 +250,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 		if e.Pos == "" {
 			fmt.Fprintf(stderr, "leakfix: %s\n", e.Msg)
 		} else {
-			fmt.Fprintf(stderr, "%s: %s\n", relPos(cwd, e.Pos), e.Msg)
+			fmt.Fprintf(stderr, "%s: %s\n", report.RelPos(cwd, e.Pos), e.Msg)
 		}
 		status = exitErrors
 	}
@@ -286,7 +286,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 
 	rep := &report.Report{
 		Dir: cwd, Findings: res.Findings, Changes: res.Changes, Written: written,
-		Rules: rs, Version: version(), Failed: len(res.Errors) > 0,
+		Rules: rs, Version: version(), Failed: len(res.Errors) > 0, Errors: res.Errors,
 	}
 	var err error
 	switch opts.format {
@@ -332,24 +332,6 @@ func plural(n int, word string) string {
 func asFile(w io.Writer) *os.File {
 	f, _ := w.(*os.File)
 	return f
-}
-
-// relPos makes the file of a "file:line:col" position relative.
-func relPos(cwd, pos string) string {
-	// The file name may itself hold a colon (C:\ on Windows): split from
-	// the right.
-	file, rest := pos, ""
-	for range 2 {
-		i := strings.LastIndexByte(file, ':')
-		if i < 0 {
-			break
-		}
-		if strings.Trim(file[i+1:], "0123456789") != "" {
-			break
-		}
-		file, rest = file[:i], file[i:]+rest
-	}
-	return report.RelPath(cwd, file) + rest
 }
 
 func listRules(w io.Writer) {

@@ -13,6 +13,7 @@ import (
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -32,6 +33,9 @@ type Report struct {
 	Version string
 	// Failed is set when some package could not be analyzed.
 	Failed bool
+	// Errors are why: the load and type errors, for SARIF's
+	// notifications.
+	Errors []rewrite.Error
 
 	sources map[string][]byte
 }

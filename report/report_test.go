@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"go/token"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,5 +131,112 @@ func TestArtifactURIs(t *testing.T) {
 		if got := r.artifact(path); got != want {
 			t.Errorf("artifact(%q) = %+v, want %+v", path, got, want)
 		}
+	}
+}
+
+// A result's partial fingerprint does not move with its line: code added
+// above a finding leaves it as it was; another finding on an identical
+// line gets the next occurrence.
+func TestSARIFFingerprints(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.go")
+	fingerprints := func(src string) []string {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var findings []driver.Finding
+		offset := 0
+		for i, line := range strings.SplitAfter(src, "\n") {
+			if col := strings.Index(line, "os.Open"); col >= 0 {
+				findings = append(findings, driver.Finding{
+					Finding:     rules.Finding{Rule: "missing-close"},
+					Position:    token.Position{Filename: path, Line: i + 1, Column: col + 1, Offset: offset + col},
+					EndPosition: token.Position{Filename: path, Line: i + 1, Column: col + 8, Offset: offset + col + 7},
+				})
+			}
+			offset += len(line)
+		}
+		var out bytes.Buffer
+		if err := (&Report{Dir: dir, Findings: findings, Rules: rules.All()}).SARIF(&out); err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					PartialFingerprints map[string]string
+				}
+			}
+		}
+		if err := json.Unmarshal(out.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		var prints []string
+		for _, r := range log.Runs[0].Results {
+			prints = append(prints, r.PartialFingerprints["leakfixLineHash/v1"])
+		}
+		return prints
+	}
+	before := fingerprints("package a\n\tf, err := os.Open(p)\n\tg, err := os.Open(q)\n\tf, err := os.Open(p)\n")
+	after := fingerprints("package a\n\n// moved\n\tf, err := os.Open(p)\n\tg, err := os.Open(q)\n\tf, err := os.Open(p)\n")
+	if len(before) != 3 || !slices.Equal(before, after) {
+		t.Fatalf("fingerprints moved with the lines:\nbefore %q\nafter  %q", before, after)
+	}
+	if before[0] == before[2] || !strings.HasSuffix(before[0], ":1") || !strings.HasSuffix(before[2], ":2") {
+		t.Errorf("identical lines not told apart by occurrence: %q", before)
+	}
+	if before[0] == before[1] {
+		t.Errorf("different lines, same fingerprint: %q", before)
+	}
+}
+
+// Packages that fail to load are the run's notifications, at their
+// positions, and the run did not succeed.
+func TestSARIFNotifications(t *testing.T) {
+	dir := t.TempDir()
+	rep := &Report{Dir: dir, Rules: rules.All(), Failed: true, Errors: []rewrite.Error{
+		{Pos: filepath.Join(dir, "a.go") + ":3:7", Msg: "undefined: x"},
+		{Msg: "go list failed"},
+	}}
+	var out bytes.Buffer
+	if err := rep.SARIF(&out); err != nil {
+		t.Fatal(err)
+	}
+	if err := sarifschema.Validate(out.Bytes()); err != nil {
+		t.Fatalf("invalid SARIF: %v\n%s", err, out.Bytes())
+	}
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful        bool
+				ToolExecutionNotifications []struct {
+					Level     string
+					Message   struct{ Text string }
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }
+							Region           struct{ StartLine, StartColumn int }
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	inv := log.Runs[0].Invocations[0]
+	if inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 2 {
+		t.Fatalf("want a failed invocation with 2 notifications:\n%s", out.Bytes())
+	}
+	n := inv.ToolExecutionNotifications[0]
+	if n.Level != "error" || n.Message.Text != "undefined: x" || len(n.Locations) != 1 {
+		t.Fatalf("first notification: %+v", n)
+	}
+	if loc := n.Locations[0].PhysicalLocation; loc.ArtifactLocation.URI != "a.go" || loc.Region.StartLine != 3 || loc.Region.StartColumn != 7 {
+		t.Errorf("first notification's location: %+v", loc)
+	}
+	if len(inv.ToolExecutionNotifications[1].Locations) != 0 {
+		t.Errorf("an error without a position has a location: %+v", inv.ToolExecutionNotifications[1])
 	}
 }

@@ -1,10 +1,16 @@
 package report
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -47,7 +53,15 @@ type (
 		Level string `json:"level"`
 	}
 	sarifInvocation struct {
-		ExecutionSuccessful bool `json:"executionSuccessful"`
+		ExecutionSuccessful        bool                `json:"executionSuccessful"`
+		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	}
+	// A notification says what went wrong running the tool: a package
+	// that failed to load or type-check, where.
+	sarifNotification struct {
+		Level     string          `json:"level"`
+		Message   sarifText       `json:"message"`
+		Locations []sarifLocation `json:"locations,omitempty"`
 	}
 	sarifText struct {
 		Text string `json:"text"`
@@ -58,7 +72,10 @@ type (
 		Level     string          `json:"level"`
 		Message   sarifText       `json:"message"`
 		Locations []sarifLocation `json:"locations"`
-		Fixes     []sarifFix      `json:"fixes,omitempty"`
+		// PartialFingerprints identify the result across commits, as
+		// GitHub code scanning tracks an alert: see fingerprint.
+		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Fixes               []sarifFix        `json:"fixes,omitempty"`
 	}
 	sarifLocation struct {
 		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
@@ -75,9 +92,9 @@ type (
 	// units, SARIF's default column kind, which GitHub expects.
 	sarifRegion struct {
 		StartLine   int `json:"startLine"`
-		StartColumn int `json:"startColumn"`
-		EndLine     int `json:"endLine"`
-		EndColumn   int `json:"endColumn"`
+		StartColumn int `json:"startColumn,omitempty"`
+		EndLine     int `json:"endLine,omitempty"`
+		EndColumn   int `json:"endColumn,omitempty"`
 	}
 	sarifFix struct {
 		Description     sarifText             `json:"description"`
@@ -105,7 +122,7 @@ const homepage = "https://github.com/leakfix/leakfix"
 func (r *Report) SARIF(w io.Writer) error {
 	run := sarifRun{
 		Tool:        sarifTool{Driver: sarifDriver{Name: "leakfix", Version: r.Version, InformationURI: homepage, Rules: []sarifRule{}}},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: !r.Failed}},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: !r.Failed && len(r.Errors) == 0, ToolExecutionNotifications: r.notifications()}},
 		OriginalURIBaseIDs: map[string]sarifArtifactPath{
 			srcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.Dir) + "/"}).String()},
 		},
@@ -125,14 +142,18 @@ func (r *Report) SARIF(w io.Writer) error {
 			Properties:           map[string][]any{"tags": {"reliability", "resource-leak"}},
 		})
 	}
+	seen := map[string]int{} // occurrences of each fingerprint so far
 	for _, f := range r.Findings {
 		src := r.source(f.Position.Filename)
 		where := r.artifact(f.Position.Filename)
+		fp := fingerprint(f.Rule, where.URI, lineText(src, f.Position.Offset))
+		seen[fp]++
 		res := sarifResult{
-			RuleID:    f.Rule,
-			RuleIndex: ruleIndex[f.Rule],
-			Level:     "warning",
-			Message:   sarifText{f.Text()},
+			PartialFingerprints: map[string]string{fingerprintKey: fmt.Sprintf("%s:%d", fp, seen[fp])},
+			RuleID:              f.Rule,
+			RuleIndex:           ruleIndex[f.Rule],
+			Level:               "warning",
+			Message:             sarifText{f.Text()},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
 				ArtifactLocation: where,
 				Region: sarifRegion{
@@ -154,6 +175,90 @@ func (r *Report) SARIF(w io.Writer) error {
 		Version: "2.1.0",
 		Runs:    []sarifRun{run},
 	})
+}
+
+// fingerprintKey names leakfix's partial fingerprint and its version.
+const fingerprintKey = "leakfixLineHash/v1"
+
+// fingerprint identifies a finding without its line number, which moves
+// when code above it changes: its rule, its file and the text of its line,
+// trimmed. Findings with the same fingerprint in a file are told apart by
+// their order (":1", ":2"), as GitHub's own primaryLocationLineHash does.
+func fingerprint(rule, uri string, line []byte) string {
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(rule), []byte(uri), bytes.TrimSpace(line)} {
+		h.Write(part)
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// lineText is the line of src that holds the byte offset.
+func lineText(src []byte, offset int) []byte {
+	if offset < 0 || offset > len(src) {
+		return nil
+	}
+	start := bytes.LastIndexByte(src[:offset], '\n') + 1
+	end := bytes.IndexByte(src[offset:], '\n')
+	if end < 0 {
+		return src[start:]
+	}
+	return src[start : offset+end]
+}
+
+// notifications are the load and type errors, as the tool's notifications,
+// each at its file, line and column where it has them.
+func (r *Report) notifications() []sarifNotification {
+	var out []sarifNotification
+	for _, e := range r.Errors {
+		n := sarifNotification{Level: "error", Message: sarifText{e.Msg}}
+		if file, line, col, ok := splitPos(e.Pos); ok {
+			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
+				ArtifactLocation: r.artifact(file),
+				Region:           sarifRegion{StartLine: line, StartColumn: col},
+			}}}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// RelPos makes the file of a "file:line:col" position relative to dir.
+func RelPos(dir, pos string) string {
+	file, line, col, ok := splitPos(pos)
+	switch {
+	case !ok:
+		return RelPath(dir, pos)
+	case col == 0:
+		return fmt.Sprintf("%s:%d", RelPath(dir, file), line)
+	}
+	return fmt.Sprintf("%s:%d:%d", RelPath(dir, file), line, col)
+}
+
+// splitPos splits "file:line:col" or "file:line" from the right (a file
+// name may hold a colon, C:\ on Windows).
+func splitPos(pos string) (file string, line, col int, ok bool) {
+	file = pos
+	var nums []int
+	for range 2 {
+		i := strings.LastIndexByte(file, ':')
+		if i < 0 {
+			break
+		}
+		n, err := strconv.Atoi(file[i+1:])
+		if err != nil {
+			break
+		}
+		nums = append([]int{n}, nums...)
+		file = file[:i]
+	}
+	switch len(nums) {
+	case 1:
+		return file, nums[0], 0, file != ""
+	case 2:
+		return file, nums[0], nums[1], file != ""
+	}
+	return "", 0, 0, false
 }
 
 // sarifFix is a fixed finding's fix, as replacements of whole lines of the
