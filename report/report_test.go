@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -238,5 +239,61 @@ func TestSARIFNotifications(t *testing.T) {
 	}
 	if len(inv.ToolExecutionNotifications[1].Locations) != 0 {
 		t.Errorf("an error without a position has a location: %+v", inv.ToolExecutionNotifications[1])
+	}
+}
+
+// The SARIF multitool's validator, with GitHub's rules (what code
+// scanning checks on upload) and SARIF's own, finds nothing in a log of
+// every golden case, nor in one with load errors. Skipped where the
+// multitool (npm's @microsoft/sarif-multitool) is not installed; CI
+// installs it.
+func TestSARIFMultitool(t *testing.T) {
+	tool, err := exec.LookPath("sarif-multitool")
+	if err != nil {
+		t.Skip("sarif-multitool is not installed (npm install -g @microsoft/sarif-multitool)")
+	}
+	failed := runCases(t)
+	failed.Failed, failed.Errors = true, []rewrite.Error{{Pos: filepath.Join(failed.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
+	for name, rep := range map[string]*Report{"cases": runCases(t), "failed": failed} {
+		dir := t.TempDir()
+		in, out := filepath.Join(dir, name+".sarif"), filepath.Join(dir, "validation.sarif")
+		var log bytes.Buffer
+		if err := rep.SARIF(&log); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(in, log.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The npm wrapper runs the tool through a shell: the rule kinds'
+		// semicolon is quoted for it.
+		cmd := exec.Command(tool, "validate", "--rule-kind", `"Gh;Sarif"`, in, "--output", out)
+		stdout, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, stdout)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatalf("%s: no validation log: %v\n%s", name, err, stdout)
+		}
+		var validation struct {
+			Runs []struct {
+				Results []struct {
+					RuleID  string
+					Message struct {
+						Text, ID  string
+						Arguments []string
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(data, &validation); err != nil {
+			t.Fatal(err)
+		}
+		if len(validation.Runs) != 1 {
+			t.Fatalf("%s: validation log has %d runs", name, len(validation.Runs))
+		}
+		for _, r := range validation.Runs[0].Results {
+			t.Errorf("%s: %s: %s%s %q", name, r.RuleID, r.Message.Text, r.Message.ID, r.Message.Arguments)
+		}
 	}
 }

@@ -121,7 +121,7 @@ const homepage = "https://github.com/leakfix/leakfix"
 // fix as replacements in the original file.
 func (r *Report) SARIF(w io.Writer) error {
 	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: "leakfix", Version: r.Version, InformationURI: homepage, Rules: []sarifRule{}}},
+		Tool:        sarifTool{Driver: sarifDriver{Name: "leakfix", Version: sarifVersion(r.Version), InformationURI: homepage, Rules: []sarifRule{}}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: !r.Failed && len(r.Errors) == 0, ToolExecutionNotifications: r.notifications()}},
 		OriginalURIBaseIDs: map[string]sarifArtifactPath{
 			srcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.Dir) + "/"}).String()},
@@ -175,6 +175,17 @@ func (r *Report) SARIF(w io.Writer) error {
 		Version: "2.1.0",
 		Runs:    []sarifRun{run},
 	})
+}
+
+// sarifVersion is the version as SARIF wants it, starting with a number
+// (a module version's "v" dropped; a build from a clone, "(devel)", is
+// 0.0.0-devel), so that consumers can compare versions.
+func sarifVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return "0.0.0-devel"
+	}
+	return v
 }
 
 // fingerprintKey names leakfix's partial fingerprint and its version.
