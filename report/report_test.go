@@ -252,9 +252,10 @@ func TestSARIFMultitool(t *testing.T) {
 	if err != nil {
 		t.Skip("sarif-multitool is not installed (npm install -g @microsoft/sarif-multitool)")
 	}
-	failed := runCases(t)
-	failed.Failed, failed.Errors = true, []rewrite.Error{{Pos: filepath.Join(failed.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
-	for name, rep := range map[string]*Report{"cases": runCases(t), "failed": failed} {
+	cases := runCases(t)
+	failed := *cases
+	failed.Failed, failed.Errors = true, []rewrite.Error{{Pos: filepath.Join(cases.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
+	for name, rep := range map[string]*Report{"cases": cases, "failed": &failed} {
 		dir := t.TempDir()
 		in, out := filepath.Join(dir, name+".sarif"), filepath.Join(dir, "validation.sarif")
 		var log bytes.Buffer
