@@ -336,10 +336,13 @@ func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr, owned func
 	if !ok {
 		return false
 	}
-	for c := range decl.Inspector().Root().Preorder((*ast.FuncDecl)(nil)) {
-		fd := c.Node().(*ast.FuncDecl)
-		if info.Defs[fd.Name] == closeFn {
-			return fd.Body == nil || !releasesNothing(info, fd.Body)
+	// The method's declaration, found by its name's position when it is
+	// in this package.
+	if c, ok := decl.Inspector().Root().FindByPos(closeFn.Pos(), closeFn.Pos()); ok {
+		for d := range c.Enclosing((*ast.FuncDecl)(nil)) {
+			if fd := d.Node().(*ast.FuncDecl); info.Defs[fd.Name] == closeFn {
+				return fd.Body == nil || !releasesNothing(info, fd.Body)
+			}
 		}
 	}
 	return true // declared elsewhere: not known to do nothing

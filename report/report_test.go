@@ -43,8 +43,9 @@ func runCases(t *testing.T) *Report {
 	return &Report{Dir: mod, Findings: res.Findings, Changes: res.Changes, Rules: rules.All(), Version: "test"}
 }
 
-func TestSARIFValidates(t *testing.T) {
-	rep := runCases(t)
+// validSARIF is rep's SARIF log, which must validate against the schema.
+func validSARIF(t *testing.T, rep *Report) *bytes.Buffer {
+	t.Helper()
 	var out bytes.Buffer
 	if err := rep.SARIF(&out); err != nil {
 		t.Fatal(err)
@@ -52,6 +53,12 @@ func TestSARIFValidates(t *testing.T) {
 	if err := sarifschema.Validate(out.Bytes()); err != nil {
 		t.Fatalf("invalid SARIF: %v\n%s", err, out.Bytes())
 	}
+	return &out
+}
+
+func TestSARIFValidates(t *testing.T) {
+	rep := runCases(t)
+	out := validSARIF(t, rep)
 	var log struct {
 		Runs []struct {
 			Results []struct {
@@ -199,13 +206,7 @@ func TestSARIFNotifications(t *testing.T) {
 		{Pos: filepath.Join(dir, "a.go") + ":3:7", Msg: "undefined: x"},
 		{Msg: "go list failed"},
 	}}
-	var out bytes.Buffer
-	if err := rep.SARIF(&out); err != nil {
-		t.Fatal(err)
-	}
-	if err := sarifschema.Validate(out.Bytes()); err != nil {
-		t.Fatalf("invalid SARIF: %v\n%s", err, out.Bytes())
-	}
+	out := validSARIF(t, rep)
 	var log struct {
 		Runs []struct {
 			Invocations []struct {

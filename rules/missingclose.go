@@ -429,8 +429,8 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 	for _, e := range leaks {
 		// Before the statement that overwrites it, the release is as at
 		// the end of an iteration.
-		r.guarded = e.Unchecked
-		edit, why := r.atExit(e.Stmt, e.Scope)
+		// A handshake's response may be missing where the call failed.
+		edit, why := r.atExit(e.Stmt, e.Scope, a.Acquirer.OnFailure && e.Unchecked)
 		if edit == nil {
 			return nil, why
 		}

@@ -22,9 +22,6 @@ type releaser struct {
 	// result is the function's error result, when the close's error must
 	// be folded into it; nil for a plain close.
 	result *errorResult
-	// guarded: the plain release at an exit is made only when the
-	// variable is not nil (a failed call's response, which may be nil).
-	guarded bool
 }
 
 func newReleaser(pass *Pass, a *ownership.Acquisition) *releaser {
@@ -193,10 +190,12 @@ func (er *errorResult) nameResults(e *fix.Editor) error {
 }
 
 // atExit plans the release at one exit of the resource's scope: stmt is a
-// return, break or continue statement, or nil for the end of scope.
-func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node) (func(*fix.Editor) error, string) {
+// return, break or continue statement, or nil for the end of scope. A
+// guarded release is made only where the variable is not nil (a failed
+// call's response, which may be missing).
+func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node, guarded bool) (func(*fix.Editor) error, string) {
 	var plain dst.Stmt = &dst.ExprStmt{X: releaseCall(r.a)}
-	if r.guarded {
+	if guarded {
 		// if resp != nil { resp.Body.Close() }
 		plain.Decorations().Before, plain.Decorations().After = dst.NewLine, dst.NewLine
 		plain = &dst.IfStmt{

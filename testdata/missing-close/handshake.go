@@ -124,3 +124,39 @@ func ConnectUnchecked(d *Dialer, u string) (io.ReadWriteCloser, error) {
 	log.Printf("dial: %v", resp != nil)
 	return conn, err
 }
+
+// A dialer that closes a refusal's body and hands back a stand-in, as
+// gorilla/websocket hands back a copy: it acquires no response it
+// returns, and its callers have nothing to close.
+func (d *Dialer) DialDrained(u string) (io.ReadWriteCloser, *http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := d.Client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		resp.Body.Close()
+		resp.Body = http.NoBody
+		return nil, resp, ErrBadHandshake
+	}
+	rwc, ok := resp.Body.(io.ReadWriteCloser)
+	if !ok {
+		resp.Body.Close()
+		return nil, nil, errors.New("body is not writable")
+	}
+	return rwc, resp, nil
+}
+
+func ConnectDrained(d *Dialer, u string) (io.ReadWriteCloser, error) {
+	conn, resp, err := d.DialDrained(u)
+	if err != nil {
+		if resp != nil {
+			return nil, fmt.Errorf("handshake: %s", resp.Status)
+		}
+		return nil, err
+	}
+	return conn, nil
+}

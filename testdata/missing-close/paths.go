@@ -228,3 +228,15 @@ func NilGuard(c *http.Client, u string) (int, error) {
 	defer resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+// The error dropped: a file is nil-safe, so it is closed at the leaking
+// exit as it is, with no nil check.
+func SizeUnchecked(p string, quick bool) int64 {
+	f, _ := os.Open(p) // want `f \(file from os.Open\) is left open at the return on line 237$`
+	if quick {
+		return 0
+	}
+	st, _ := f.Stat()
+	f.Close()
+	return st.Size()
+}
