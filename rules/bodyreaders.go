@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -31,11 +32,13 @@ type released struct {
 	f Finding
 }
 
-// readerCall is a caller's acquisition whose every leak follows call, a
-// call of a body reader.
+// readerCall is a caller's acquisition whose every leak follows a call of
+// the same body reader: calls are those calls, each passing the response
+// as the reader's parameter param.
 type readerCall struct {
 	released
-	call *ast.CallExpr
+	calls []*ast.CallExpr
+	param int
 }
 
 // foldBodyReaders returns the findings to report: found, with the
@@ -46,19 +49,13 @@ func foldBodyReaders(pass *Pass, found []released) []Finding {
 		if r.a.Acquirer.Kind != ownership.ResponseBody || r.a.Var == nil {
 			continue
 		}
-		if h, call, ok := leaksAfterReader(pass, r.a); ok {
-			byReader[h] = append(byReader[h], readerCall{r, call})
+		if h, rc, ok := leaksAfterReader(pass, r); ok {
+			byReader[h] = append(byReader[h], rc)
 		}
 	}
 	folded := map[*ownership.Acquisition]bool{}
 	var out []Finding
-	readers := slices.SortedFunc(func(yield func(*types.Func) bool) {
-		for h := range byReader {
-			if !yield(h) {
-				return
-			}
-		}
-	}, func(a, b *types.Func) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	readers := slices.SortedFunc(maps.Keys(byReader), func(a, b *types.Func) int { return cmp.Compare(a.Pos(), b.Pos()) })
 	for _, h := range readers {
 		f, ok, fold := bodyReaderFinding(pass, h, byReader[h])
 		if !ok {
@@ -79,47 +76,55 @@ func foldBodyReaders(pass *Pass, found []released) []Finding {
 	return out
 }
 
-// leaksAfterReader returns the body reader that every exit where a's
+// leaksAfterReader returns the body reader that every exit where r's
 // response is left open follows: the exit returns its result ("return
-// h(resp)") or comes right after a statement that calls it.
-func leaksAfterReader(pass *Pass, a *ownership.Acquisition) (*types.Func, *ast.CallExpr, bool) {
+// h(resp)") or comes right after a statement that calls it, with the
+// response as the same parameter each time.
+func leaksAfterReader(pass *Pass, r released) (*types.Func, readerCall, bool) {
+	a := r.a
 	j := pass.judge(a)
 	if j.Doubt != "" {
-		return nil, nil, false
+		return nil, readerCall{}, false
 	}
 	paths, ok := ownership.FollowPaths(pass.Info, a, j)
 	if !ok {
-		return nil, nil, false
+		return nil, readerCall{}, false
 	}
 	leaks := paths.OpenExits()
 	if len(leaks) == 0 {
-		return nil, nil, false
+		return nil, readerCall{}, false
 	}
 	var reader *types.Func
-	var first *ast.CallExpr
+	rc := readerCall{released: r}
 	for _, e := range leaks {
 		if e.Stmt == nil {
-			return nil, nil, false
+			return nil, readerCall{}, false
 		}
-		h, call, ok := readerCallBefore(pass, a, e.Stmt)
-		if !ok || reader != nil && h != reader {
-			return nil, nil, false
+		h, call, param, ok := readerCallBefore(pass, a, e.Stmt)
+		if !ok || reader != nil && (h != reader || param != rc.param) {
+			return nil, readerCall{}, false
 		}
-		if reader == nil {
-			reader, first = h, call
+		reader, rc.param = h, param
+		if !slices.Contains(rc.calls, call) {
+			rc.calls = append(rc.calls, call)
 		}
 	}
-	return reader, first, true
+	return reader, rc, true
 }
 
 // readerCallBefore finds the call, in exit, in the statement right before
 // it in its block, or in the condition of the if whose body it begins, of
 // a function of the package that takes a's
 // response and only reads it.
-func readerCallBefore(pass *Pass, a *ownership.Acquisition, exit ast.Stmt) (*types.Func, *ast.CallExpr, bool) {
+//
+// Only calls the statements make themselves count, not those in a block or
+// function literal inside them: "if bad { err = h(resp) }; return err"
+// reaches the return without the call.
+func readerCallBefore(pass *Pass, a *ownership.Acquisition, exit ast.Stmt) (*types.Func, *ast.CallExpr, int, bool) {
 	stmts := []ast.Stmt{exit}
 	if c, ok := a.Func.FindNode(exit); ok {
-		list, i := enclosingList(c.Parent().Node(), exit)
+		list := ownership.StmtList(c.Parent().Node())
+		i := slices.Index(list, exit)
 		switch ifs, isIf := c.Parent().Parent().Node().(*ast.IfStmt); {
 		case i > 0:
 			stmts = append(stmts, list[i-1])
@@ -134,42 +139,29 @@ func readerCallBefore(pass *Pass, a *ownership.Acquisition, exit ast.Stmt) (*typ
 	for _, s := range stmts {
 		var found *types.Func
 		var at *ast.CallExpr
+		param := -1
 		ast.Inspect(s, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || found != nil {
-				return found == nil
-			}
-			h, _ := typeutil.Callee(pass.Info, call).(*types.Func)
-			if h == nil || h.Pkg() != pass.Types {
-				return true
-			}
-			for i, arg := range call.Args {
-				if id, ok := ast.Unparen(arg).(*ast.Ident); ok && pass.Info.Uses[id] == a.Var && readsBody(pass, h, i) {
-					found, at = h, call
+			switch n := n.(type) {
+			case *ast.BlockStmt, *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				h, _ := typeutil.Callee(pass.Info, n).(*types.Func)
+				if h == nil || h.Pkg() != pass.Types {
+					break
+				}
+				for i, arg := range n.Args {
+					if isVar(pass.Info, arg, a.Var) && readsBody(pass, h, i) {
+						found, at, param = h, n, i
+					}
 				}
 			}
 			return found == nil
 		})
 		if found != nil {
-			return found, at, true
+			return found, at, param, true
 		}
 	}
-	return nil, nil, false
-}
-
-// enclosingList returns the statement list of block that holds s, and s's
-// index in it (-1 when it is not there).
-func enclosingList(block ast.Node, s ast.Stmt) ([]ast.Stmt, int) {
-	var list []ast.Stmt
-	switch b := block.(type) {
-	case *ast.BlockStmt:
-		list = b.List
-	case *ast.CaseClause:
-		list = b.Body
-	case *ast.CommClause:
-		list = b.Body
-	}
-	return list, slices.Index(list, s)
+	return nil, nil, -1, false
 }
 
 // readsBody reports whether the function h leaves its parameter param, a
@@ -193,10 +185,8 @@ func readsBody(pass *Pass, h *types.Func, param int) bool {
 	p := params.At(param)
 	reads := false
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "Body" {
-			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && pass.Info.Uses[id] == p {
-				reads = true
-			}
+		if e, ok := n.(ast.Expr); ok && isBodyOf(pass.Info, e, p) {
+			reads = true
 		}
 		return !reads
 	})
@@ -212,22 +202,21 @@ func bodyReaderFinding(pass *Pass, h *types.Func, calls []readerCall) (f Finding
 	if decl == nil {
 		return Finding{}, false, false
 	}
-	param := -1
-	for i, arg := range calls[0].call.Args {
-		if id, ok := ast.Unparen(arg).(*ast.Ident); ok && pass.Info.Uses[id] == calls[0].a.Var {
-			param = i
-		}
-	}
-	p := h.Signature().Params().At(param)
+	p := h.Signature().Params().At(calls[0].param)
 	var lines []string
 	leaving := map[*ast.CallExpr]bool{}
+	samePlace := true
 	for _, c := range calls {
-		leaving[c.call] = true
-		lines = append(lines, fmt.Sprint(pass.Fset.Position(c.call.Pos()).Line))
+		samePlace = samePlace && c.param == calls[0].param
+		for _, call := range c.calls {
+			leaving[call] = true
+			lines = append(lines, fmt.Sprint(pass.Fset.Position(call.Pos()).Line))
+		}
 	}
+	n := len(leaving)
 	f = Finding{Pos: decl.Name.Pos(), End: decl.Name.End(),
 		Message: fmt.Sprintf("%s reads %s.Body and never closes it, and the %s on %s %s it open after the call",
-			h.Name(), p.Name(), plural(len(calls), "call", "calls"), plural(len(calls), "line", "lines")+" "+andList(lines), plural(len(calls), "leaves", "leave"))}
+			h.Name(), p.Name(), plural(n, "call", "calls"), plural(n, "line", "lines")+" "+andList(lines), plural(n, "leaves", "leave"))}
 	var other *ast.CallExpr
 	for c := range pass.Inspector.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := c.Node().(*ast.CallExpr)
@@ -237,6 +226,9 @@ func bodyReaderFinding(pass *Pass, h *types.Func, calls []readerCall) (f Finding
 		}
 	}
 	switch {
+	case !samePlace:
+		f.NoFix = fmt.Sprintf("its callers pass the response as different parameters of %s", h.Name())
+		return f, true, false
 	case other != nil:
 		f.NoFix = fmt.Sprintf("the call on line %d does not leave it open after the call", pass.Fset.Position(other.Pos()).Line)
 		return f, true, false
@@ -249,10 +241,7 @@ func bodyReaderFinding(pass *Pass, h *types.Func, calls []readerCall) (f Finding
 		Message: fmt.Sprintf("close %s.Body in %s", p.Name(), h.Name()),
 		Sites:   []fix.Site{{Pos: decl.Body.Lbrace, End: decl.Body.Lbrace + 1}},
 		Edit: func(e *fix.Editor) error {
-			d := &dst.DeferStmt{Call: &dst.CallExpr{Fun: &dst.SelectorExpr{
-				X:   &dst.SelectorExpr{X: dst.NewIdent(p.Name()), Sel: dst.NewIdent("Body")},
-				Sel: dst.NewIdent("Close"),
-			}}}
+			d := &dst.DeferStmt{Call: releaseCallOn(p.Name(), ownership.ResponseBody)}
 			d.Decs.Before, d.Decs.After = dst.NewLine, dst.NewLine
 			if len(first) == 0 {
 				return e.Append(decl.Body, d)
@@ -263,10 +252,15 @@ func bodyReaderFinding(pass *Pass, h *types.Func, calls []readerCall) (f Finding
 	return f, true, true
 }
 
-// funcDecl is the declaration of fn among the package's files, or nil.
+// funcDecl is the declaration of fn among the package's files, or nil:
+// found by the position of its name.
 func (p *Pass) funcDecl(fn *types.Func) *ast.FuncDecl {
-	for c := range p.Inspector.Root().Preorder((*ast.FuncDecl)(nil)) {
-		if fd := c.Node().(*ast.FuncDecl); p.Info.Defs[fd.Name] == fn {
+	c, ok := p.Inspector.Root().FindByPos(fn.Pos(), fn.Pos())
+	if !ok {
+		return nil
+	}
+	for d := range c.Enclosing((*ast.FuncDecl)(nil)) {
+		if fd := d.Node().(*ast.FuncDecl); p.Info.Defs[fd.Name] == fn {
 			return fd
 		}
 	}

@@ -40,14 +40,14 @@ func cancelKept(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		if via != "" {
 			where = via + ", which keeps it in " + where
 		}
-		read, seen := fieldRead(pass, field)
+		read, unseen := fieldRead(pass, field)
 		switch {
 		case read:
 			continue
-		case !seen:
+		case unseen != "":
 			return Finding{Pos: a.Call.Pos(), End: a.Call.End(),
 				Message: fmt.Sprintf("%s is handed to %s, and whether a method of %s calls it is not known", what, where, named.Obj().Name()),
-				NoFix:   fmt.Sprintf("the methods of %s are not in the analysed packages", named.Obj().Name())}, true
+				NoFix:   unseen}, true
 		}
 		return Finding{Pos: a.Call.Pos(), End: a.Call.End(),
 			Message: fmt.Sprintf("%s is handed to %s, which no method of %s calls", what, where, named.Obj().Name()),
@@ -68,7 +68,7 @@ func keptInField(pass *Pass, c inspector.Cursor, v *types.Var) (named *types.Nam
 	if named, field, ok := fieldOf(pass.Info, c); ok {
 		return named, field, "", true
 	}
-	ek, _ := c.ParentEdge()
+	ek, arg := c.ParentEdge()
 	if ek != edge.CallExpr_Args {
 		return nil, nil, "", false
 	}
@@ -81,14 +81,8 @@ func keptInField(pass *Pass, c inspector.Cursor, v *types.Var) (named *types.Nam
 	if decl == nil || decl.Body == nil {
 		return nil, nil, "", false
 	}
-	arg := -1
-	for i, e := range call.Args {
-		if e == ast.Expr(id) {
-			arg = i
-		}
-	}
 	params := h.Signature().Params()
-	if arg < 0 || arg >= params.Len() || h.Signature().Variadic() && arg >= params.Len()-1 {
+	if arg >= params.Len() || h.Signature().Variadic() && arg >= params.Len()-1 {
 		return nil, nil, "", false
 	}
 	p := params.At(arg)
@@ -127,12 +121,7 @@ func fieldOf(info *types.Info, c inspector.Cursor) (*types.Named, *types.Var, bo
 		if len(as.Lhs) != len(as.Rhs) {
 			return nil, nil, false
 		}
-		i := -1
-		for k, r := range as.Rhs {
-			if r == c.Node() {
-				i = k
-			}
-		}
+		_, i := c.ParentEdge()
 		sel, ok := as.Lhs[i].(*ast.SelectorExpr)
 		if !ok {
 			return nil, nil, false
@@ -161,11 +150,15 @@ func namedStruct(t types.Type) (*types.Named, bool) {
 
 // fieldRead reports whether some function of the package reads field
 // other than by assigning it (a method's "s.cancel()", "defer s.cancel()",
-// "cancel := s.cancel"), and whether the package is the field's, whose
-// methods are all seen.
-func fieldRead(pass *Pass, field *types.Var) (read, seen bool) {
-	if field.Pkg() != pass.Types {
-		return false, false
+// "cancel := s.cancel"); unseen says why reads of it may be elsewhere:
+// the field is another package's, or exported (outside a main package,
+// the package's importers may call it).
+func fieldRead(pass *Pass, field *types.Var) (read bool, unseen string) {
+	switch {
+	case field.Pkg() != pass.Types:
+		return false, fmt.Sprintf("the methods of the type that holds %s are not in the analysed packages", field.Name())
+	case field.Exported() && pass.Types.Name() != "main":
+		return false, fmt.Sprintf("%s is exported, and the importers of %s may call it", field.Name(), pass.Types.Name())
 	}
 	for c := range pass.Inspector.Root().Preorder((*ast.SelectorExpr)(nil)) {
 		sel := c.Node().(*ast.SelectorExpr)
@@ -178,7 +171,7 @@ func fieldRead(pass *Pass, field *types.Var) (read, seen bool) {
 		if ek, _ := c.ParentEdge(); ek == edge.AssignStmt_Lhs {
 			continue
 		}
-		return true, true
+		return true, ""
 	}
-	return false, true
+	return false, ""
 }

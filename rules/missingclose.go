@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/types"
 	"slices"
-	"strings"
 
 	"go/token"
 
@@ -481,10 +480,7 @@ func exitList(pass *Pass, exits []*ownership.Exit) string {
 	for _, e := range exits {
 		names = append(names, exitName(pass, e))
 	}
-	if len(names) == 1 {
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return andList(names)
 }
 
 // describe names the resource for messages: "the file from os.Open", "the
