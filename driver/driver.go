@@ -331,9 +331,8 @@ func (w *withoutPackages) Summary(fn *types.Func) (ownership.Summary, bool) {
 // syncSummaries is a SummaryMap that packages summarized in parallel add
 // to while others read it.
 type syncSummaries struct {
-	mu        sync.RWMutex
-	m         ownership.SummaryMap
-	canonical map[string]bool // keys written by their package's own variant
+	mu sync.RWMutex
+	m  ownership.SummaryMap
 }
 
 func (s *syncSummaries) Summary(fn *types.Func) (ownership.Summary, bool) {
@@ -348,24 +347,17 @@ func (s *syncSummaries) add(m ownership.SummaryMap) { s.addFrom(m, true) }
 // package is summarized once per variant checked (its own test variant
 // "p [p.test]", and "p [q.test]" for the tests of a package it imports),
 // and each writes the same keys: the package's own variant decides, so
-// that what importers read does not depend on which finished last.
+// that what importers read does not depend on which finished last: it
+// overwrites what another variant wrote, and another variant writes only
+// keys no one has.
 func (s *syncSummaries) addFrom(m ownership.SummaryMap, canonical bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.canonical == nil {
-		s.canonical = map[string]bool{}
-	}
 	for k, v := range m {
-		if !canonical && s.canonical[k] {
-			continue
-		}
 		if _, ok := s.m[k]; ok && !canonical {
 			continue
 		}
 		s.m[k] = v
-		if canonical {
-			s.canonical[k] = true
-		}
 	}
 }
 
