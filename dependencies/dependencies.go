@@ -65,7 +65,11 @@ type Stats struct{ Packages, Cached int }
 // main module, which are loaded from source, and the standard library,
 // which ownership's table covers, are left out. A package that cannot be
 // read or checked is left unknown, as it was before.
-func Learn(l Loader, pkgs []*packages.Package, cache Cache) (ownership.SummaryMap, Stats) {
+//
+// learned holds, by package path, the functions earlier calls learned
+// (the batches before this one): they are not learned again, and Learn
+// adds this call's.
+func Learn(l Loader, pkgs []*packages.Package, cache Cache, learned map[string]map[string]bool) (ownership.SummaryMap, Stats) {
 	called := map[string]map[string]bool{} // package path → names of functions called
 	for _, p := range pkgs {
 		for _, obj := range p.TypesInfo.Uses {
@@ -80,11 +84,20 @@ func Learn(l Loader, pkgs []*packages.Package, cache Cache) (ownership.SummaryMa
 				continue
 			}
 			path := fn.Pkg().Path()
+			if learned[path][fn.Name()] {
+				continue
+			}
 			if called[path] == nil {
 				called[path] = map[string]bool{}
 			}
 			called[path][fn.Name()] = true
 		}
+	}
+	for path, names := range called {
+		if learned[path] == nil {
+			learned[path] = map[string]bool{}
+		}
+		maps.Copy(learned[path], names)
 	}
 	var mu sync.Mutex
 	all := ownership.SummaryMap{}

@@ -102,6 +102,44 @@ func Read(c *remote.Client, path string) ([]byte, error) {
 	if len(res.Findings) != 1 || res.Findings[0].Fixed || !strings.Contains(res.Findings[0].NoFix, "is not analysed") {
 		t.Errorf("with an entry that knows nothing, want a report of the opener by its shape, got %+v", res.Findings)
 	}
+
+	// Two packages that call it, in two batches, with no cache: the
+	// dependency is learned once, for the first batch, and the second
+	// fixes its leak with what the first learned.
+	t.Setenv("LEAKFIX_CACHE", "off")
+	writeFile(t, filepath.Join(mod, "b", "b.go"), `package b
+
+import (
+	"io"
+	"os"
+
+	"example.com/remote"
+)
+
+func Read(c *remote.Client, path string) ([]byte, error) {
+	f, err := c.OpenFile(path, os.O_RDONLY)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(f)
+}
+`)
+	var log2 strings.Builder
+	res, err = driver.Run(driver.Options{
+		Load:  rewrite.LoadConfig{Dir: mod, BatchBytes: 1},
+		Args:  []string{"./..."},
+		Rules: []*rules.Rule{rules.MissingClose},
+		Log:   func(format string, args ...any) { fmt.Fprintf(&log2, format+"\n", args...) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(log2.String(), "summarized 1 dependency packages from source"); n != 1 {
+		t.Errorf("two batches: want the dependency learned once, learned %d times; log:\n%s", n, log2.String())
+	}
+	if len(res.Findings) != 2 || !res.Findings[0].Fixed || !res.Findings[1].Fixed {
+		t.Errorf("two batches: want both leaks fixed, got %+v", res.Findings)
+	}
 }
 
 // publish writes the module in dir as version v of path to a file

@@ -141,8 +141,9 @@ func Run(opts Options) (*Result, error) {
 	progress(done)
 	var mu sync.Mutex
 	cache := dependencies.DefaultCache()
+	learned := map[string]map[string]bool{} // dependencies' functions learned by earlier batches
 	for batch := range load.Batches() {
-		deps, stats := dependencies.Learn(load, batch.Packages, cache)
+		deps, stats := dependencies.Learn(load, batch.Packages, cache, learned)
 		sums.add(deps)
 		if stats.Packages > 0 {
 			logf("summarized %d dependency packages from source (%d from the cache in %s)", stats.Packages, stats.Cached, cmp.Or(cache.Dir, "no directory"))
