@@ -86,7 +86,7 @@ func leaksAfterReader(pass *Pass, r released) (*types.Func, readerCall, bool) {
 	if j.Doubt != "" {
 		return nil, readerCall{}, false
 	}
-	paths, ok := ownership.FollowPaths(pass.Info, a, j)
+	paths, ok := pass.followPaths(a)
 	if !ok {
 		return nil, readerCall{}, false
 	}

@@ -205,7 +205,7 @@ func missingClose(pass *Pass, a *ownership.Acquisition) (Finding, bool) {
 		// judge elsewhere: the paths it leaks on, if any, are unknown.
 		return f, false
 	}
-	paths, ok := ownership.FollowPaths(pass.Info, a, j)
+	paths, ok := pass.followPaths(a)
 	if !ok {
 		f.NoFix = "the acquisition is not a plain statement"
 		return f, j.Verdict == ownership.Leaks

@@ -117,6 +117,7 @@ func (p *Pass) acquisitions() []*ownership.Acquisition {
 	}
 	p.shared.once.Do(func() {
 		p.shared.judgements = map[*ownership.Acquisition]ownership.Judgement{}
+		p.shared.paths = map[*ownership.Acquisition]followed{}
 		p.shared.acquisitions = ownership.Find(p.Fset, p.Info, p.Inspector.Root(), p.acquirers(), p.Summaries)
 	})
 	return p.shared.acquisitions
@@ -141,6 +142,27 @@ type shared struct {
 	once         sync.Once
 	acquisitions []*ownership.Acquisition
 	judgements   map[*ownership.Acquisition]ownership.Judgement
+	paths        map[*ownership.Acquisition]followed
+}
+
+// followed is the result of ownership.FollowPaths for an acquisition and
+// its judgement.
+type followed struct {
+	paths *ownership.Paths
+	ok    bool
+}
+
+// followPaths follows a's resource along its function's paths with its
+// judgement, once per package: missing-close and the body readers it
+// folds both need them.
+func (p *Pass) followPaths(a *ownership.Acquisition) (*ownership.Paths, bool) {
+	j := p.judge(a)
+	if f, ok := p.shared.paths[a]; ok {
+		return f.paths, f.ok
+	}
+	paths, ok := ownership.FollowPaths(p.Info, a, j)
+	p.shared.paths[a] = followed{paths, ok}
+	return paths, ok
 }
 
 // A Pass is one rule's run over one package.
