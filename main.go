@@ -105,7 +105,7 @@ load or type-check, and files that could not be written.`,
 	f.Int64Var(&opts.maxBodyBytes, "max-body-bytes", 0, "the limit unbounded-read rules put on bodies (default 32 MiB, or max-body-bytes in .leakfix.yaml)")
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
-	f.StringVar(&opts.format, "format", "text", "how to report findings: text (on stderr, the diff on stdout), json (JSON Lines on stdout) or sarif (SARIF 2.1.0 on stdout)")
+	f.StringVar(&opts.format, "format", "text", "how to report findings: text (on stderr, the diff on stdout), json (JSON Lines on stdout), sarif (SARIF 2.1.0 on stdout) or rdjson (reviewdog's format on stdout)")
 	// Package patterns are the root command's arguments; "help",
 	// "version" and "completion" are commands, as in every cobra tool (a
 	// package of that name is written ./version).
@@ -144,7 +144,7 @@ func completeFlagValues(cmd *cobra.Command) {
 		ruleNames = append(ruleNames, r.Name+"\t"+r.Summary)
 	}
 	for name, complete := range map[string]cobra.CompletionFunc{
-		"format":  fixed("text\tfindings on stderr, the diff on stdout", "json\tJSON Lines on stdout", "sarif\tSARIF 2.1.0 on stdout"),
+		"format":  fixed("text\tfindings on stderr, the diff on stdout", "json\tJSON Lines on stdout", "sarif\tSARIF 2.1.0 on stdout", "rdjson\treviewdog's diagnostic format on stdout"),
 		"color":   fixed("auto", "always", "never"),
 		"enable":  fixed(ruleNames...),
 		"disable": fixed(ruleNames...),
@@ -183,8 +183,8 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		return exitErrors
 	}
 	textOut := opts.format == "text"
-	if !textOut && opts.format != "json" && opts.format != "sarif" {
-		fmt.Fprintf(stderr, "leakfix: --format must be text, json or sarif, not %q\n", opts.format)
+	if !textOut && opts.format != "json" && opts.format != "sarif" && opts.format != "rdjson" {
+		fmt.Fprintf(stderr, "leakfix: --format must be text, json, sarif or rdjson, not %q\n", opts.format)
 		return exitErrors
 	}
 	if !textOut && (opts.diff || opts.list) {
@@ -294,6 +294,8 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 		err = rep.JSONLines(stdout)
 	case "sarif":
 		err = rep.SARIF(stdout)
+	case "rdjson":
+		err = rep.RDJSON(stdout)
 	default:
 		err = rep.Text(stderr, opts.verbose)
 	}

@@ -44,7 +44,9 @@ func (f finding) String() string {
 // rule's golden cases, laid out by package cases, with that rule alone
 // selected, as the golden test runs them) and requires the same findings
 // and the same fixes from each: the command line's text output and -w, JSON
-// Lines, SARIF (valid against the schema), go vet -vettool, go fix
+// Lines, SARIF (valid against the schema), rdjson (valid against
+// reviewdog's schema; its suggestions cannot add files, as analysis fixes
+// cannot), go vet -vettool, go fix
 // -fixtool, the analyzer under analysistest.RunWithSuggestedFixes, and the
 // pre-commit hooks' entries called as pre-commit calls them.
 //
@@ -160,6 +162,13 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 		got, edits := parseSARIF(t, mod, stdout)
 		sameFindings(t, got, want)
 		checkFixed(t, applyEdits(t, mod, edits), fixed)
+	})
+
+	t.Run("rdjson", func(t *testing.T) {
+		stdout, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
+		got, edits := parseRDJSON(t, mod, stdout)
+		sameFindings(t, got, rdjsonWant(vetWant))
+		checkFixed(t, applyEdits(t, mod, edits), vetFixed)
 	})
 
 	t.Run("vet", func(t *testing.T) {

@@ -1,8 +1,10 @@
 // Package report writes what a leakfix run found: as text in go vet's
-// style (for people), as JSON Lines (for scripts) and as SARIF 2.1.0 (for
-// code-scanning dashboards such as GitHub's). Every format carries the same
-// findings with the same text (rules.Finding.Text); JSON and SARIF carry
-// each finding's fix on its own, computed by the driver (Options.EachFix).
+// style (for people), as JSON Lines (for scripts), as SARIF 2.1.0 (for
+// code-scanning dashboards such as GitHub's) and as rdjson (for reviewdog,
+// which posts findings on code review). Every format carries the same
+// findings with the same text (rules.Finding.Text); JSON, SARIF and rdjson
+// carry each finding's fix on its own, computed by the driver
+// (Options.EachFix).
 package report
 
 import (

@@ -116,6 +116,10 @@ const srcRoot = "%SRCROOT%"
 
 const homepage = "https://github.com/leakfix/leakfix"
 
+// ruleHelpURL documents the rules: the README's account of what leakfix
+// fixes.
+const ruleHelpURL = homepage + "#what-it-fixes"
+
 // SARIF writes the findings as a SARIF 2.1.0 log with one run: the rules
 // that ran, and a result for each finding, fixed ones included, with its
 // fix as replacements in the original file.
@@ -137,7 +141,7 @@ func (r *Report) SARIF(w io.Writer) error {
 			ShortDescription:     sarifText{rule.Summary},
 			FullDescription:      sarifText{rule.Doc},
 			Help:                 sarifText{rule.Doc},
-			HelpURI:              homepage + "#what-it-fixes",
+			HelpURI:              ruleHelpURL,
 			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
 			Properties:           map[string][]any{"tags": {"reliability", "resource-leak"}},
 		})
@@ -316,13 +320,22 @@ func (r *Report) artifact(path string) sarifArtifactPath {
 // lineColumn returns the line and UTF-16 column, from 1, of a byte offset
 // of src.
 func lineColumn(src []byte, offset int) (line, column int) {
+	offset = min(offset, len(src))
+	line, column = byteLineColumn(src, offset)
+	return line, utf16Column(src, offset, column)
+}
+
+// byteLineColumn returns the line and byte column, from 1, of a byte
+// offset of src (its end, past it).
+func byteLineColumn(src []byte, offset int) (line, column int) {
+	offset = min(offset, len(src))
 	line, start := 1, 0
-	for i := 0; i < offset && i < len(src); i++ {
+	for i := range offset {
 		if src[i] == '\n' {
 			line, start = line+1, i+1
 		}
 	}
-	return line, 1 + utf16Len(src[start:min(offset, len(src))])
+	return line, 1 + offset - start
 }
 
 // utf16Column converts a byte column, from 1, at a byte offset of src to a
