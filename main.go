@@ -23,6 +23,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/leakfix/leakfix/changed"
 	"github.com/leakfix/leakfix/diff"
 	"github.com/leakfix/leakfix/driver"
 	"github.com/leakfix/leakfix/progress"
@@ -60,6 +61,8 @@ type options struct {
 	dir               string
 	maxBodyBytes      int64
 	format            string
+	newFromRev        string
+	byRev             bool // --new-from-rev was given, empty or not
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -88,6 +91,7 @@ load or type-check, and files that could not be written.`,
 				listRules(stdout)
 				return nil
 			}
+			opts.byRev = cmd.Flags().Changed("new-from-rev")
 			status = leakfix(opts, args, stdout, stderr)
 			return nil
 		},
@@ -105,6 +109,7 @@ load or type-check, and files that could not be written.`,
 	f.Int64Var(&opts.maxBodyBytes, "max-body-bytes", 0, "the limit unbounded-read rules put on bodies (default 32 MiB, or max-body-bytes in .leakfix.yaml)")
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
+	f.StringVar(&opts.newFromRev, "new-from-rev", "", "report and fix only the findings on lines changed since this git revision (and in untracked files)")
 	f.StringVar(&opts.format, "format", "text", "how to report findings: text (on stderr, the diff on stdout), json (JSON Lines on stdout), sarif (SARIF 2.1.0 on stdout) or rdjson (reviewdog's format on stdout)")
 	// Package patterns are the root command's arguments; "help",
 	// "version" and "completion" are commands, as in every cobra tool (a
@@ -212,6 +217,15 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
 	}
+	var keep func(file string, line int) bool
+	if opts.byRev {
+		lines, err := changed.Since(cwd, opts.newFromRev)
+		if err != nil {
+			fmt.Fprintf(stderr, "leakfix: --new-from-rev: %v\n", err)
+			return exitErrors
+		}
+		keep = lines.Has
+	}
 	line := progress.New(stderr)
 	line.Set("leakfix: loading packages")
 	var logf func(string, ...any) // verbose notes, when asked for
@@ -228,6 +242,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 			line.Set(fmt.Sprintf("leakfix: %d/%d packages, %d %s", p.Done, p.Total, p.Findings, plural(p.Findings, "finding")))
 		},
 		EachFix: !textOut,
+		Keep:    keep,
 	})
 	line.Clear()
 	if err != nil {

@@ -47,6 +47,10 @@ type Options struct {
 	// EachFix asks for each fixed finding's fix applied alone
 	// (Finding.FixedAlone), as JSON and SARIF show each fix on its own.
 	EachFix bool
+	// Keep, when set, says which findings count, by the file on disk
+	// (absolute) and the line there that they start on: the others are
+	// neither reported nor fixed (--new-from-rev keeps the changed lines).
+	Keep func(file string, line int) bool
 }
 
 // Progress is how far a run is.
@@ -152,7 +156,7 @@ func Run(opts Options) (*Result, error) {
 		run := &packageRun{
 			source: batch.Source, analyzes: load.Analyzes, verify: load.Verify,
 			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes, eachFix: opts.EachFix,
-			logf: logf, rel: rel,
+			keep: opts.Keep, logf: logf, rel: rel,
 		}
 		var g errgroup.Group
 		g.SetLimit(runtime.GOMAXPROCS(0))
@@ -396,6 +400,8 @@ type packageRun struct {
 	eachFix      bool  // Options.EachFix
 	logf         func(string, ...any)
 	rel          func(string) string // a path as the user sees it
+
+	keep func(file string, line int) bool // Options.Keep, or nil
 }
 
 // A sourceFile is one syntax tree of a package and the file on disk it
@@ -445,7 +451,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 	byFile := map[*sourceFile][]int{} // indexes of the fixable findings of each file
 	for _, f := range rules.Run(pkg, r.rules) {
 		sf := files[p.Fset.File(f.Pos)]
-		if !r.analyzes(p, sf.path) {
+		if !r.analyzes(p, sf.path) || r.keep != nil && !r.keep(sf.path, diskLine(p.Fset, f.Pos, sf)) {
 			continue
 		}
 		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.path})
@@ -531,6 +537,17 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		}
 	}
 	return findings, changes
+}
+
+// diskLine is the line of the file on disk that pos is on: its own line,
+// whatever //line directives say, but for a file cgo translated, whose
+// directives give the lines of the file translated.
+func diskLine(fset *token.FileSet, pos token.Pos, sf *sourceFile) int {
+	p := fset.PositionFor(pos, false)
+	if p.Filename != sf.path {
+		return fset.Position(pos).Line
+	}
+	return p.Line
 }
 
 // fixIndexes are the findings whose fixes a file keeps, and those it drops.
