@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,7 +109,8 @@ func (r *Report) RDJSON(w io.Writer) error {
 // whole lines, replaced by the new lines without the last line break;
 // lines inserted are an empty range at the start of the line they go
 // before. Lines deleted, and lines replaced where the file or the fix
-// does not end the last one with a line break, are an exact range.
+// does not end the last one with a plain line break ("\n", not "\r\n",
+// which a range of whole lines leaves out too), are an exact range.
 func (r *Report) suggestions(f driver.Finding) []rdjsonSuggestion {
 	old, edits := r.edits(f)
 	var out []rdjsonSuggestion
@@ -120,20 +122,20 @@ func (r *Report) suggestions(f driver.Finding) []rdjsonSuggestion {
 
 // rdjsonEdit is a line edit of src as a suggestion.
 func rdjsonEdit(src []byte, e udiff.Edit) rdjsonSuggestion {
-	at := func(offset int) rdjsonPosition {
-		line, col := byteLineColumn(src, offset)
-		return rdjsonPosition{Line: line, Column: col}
+	endsLine := func(b []byte) bool {
+		return bytes.HasSuffix(b, []byte("\n")) && !bytes.HasSuffix(b, []byte("\r\n"))
 	}
-	switch {
-	case e.Start == e.End:
-		return rdjsonSuggestion{Range: rdjsonRange{Start: at(e.Start), End: at(e.End)}, Text: e.New}
-	case e.New != "" && strings.HasSuffix(e.New, "\n") && src[e.End-1] == '\n':
+	if e.Start < e.End && endsLine(src[e.Start:e.End]) && endsLine([]byte(e.New)) {
 		first, _ := byteLineColumn(src, e.Start)
 		last, _ := byteLineColumn(src, e.End-1)
 		return rdjsonSuggestion{
 			Range: rdjsonRange{Start: rdjsonPosition{Line: first}, End: rdjsonPosition{Line: last}},
 			Text:  strings.TrimSuffix(e.New, "\n"),
 		}
+	}
+	at := func(offset int) rdjsonPosition {
+		line, col := byteLineColumn(src, offset)
+		return rdjsonPosition{Line: line, Column: col}
 	}
 	return rdjsonSuggestion{Range: rdjsonRange{Start: at(e.Start), End: at(e.End)}, Text: e.New}
 }

@@ -152,7 +152,8 @@ func TestRDJSON(t *testing.T) {
 
 // Each kind of line edit becomes a suggestion that gives the edited file:
 // lines inserted (at the start, in the middle, at the end), replaced,
-// deleted, the last line without a line break, and several places at once.
+// deleted, the last line without a line break, lines ending in "\r\n", and
+// several places at once.
 func TestRDJSONEdits(t *testing.T) {
 	old := "package p\n\nfunc f() {\n\ta()\n\tb()\n}\n"
 	for name, fixed := range map[string]string{
@@ -166,6 +167,7 @@ func TestRDJSONEdits(t *testing.T) {
 		"no line break":   "package p\n\nfunc f() {\n\ta()\n\tb()\n}",
 		"several places":  "package p\n\nimport \"os\"\n\nfunc f() {\n\ta()\n\tdefer os.Exit(0)\n\tb()\n}\n",
 		"multibyte lines": "package p\n\nfunc f() {\n\ta(\"é😀\")\n\tb()\n}\n",
+		"crlf":            "package p\n\nfunc f() {\r\n\ta()\r\n\tb()\n}\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			var sugs []rdfSuggestion
