@@ -46,7 +46,7 @@ func GroupByModule(cfg LoadConfig, args []string) ([]ArgGroup, error) {
 	}
 	here := ModuleRoot(dir)
 	moduleOf := map[string]string{} // file → the directory of its go.mod, "" for none
-	var others []string             // module directories other than here, sorted
+	var others []string             // module directories other than here
 	for _, f := range files {
 		m := ModuleRoot(filepath.Dir(f))
 		moduleOf[f] = m
@@ -57,7 +57,6 @@ func GroupByModule(cfg LoadConfig, args []string) ([]ArgGroup, error) {
 	if len(others) == 0 {
 		return []ArgGroup{{Dir: cfg.Dir, Args: args}}, nil
 	}
-	slices.Sort(others)
 	// A workspace that covers two modules loads them together, as the go
 	// command does: the key of a module is its workspace's go.work, if
 	// any, else its go.mod.
@@ -71,6 +70,7 @@ func GroupByModule(cfg LoadConfig, args []string) ([]ArgGroup, error) {
 			return nil, err
 		}
 	}
+	// Groups come in the order of their first file on the command line.
 	groups := []ArgGroup{{Dir: cfg.Dir, Args: patterns}}
 	index := map[string]int{hereKey: 0} // key → groups index
 	for _, arg := range args {
