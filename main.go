@@ -19,7 +19,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -279,7 +278,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 			fmt.Fprintln(stdout, name)
 		}
 		if showDiff {
-			d := diff.Unified(filepath.ToSlash(name), c.Old, c.New)
+			d := diff.Unified(report.PatchPath(cwd, c.Path), c.Old, c.New)
 			if color {
 				d = diff.Colorize(d)
 			}

@@ -21,12 +21,16 @@ import (
 const contextLines = 3
 
 // Unified returns a unified diff of old→new for one file, with headers
-// "--- a/<name>" and "+++ b/<name>" and 3 lines of context, or "" when old
-// and new are equal.
+// "diff --git a/<name> b/<name>", "--- a/<name>" and "+++ b/<name>" and 3
+// lines of context, or "" when old and new are equal.
 //
-// name is a slash-separated path relative to the current directory; callers
-// pass it already relative. The output is accepted by `git apply` and by
-// `patch -p1`. A last line that lacks a newline is followed by the usual
+// name is a slash-separated path relative to the directory the diff applies
+// in; callers pass it already relative. The "diff --git" line makes git
+// apply read name as relative to the top level of the work tree, wherever
+// in it it runs (it reads a plain diff's names as relative to the current
+// directory); a file that old is nil for is created with mode 100644, as
+// git's "new file mode" line says. The output is accepted by `git apply`
+// and by `patch -p1`. A last line that lacks a newline is followed by the usual
 // "\ No newline at end of file" marker, and other line endings (such as the
 // "\r" of CRLF files) are kept as part of the line content.
 //
@@ -42,16 +46,19 @@ func Unified(name string, old, new []byte) string {
 	}
 	o, n := string(old), string(new)
 	edits := udiff.Lines(o, n)
-	from := quoteName("a/" + name)
+	from, to := quoteName("a/"+name), quoteName("b/"+name)
+	header := "diff --git " + from + " " + to + "\n"
 	if old == nil {
-		from = "/dev/null" // a new file
+		// git apply creates a file only where the header says so.
+		header += "new file mode 100644\n"
+		from = "/dev/null"
 	}
-	out, err := udiff.ToUnified(from, quoteName("b/"+name), o, edits, contextLines)
+	out, err := udiff.ToUnified(from, to, o, edits, contextLines)
 	if err != nil {
 		// Cannot happen: the edits were computed from o and are consistent.
 		panic("diff: internal error: " + err.Error())
 	}
-	return renumberNewStarts(out)
+	return header + renumberNewStarts(out)
 }
 
 // renumberNewStarts recomputes the new-file start line of every hunk header
@@ -173,7 +180,7 @@ func Colorize(unified string) string {
 			color = ansiCyan
 			oldLeft, newLeft = hunkCounts(line)
 		case !inHunk && (strings.HasPrefix(line, "--- ") || strings.HasPrefix(line, "+++ ") ||
-			strings.HasPrefix(line, "diff ") || strings.HasPrefix(line, "index ")):
+			strings.HasPrefix(line, "diff ") || strings.HasPrefix(line, "index ") || strings.HasPrefix(line, "new file mode ")):
 			color = ansiBold
 		}
 

@@ -23,7 +23,8 @@ func TestUnifiedEqual(t *testing.T) {
 func TestUnifiedGolden(t *testing.T) {
 	old := "package p\n\nimport \"os\"\n\nfunc f() {\n\tf, _ := os.Open(\"x\")\n\t_ = f\n}\n"
 	new := "package p\n\nimport \"os\"\n\nfunc f() {\n\tf, _ := os.Open(\"x\")\n\tdefer f.Close()\n\t_ = f\n}\n"
-	want := `--- a/pkg/x.go
+	want := `diff --git a/pkg/x.go b/pkg/x.go
+--- a/pkg/x.go
 +++ b/pkg/x.go
 @@ -4,5 +4,6 @@
  
@@ -48,25 +49,25 @@ func TestUnifiedNoNewlineAtEOF(t *testing.T) {
 			name: "both lack newline",
 			old:  "a\nb\nc",
 			new:  "a\nb\nd",
-			want: "--- a/f.go\n+++ b/f.go\n@@ -1,3 +1,3 @@\n a\n b\n-c\n\\ No newline at end of file\n+d\n\\ No newline at end of file\n",
+			want: "diff --git a/f.go b/f.go\n--- a/f.go\n+++ b/f.go\n@@ -1,3 +1,3 @@\n a\n b\n-c\n\\ No newline at end of file\n+d\n\\ No newline at end of file\n",
 		},
 		{
 			name: "newline added",
 			old:  "a\nb",
 			new:  "a\nb\n",
-			want: "--- a/f.go\n+++ b/f.go\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n",
+			want: "diff --git a/f.go b/f.go\n--- a/f.go\n+++ b/f.go\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n",
 		},
 		{
 			name: "newline removed",
 			old:  "a\nb\n",
 			new:  "a\nb",
-			want: "--- a/f.go\n+++ b/f.go\n@@ -1,2 +1,2 @@\n a\n-b\n+b\n\\ No newline at end of file\n",
+			want: "diff --git a/f.go b/f.go\n--- a/f.go\n+++ b/f.go\n@@ -1,2 +1,2 @@\n a\n-b\n+b\n\\ No newline at end of file\n",
 		},
 		{
 			name: "unchanged last line without newline as context",
 			old:  "a\nb\nc",
 			new:  "A\nb\nc",
-			want: "--- a/f.go\n+++ b/f.go\n@@ -1,3 +1,3 @@\n-a\n+A\n b\n c\n\\ No newline at end of file\n",
+			want: "diff --git a/f.go b/f.go\n--- a/f.go\n+++ b/f.go\n@@ -1,3 +1,3 @@\n-a\n+A\n b\n c\n\\ No newline at end of file\n",
 		},
 	}
 	for _, tt := range tests {
@@ -81,7 +82,7 @@ func TestUnifiedNoNewlineAtEOF(t *testing.T) {
 func TestUnifiedCRLF(t *testing.T) {
 	old := "package p\r\n\r\nfunc f() {\r\n}\r\n"
 	new := "package p\r\n\r\nfunc f() {\r\n\tg()\r\n}\r\n"
-	want := "--- a/f.go\n+++ b/f.go\n@@ -1,4 +1,5 @@\n package p\r\n \r\n func f() {\r\n+\tg()\r\n }\r\n"
+	want := "diff --git a/f.go b/f.go\n--- a/f.go\n+++ b/f.go\n@@ -1,4 +1,5 @@\n package p\r\n \r\n func f() {\r\n+\tg()\r\n }\r\n"
 	if got := Unified("f.go", []byte(old), []byte(new)); got != want {
 		t.Errorf("Unified mismatch\ngot:  %q\nwant: %q", got, want)
 	}
@@ -187,7 +188,7 @@ func TestQuoteName(t *testing.T) {
 		}
 	}
 	got := Unified("my dir/x.go", []byte("a\n"), []byte("b\n"))
-	if want := "--- \"a/my dir/x.go\"\n+++ \"b/my dir/x.go\"\n"; !strings.HasPrefix(got, want) {
+	if want := "diff --git \"a/my dir/x.go\" \"b/my dir/x.go\"\n--- \"a/my dir/x.go\"\n+++ \"b/my dir/x.go\"\n"; !strings.HasPrefix(got, want) {
 		t.Errorf("Unified headers = %q, want prefix %q", got, want)
 	}
 }
@@ -415,7 +416,7 @@ func TestShouldColor(t *testing.T) {
 
 func TestUnifiedNewFile(t *testing.T) {
 	got := Unified("p/new.go", nil, []byte("package p\n\ntype T int\n"))
-	want := "--- /dev/null\n+++ b/p/new.go\n@@ -0,0 +1,3 @@\n+package p\n+\n+type T int\n"
+	want := "diff --git a/p/new.go b/p/new.go\nnew file mode 100644\n--- /dev/null\n+++ b/p/new.go\n@@ -0,0 +1,3 @@\n+package p\n+\n+type T int\n"
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}

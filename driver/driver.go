@@ -102,28 +102,79 @@ type Result struct {
 // Run runs the pipeline. Packages are loaded in batches (see
 // rewrite.Load): each batch is summarized, analyzed, fixed and verified,
 // and released before the next one is loaded.
+//
+// Named files of several modules are loaded module by module (see
+// rewrite.GroupByModule), and the results put together.
 func Run(opts Options) (*Result, error) {
+	groups, err := rewrite.GroupByModule(opts.Load, opts.Args)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	configs := &config.Finder{}
+	var done Progress
+	for _, g := range groups {
+		o := opts
+		o.Load.Dir, o.Args = g.Dir, g.Args
+		if len(groups) > 1 && opts.Log != nil {
+			opts.Log("loading %s from %s", strings.Join(relPaths(g.Args), " "), cmp.Or(relPaths([]string{g.Dir})[0], "."))
+		}
+		if done, err = runGroup(o, res, configs, done); err != nil {
+			return nil, err
+		}
+	}
+	// Sorted, and a bad config that several packages share said once.
+	slices.SortFunc(res.Errors, func(a, b rewrite.Error) int { return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Msg, b.Msg)) })
+	res.Errors = slices.Compact(res.Errors)
+	slices.SortFunc(res.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Position.Filename, b.Position.Filename),
+			cmp.Compare(a.Position.Offset, b.Position.Offset), cmp.Compare(a.Rule, b.Rule))
+	})
+	slices.SortFunc(res.Changes, func(a, b FileChange) int { return cmp.Compare(a.Path, b.Path) })
+	return res, nil
+}
+
+// relPaths names absolute paths relative to the current directory, as
+// findings are; other arguments are left as they are.
+func relPaths(paths []string) []string {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return paths
+	}
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p
+		if filepath.IsAbs(p) {
+			out[i] = relPath(cwd, p)
+		}
+	}
+	return out
+}
+
+// runGroup runs the pipeline on arguments that one go command loads, and
+// adds what it finds to res. Progress counts on from before, the progress
+// of the groups run already, and it returns the progress after it.
+func runGroup(opts Options, res *Result, configs *config.Finder, before Progress) (Progress, error) {
 	logf := opts.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return nil, err
+		return before, err
 	}
 	rel := func(path string) string { return relPath(cwd, path) }
 	if opts.Log != nil {
 		build, err := rewrite.DescribeBuild(opts.Load)
 		if err != nil {
-			return nil, err
+			return before, err
 		}
 		logf("build configuration: %s", build)
 	}
 	load, err := rewrite.LoadPackages(opts.Load, opts.Args)
 	if err != nil {
-		return nil, err
+		return before, err
 	}
-	res := &Result{}
 	for _, f := range load.Unloaded {
 		why := "its build constraints exclude it"
 		if strings.HasSuffix(f, "_test.go") && !opts.Load.Tests {
@@ -136,12 +187,12 @@ func Run(opts Options) (*Result, error) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%q matched no packages", cmp.Or(patterns, ".")))
 	}
 	sums := &syncSummaries{m: ownership.SummaryMap{}}
-	configs := &config.Finder{}
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	done := Progress{Total: load.Planned()}
+	done := before
+	done.Total += load.Planned()
 	progress(done)
 	var mu sync.Mutex
 	cache := dependencies.DefaultCache()
@@ -194,15 +245,7 @@ func Run(opts Options) (*Result, error) {
 		g.Wait()
 	}
 	res.Errors = append(res.Errors, load.Errors...)
-	// Sorted, and a bad config that several packages share said once.
-	slices.SortFunc(res.Errors, func(a, b rewrite.Error) int { return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Msg, b.Msg)) })
-	res.Errors = slices.Compact(res.Errors)
-	slices.SortFunc(res.Findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.Position.Filename, b.Position.Filename),
-			cmp.Compare(a.Position.Offset, b.Position.Offset), cmp.Compare(a.Rule, b.Rule))
-	})
-	slices.SortFunc(res.Changes, func(a, b FileChange) int { return cmp.Compare(a.Path, b.Path) })
-	return res, nil
+	return done, nil
 }
 
 // summarize adds to all what the functions of pkgs do with the resources

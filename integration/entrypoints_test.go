@@ -288,22 +288,34 @@ func parseJSONLines(t *testing.T, out string) []jsonFinding {
 func addedNames(fixDiff string) string {
 	var names []string
 	for _, d := range splitDiff(fixDiff) {
-		if strings.HasPrefix(d, "--- /dev/null\n") {
-			header, _, _ := strings.Cut(strings.SplitN(d, "\n", 3)[1], "\t")
-			names = append(names, path.Base(strings.TrimPrefix(header, "+++ b/")))
+		if name, ok := addedFile(d); ok {
+			names = append(names, path.Base(name))
 		}
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
 }
 
-// splitDiff splits a unified diff into the diffs of its files.
+// addedFile returns the name of the file that one file's diff creates,
+// if it creates one.
+func addedFile(fileDiff string) (string, bool) {
+	_, rest, ok := strings.Cut(fileDiff, "\n--- /dev/null\n+++ b/")
+	if !ok {
+		return "", false
+	}
+	name, _, _ := strings.Cut(rest, "\n")
+	name, _, _ = strings.Cut(name, "\t")
+	return name, true
+}
+
+// splitDiff splits a unified diff into the diffs of its files, each from
+// its "diff --git" line.
 func splitDiff(d string) []string {
 	var parts []string
 	lines := strings.SplitAfter(d, "\n")
 	start := 0
 	for i := 1; i < len(lines); i++ {
-		if strings.HasPrefix(lines[i], "--- ") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "+++ ") {
+		if strings.HasPrefix(lines[i], "diff --git ") {
 			parts = append(parts, strings.Join(lines[start:i], ""))
 			start = i
 		}
@@ -320,9 +332,8 @@ func splitDiff(d string) []string {
 func applyPatch(t *testing.T, dir, fixDiff string) {
 	t.Helper()
 	for _, d := range splitDiff(fixDiff) {
-		if strings.HasPrefix(d, "--- /dev/null\n") {
-			header, _, _ := strings.Cut(strings.SplitN(d, "\n", 3)[1], "\t")
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(header, "+++ b/")))); err == nil {
+		if name, ok := addedFile(d); ok {
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
 				continue
 			}
 		}

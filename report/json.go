@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"io"
-	"path/filepath"
 
 	"github.com/leakfix/leakfix/diff"
 )
@@ -23,8 +22,8 @@ type jsonFinding struct {
 	// table, config, learned, implementations or shape.
 	Evidence string `json:"evidence,omitempty"`
 	// Fix is the unified diff of this finding's fix alone, with the same
-	// a/ and b/ headers as leakfix -d, and files it adds diffed from
-	// /dev/null.
+	// a/ and b/ headers as leakfix -d (see PatchPath), and files it adds
+	// diffed from /dev/null.
 	Fix string `json:"fix,omitempty"`
 }
 
@@ -47,9 +46,9 @@ func (r *Report) JSONLines(w io.Writer) error {
 			Evidence:  f.Evidence,
 		}
 		if f.Fixed {
-			jf.Fix = diff.Unified(filepath.ToSlash(r.rel(f.File)), r.source(f.File), r.fixed(f))
+			jf.Fix = diff.Unified(PatchPath(r.Dir, f.File), r.source(f.File), r.fixed(f))
 			for _, path := range r.added(f) {
-				jf.Fix += diff.Unified(filepath.ToSlash(r.rel(path)), nil, f.FixAdds[path])
+				jf.Fix += diff.Unified(PatchPath(r.Dir, path), nil, f.FixAdds[path])
 			}
 		}
 		if err := enc.Encode(jf); err != nil {

@@ -104,6 +104,39 @@ func (r *Report) edits(f driver.Finding) (old []byte, edits []udiff.Edit) {
 	return old, udiff.Lines(string(old), string(r.fixed(f)))
 }
 
+// PatchPath names path, an absolute file name, as leakfix's diff headers
+// do, so that the diff applies where git apply takes its paths from:
+// relative to the top level of the git work tree that holds path (git
+// apply reads them so from any directory of the work tree), else to the
+// root of its module, for patch -p1 there. Where there is neither, it is
+// relative to dir.
+func PatchPath(dir, path string) string {
+	root := gitTopLevel(filepath.Dir(path))
+	if root == "" {
+		root = rewrite.ModuleRoot(filepath.Dir(path))
+	}
+	if root == "" {
+		root = dir
+	}
+	return filepath.ToSlash(RelPath(root, path))
+}
+
+// gitTopLevel returns the top level of the git work tree that holds dir,
+// found as git finds it (the nearest directory with a .git entry, a file
+// in a linked worktree or a submodule), or "" when dir is in none.
+func gitTopLevel(dir string) string {
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
 // RelPath makes path relative to dir, also when it lies outside it
 // (../pkg/file.go), so diff headers stay a/ and b/ relative.
 func RelPath(dir, path string) string {

@@ -104,7 +104,7 @@ func TestJSONLines(t *testing.T) {
 		if got["fixable"] != f.Fixed || hasFix != f.Fixed {
 			t.Errorf("line %d: fixable %v, fix %v; finding fixed=%v", n+1, got["fixable"], hasFix, f.Fixed)
 		}
-		if hasFix && !strings.HasPrefix(fix, "--- a/"+filepath.ToSlash(got["file"].(string))+"\n") {
+		if name := filepath.ToSlash(got["file"].(string)); hasFix && !strings.HasPrefix(fix, "diff --git a/"+name+" b/"+name+"\n--- a/"+name+"\n") {
 			t.Errorf("line %d: the fix is not a diff of %s:\n%s", n+1, got["file"], fix)
 		}
 	}

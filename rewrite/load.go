@@ -19,7 +19,6 @@ import (
 	"iter"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -117,26 +116,12 @@ const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 // files, each standing for the package that holds it. Batches then loads
 // the packages.
 func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
-	var patterns []string
+	patterns, files, err := classifyArgs(cfg.Dir, args)
+	if err != nil {
+		return nil, err
+	}
 	var only map[string]bool
-	for _, arg := range args {
-		if !strings.HasSuffix(arg, ".go") {
-			if st, err := os.Stat(filepath.Join(cfg.Dir, arg)); err == nil && st.Mode().IsRegular() {
-				return nil, fmt.Errorf("%s: not a Go file (arguments are package patterns, directories or .go files)", arg)
-			}
-			patterns = append(patterns, arg)
-			continue
-		}
-		abs, err := filepath.Abs(filepath.Join(cfg.Dir, arg))
-		if err != nil {
-			return nil, err
-		}
-		if st, err := os.Stat(abs); err != nil {
-			return nil, fmt.Errorf("%s: %w", arg, errors.Unwrap(err))
-		} else if st.IsDir() {
-			patterns = append(patterns, arg)
-			continue
-		}
+	for _, abs := range files {
 		if only == nil {
 			only = map[string]bool{}
 		}
