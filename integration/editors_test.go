@@ -101,7 +101,6 @@ func checkFile(t *testing.T, path, want string) {
 // command line; with --fix, the file is fixed as leakfix -w fixes it.
 func TestEditors(t *testing.T) {
 	gcl := golangciLint(t)
-	version, _ := runExit(t, t.TempDir(), 0, gcl, "--version")
 
 	// VS Code's Go extension, "go.lintTool": "golangci-lint-v2", the
 	// default "go.lintOnSave": "package": goLint (extension/src/goLint.ts)
@@ -162,6 +161,7 @@ func TestEditors(t *testing.T) {
 	// directory, and keeps the issues of the buffer's file from the JSON
 	// on stdout: Pos.Filename equal to the file's absolute path.
 	t.Run("nvim-lint", func(t *testing.T) {
+		version, _ := runExit(t, t.TempDir(), 0, gcl, "version")
 		for _, old := range []string{"version v1", "version 1", "version v2.0.", "version 2.0."} {
 			if strings.Contains(version, old) {
 				t.Fatalf("nvim-lint would take %q for golangci-lint 1.x or 2.0.x", version)
@@ -203,6 +203,7 @@ func TestEditors(t *testing.T) {
 	// XML (flycheck-parse-checkstyle). An issue fails the run, which
 	// flycheck expects of a checker that found something.
 	t.Run("flycheck", func(t *testing.T) {
+		version, _ := runExit(t, t.TempDir(), 0, gcl, "--version")
 		m := regexp.MustCompile(`version ([0-9]+)\.([0-9]+)\.([0-9]+)`).FindStringSubmatch(version)
 		major := 0
 		if m != nil {
