@@ -166,3 +166,25 @@ func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, want []finding
 	runExit(t, dir, afterFix, gcl, "run", "--fix", "./...")
 	checkFixed(t, dir, fixed)
 }
+
+// TestGolangciLintBadSetting: a wrong setting of the plugin stops
+// golangci-lint (exit 3) with the README's error, which names the setting,
+// its place in .golangci.yml and the valid settings.
+func TestGolangciLintBadSetting(t *testing.T) {
+	gcl := golangciLint(t)
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod":        "module example.com/bad\n\ngo 1.22\n",
+		"bad.go":        "package bad\n",
+		".golangci.yml": golangciConfig("{colour: red}"),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, stderr := runExit(t, dir, 3, gcl, "run", "./...")
+	const want = `Error: build linters: plugin(leakfix): newPlugin linters.settings.custom.leakfix.settings: unknown setting "colour" (the settings are enable and disable, lists of rule names as for leakfix --enable and --disable)` + "\n"
+	if !strings.HasPrefix(stderr, want) {
+		t.Errorf("stderr:\n%s\nwant it to start with:\n%s", stderr, want)
+	}
+}
