@@ -1,6 +1,7 @@
 // Package golangci registers leakfix's analyzers as a golangci-lint module
 // plugin (https://golangci-lint.run/plugins/module-plugins/) named
-// "leakfix". Build a custom golangci-lint that imports this package, then
+// "leakfix". Build a custom golangci-lint that imports this package
+// (build-custom.sh here does it without network access to GitHub), then
 // enable the linter "leakfix"; its settings choose the rules as leakfix's
 // --enable and --disable flags do:
 //
@@ -13,17 +14,28 @@
 //	        settings:
 //	          disable: [missing-close]
 //
-// golangci-lint applies the analyzers' suggested fixes with --fix.
+// Its issues read as the command line's findings do ("missing-close: f
+// (file from os.Open) is never closed"), from the linter leakfix.
+// golangci-lint applies the suggested fixes with --fix.
 package golangci
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
 	"github.com/golangci/plugin-module-register/register"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
 )
 
+// linterName is the plugin's name, which is also the linter's name in
+// .golangci.yml and the name golangci-lint gives every issue of the plugin.
+const linterName = "leakfix"
+
 func init() {
-	register.Plugin("leakfix", New)
+	register.Plugin(linterName, New)
 }
 
 // Settings are the plugin's settings in .golangci.yml.
@@ -34,9 +46,11 @@ type Settings struct {
 	Disable []string `json:"disable"`
 }
 
-// New makes the plugin from its settings.
+// New makes the plugin from its settings. golangci-lint puts its own
+// "plugin(leakfix): newPlugin" before an error of New; the error itself
+// names the setting at fault and the valid ones.
 func New(settings any) (register.LinterPlugin, error) {
-	s, err := register.DecodeSettings[Settings](settings)
+	s, err := decodeSettings(settings)
 	if err != nil {
 		return nil, err
 	}
@@ -47,15 +61,51 @@ func New(settings any) (register.LinterPlugin, error) {
 	return plugin{rs}, nil
 }
 
+// decodeSettings reads the settings, which golangci-lint hands over as it
+// decoded them from .golangci.yml (nil when there are none).
+func decodeSettings(settings any) (Settings, error) {
+	var s Settings
+	if settings == nil {
+		return s, nil
+	}
+	const where = "linters.settings.custom." + linterName + ".settings"
+	raw, err := json.Marshal(settings)
+	if err != nil {
+		return s, fmt.Errorf("%s: %v", where, err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return s, fmt.Errorf("%s must be a map with the keys enable and disable, not %s", where, raw)
+	}
+	for _, key := range slices.Sorted(maps.Keys(fields)) {
+		var names *[]string
+		switch key {
+		case "enable":
+			names = &s.Enable
+		case "disable":
+			names = &s.Disable
+		default:
+			return s, fmt.Errorf("%s: unknown setting %q (the settings are enable and disable, lists of rule names as for leakfix --enable and --disable)", where, key)
+		}
+		if err := json.Unmarshal(fields[key], names); err != nil {
+			return s, fmt.Errorf("%s.%s must be a list of rule names, not %s", where, key, fields[key])
+		}
+		if _, err := rules.Select(*names, nil); err != nil {
+			return s, fmt.Errorf("%s.%s: %v", where, key, err)
+		}
+	}
+	return s, nil
+}
+
 type plugin struct{ rules []*rules.Rule }
 
-// BuildAnalyzers returns the analyzers of the selected rules.
+// BuildAnalyzers returns one analyzer, named as the linter, that runs the
+// selected rules: golangci-lint then shows each diagnostic's message as it
+// is, which starts with the rule's name as on the command line, where with
+// an analyzer per rule it would put the analyzer's name (missing_close, an
+// identifier) before it.
 func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	var out []*analysis.Analyzer
-	for _, r := range p.rules {
-		out = append(out, rules.AnalyzerOf(r))
-	}
-	return out, nil
+	return []*analysis.Analyzer{rules.AnalyzerOfRules(linterName, p.rules)}, nil
 }
 
 // GetLoadMode asks for type information: the rules match go/types objects.

@@ -1,53 +1,137 @@
 package golangci
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
-	"github.com/leakfix/leakfix/rules"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 )
 
-func TestPlugin(t *testing.T) {
+// analyzerOf makes the plugin as golangci-lint does, from its registration
+// and settings, and returns its one analyzer.
+func analyzerOf(t *testing.T, settings any) *analysis.Analyzer {
+	t.Helper()
 	newPlugin, err := register.GetPlugin("leakfix")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defaults, err := rules.Select(nil, nil)
+	p, err := newPlugin(settings)
+	if err != nil {
+		t.Fatalf("%v: %v", settings, err)
+	}
+	if p.GetLoadMode() != register.LoadModeTypesInfo {
+		t.Errorf("load mode %q", p.GetLoadMode())
+	}
+	as, err := p.BuildAnalyzers()
 	if err != nil {
 		t.Fatal(err)
 	}
-	type test struct {
+	// golangci-lint validates the analyzers before running them, and
+	// shows a message without the analyzer's name only when it is the
+	// linter's.
+	if err := analysis.Validate(as); err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 1 || as[0].Name != "leakfix" {
+		t.Fatalf("analyzers %v, want one named leakfix", as)
+	}
+	return as[0]
+}
+
+// TestPluginSettings runs the plugin's analyzer with each setting over a
+// package with a leak of a default rule (missing-close) and of a rule that
+// is off by default (unbounded-client-read): the settings choose the
+// rules, and each message starts with its rule's name as the command line
+// prints it. The analyzers of all the settings run in one pass over the
+// package, as golangci-lint runs its linters' analyzers, which shares the
+// loading and the ownership facts of the standard library.
+func TestPluginSettings(t *testing.T) {
+	const (
+		missingClose = "12:12: missing-close: f (file from os.Open) is never closed"
+		clientRead   = "29:9: unbounded-client-read: resp.Body is read whole with no limit on its size"
+	)
+	tests := []struct {
 		settings any
-		want     int // analyzers
+		want     []string
+	}{
+		{nil, []string{missingClose}},
+		{map[string]any{}, []string{missingClose}},
+		{map[string]any{"disable": []any{"missing-close"}}, nil},
+		{map[string]any{"enable": []any{"unbounded-client-read"}}, []string{missingClose, clientRead}},
+		{map[string]any{"enable": []any{"unbounded-client-read"}, "disable": []any{"missing-close"}}, []string{clientRead}},
 	}
-	tests := []test{
-		{nil, len(defaults)},
-		{map[string]any{"disable": []any{"missing-close"}}, len(defaults) - 1},
-	}
-	for _, r := range rules.All() {
-		if r.DefaultOff {
-			tests = append(tests, test{map[string]any{"enable": []any{r.Name}}, len(defaults) + 1})
-		}
-	}
+	var analyzers []*analysis.Analyzer
 	for _, tc := range tests {
-		p, err := newPlugin(tc.settings)
-		if err != nil {
-			t.Fatalf("%v: %v", tc.settings, err)
+		analyzers = append(analyzers, analyzerOf(t, tc.settings))
+	}
+	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadAllSyntax, Dir: "testdata/leaky", Tests: true}, "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packages.PrintErrors(pkgs) > 0 {
+		t.Fatal("the test package does not load")
+	}
+	res, err := checker.Analyze(analyzers, pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[*analysis.Analyzer][]string{}
+	for _, act := range res.Roots {
+		if act.Err != nil {
+			t.Fatalf("%s: %v", act, act.Err)
 		}
-		as, err := p.BuildAnalyzers()
-		if err != nil || len(as) != tc.want {
-			t.Errorf("%v: %d analyzers (%v), want %d", tc.settings, len(as), err, tc.want)
-		}
-		if p.GetLoadMode() != register.LoadModeTypesInfo {
-			t.Errorf("load mode %q", p.GetLoadMode())
+		for _, d := range act.Diagnostics {
+			pos := act.Package.Fset.Position(d.Pos)
+			got[act.Analyzer] = append(got[act.Analyzer], fmt.Sprintf("%d:%d: %s", pos.Line, pos.Column, d.Message))
 		}
 	}
-	for _, bad := range []any{
-		map[string]any{"disable": []any{"no-such-rule"}},
-		map[string]any{"colour": "red"},
+	for i, tc := range tests {
+		if g := got[analyzers[i]]; !slices.Equal(g, tc.want) {
+			t.Errorf("settings %v: diagnostics\n\t%q\nwant\n\t%q", tc.settings, g, tc.want)
+		}
+	}
+}
+
+// TestPluginFixes applies the plugin's suggested fixes, as golangci-lint
+// run --fix does: they give leaky.go.golden, what leakfix -w writes.
+func TestPluginFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, "testdata/leaky", analyzerOf(t, map[string]any{"enable": []any{"unbounded-client-read"}}), "./...")
+}
+
+// TestPluginBadSettings: a wrong setting is an error that names it, where
+// it is in .golangci.yml, and what it may be. golangci-lint prints it after
+// "plugin(leakfix): newPlugin ", its own words.
+func TestPluginBadSettings(t *testing.T) {
+	newPlugin, err := register.GetPlugin("leakfix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rules = "missing-close, lost-cancel, defer-in-loop, early-cancel, unbounded-read, unbounded-client-read, unflushed-writer, unclosed-writer, close-order, exit-skips-defer"
+	for _, tc := range []struct {
+		settings any
+		want     string
+	}{
+		{map[string]any{"colour": "red"},
+			`linters.settings.custom.leakfix.settings: unknown setting "colour" (the settings are enable and disable, lists of rule names as for leakfix --enable and --disable)`},
+		{map[string]any{"enable": "missing-close"},
+			`linters.settings.custom.leakfix.settings.enable must be a list of rule names, not "missing-close"`},
+		{map[string]any{"disable": []any{"missing-close", 3}},
+			`linters.settings.custom.leakfix.settings.disable must be a list of rule names, not ["missing-close",3]`},
+		{map[string]any{"disable": []any{"no-such-rule"}},
+			`linters.settings.custom.leakfix.settings.disable: unknown rule "no-such-rule" (rules: ` + rules + `)`},
+		{map[string]any{"enable": []any{"missing_close"}},
+			`linters.settings.custom.leakfix.settings.enable: unknown rule "missing_close" (rules: ` + rules + `)`},
+		{[]any{"missing-close"},
+			`linters.settings.custom.leakfix.settings must be a map with the keys enable and disable, not ["missing-close"]`},
 	} {
-		if _, err := newPlugin(bad); err == nil {
-			t.Errorf("%v: accepted", bad)
+		_, err := newPlugin(tc.settings)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("settings %v: error\n\t%v\nwant\n\t%s", tc.settings, err, tc.want)
 		}
 	}
 }

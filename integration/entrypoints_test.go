@@ -46,8 +46,9 @@ func (f finding) String() string {
 // and the same fixes from each: the command line's text output and -w, JSON
 // Lines, SARIF (valid against the schema), rdjson (valid against
 // reviewdog's schema; its suggestions cannot add files, as analysis fixes
-// cannot), go vet -vettool, go fix
-// -fixtool, the analyzer under analysistest.RunWithSuggestedFixes, and the
+// cannot), go vet -vettool, go fix -fixtool, the analyzer under
+// analysistest.RunWithSuggestedFixes, the custom golangci-lint (where
+// LEAKFIX_GOLANGCI_LINT names one) and the
 // pre-commit hooks' entries called as pre-commit calls them.
 //
 // The reference is the command line's text output; the fixes must give
@@ -215,6 +216,8 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 		}
 		sameFindings(t, got, vetWant)
 	})
+
+	t.Run("golangci-lint", func(t *testing.T) { testGolangciLint(t, mod, rule, vetWant, vetFixed) })
 
 	t.Run("pre-commit", func(t *testing.T) {
 		hooks := preCommitHooks(t)

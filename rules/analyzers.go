@@ -56,21 +56,57 @@ func analyzersFor(rs []*Rule) []*analysis.Analyzer {
 		out = append(out, &analysis.Analyzer{
 			Name:     AnalyzerName(r),
 			Doc:      r.Summary + "\n\n" + r.Doc,
-			URL:      "https://github.com/leakfix/leakfix#what-it-fixes",
+			URL:      analyzerURL,
 			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, r) },
+			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, []*Rule{r}, false) },
 		})
 	}
 	return out
 }
 
-// runAnalyzer runs one rule over the pass's package and reports its
-// findings as diagnostics. A bug in a rule is this package's error, as on
-// the command line, rather than a crash of the whole go vet run.
-func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
+const analyzerURL = "https://github.com/leakfix/leakfix#what-it-fixes"
+
+// AnalyzerOfRules returns one analyzer, named name, that runs the rules rs
+// together, as the command line does, and starts each diagnostic's message
+// with its rule's name as the command line prints it ("missing-close: f
+// (file from os.Open) is never closed").
+//
+// It is for golangci-lint, which names every issue of a plugin by the
+// plugin's linter name (its SARIF ruleId, the "(leakfix)" of its text) and
+// puts the analyzer's name before the message when the two names differ:
+// with Analyzers, its messages would start "missing_close:", since an
+// analyzer's name must be an identifier (golangci-lint runs
+// analysis.Validate) and so cannot be the rule's.
+func AnalyzerOfRules(name string, rs []*Rule) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:     name,
+		Doc:      "leakfix's rules " + ruleNames(rs) + ": resource leaks, fixed in place",
+		URL:      analyzerURL,
+		Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
+		Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, rs, true) },
+	}
+}
+
+// ruleNames lists the names of rs, for messages.
+func ruleNames(rs []*Rule) string {
+	if len(rs) == 0 {
+		return "(none)"
+	}
+	var names []string
+	for _, r := range rs {
+		names = append(names, r.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// runAnalyzer runs rules over the pass's package and reports their
+// findings as diagnostics, each message starting with its rule's name if
+// ruleInMessage. A bug in a rule is this package's error, as on the
+// command line, rather than a crash of the whole go vet run.
+func runAnalyzer(pass *analysis.Pass, rs []*Rule, ruleInMessage bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", r.Name, p, debug.Stack())
+			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", ruleNames(rs), p, debug.Stack())
 		}
 	}()
 	cfg, err := projectConfig(pass)
@@ -89,8 +125,8 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Inspector:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
 	}
-	for _, f := range Run(pkg, []*Rule{r}) {
-		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: r.Name}
+	for _, f := range Run(pkg, rs) {
+		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: f.Rule}
 		if f.Fix != nil {
 			if sf, why := suggestedFix(pass, f); why != "" {
 				f.Fix, f.NoFix = nil, why
@@ -99,6 +135,9 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 			}
 		}
 		d.Message = f.Text()
+		if ruleInMessage {
+			d.Message = f.Rule + ": " + d.Message
+		}
 		pass.Report(d)
 	}
 	return nil
