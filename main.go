@@ -43,8 +43,8 @@ const (
 func main() {
 	if invokedByGoCommand(os.Args[1:]) {
 		// go vet -vettool / go fix -fixtool: the same rules, as analyzers
-		// (unitchecker.Main exits).
-		unitchecker.Main(rules.Analyzers...)
+		// chosen as on the command line (unitchecker.Main exits).
+		unitchecker.Main(rules.AnalyzersFor(vetFlags)...)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -59,6 +59,7 @@ type options struct {
 	color             string
 	dir               string
 	maxBodyBytes      int64
+	maxBodyBytesSet   bool // --max-body-bytes given, 0 too
 	format            string
 }
 
@@ -88,6 +89,7 @@ load or type-check, and files that could not be written.`,
 				listRules(stdout)
 				return nil
 			}
+			opts.maxBodyBytesSet = cmd.Flags().Changed("max-body-bytes")
 			status = leakfix(opts, args, stdout, stderr)
 			return nil
 		},
@@ -198,11 +200,15 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 			return exitErrors
 		}
 	}
-	if opts.maxBodyBytes < 0 {
-		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be positive, not %d\n", opts.maxBodyBytes)
+	if opts.maxBodyBytes < 0 || opts.maxBodyBytesSet && opts.maxBodyBytes == 0 {
+		// As max-body-bytes in .leakfix.yaml: 0 would be no limit.
+		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be a positive number of bytes, not %d (leave it out for the default, 32 MiB)\n", opts.maxBodyBytes)
 		return exitErrors
 	}
-	rs, err := rules.Select(opts.enable, opts.disable)
+	// The flags' rules, which each package's .leakfix.yaml may change
+	// where the flags do not name a rule.
+	selection := rules.Selection{Enable: opts.enable, Disable: opts.disable}
+	rs, err := selection.Rules()
 	if err != nil {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
@@ -221,7 +227,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	res, err := driver.Run(driver.Options{
 		Load:         rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
 		Args:         args,
-		Rules:        rs,
+		Selection:    &selection,
 		MaxBodyBytes: opts.maxBodyBytes,
 		Log:          logf,
 		Progress: func(p driver.Progress) {
@@ -233,6 +239,9 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
+	}
+	if len(res.Rules) > 0 {
+		rs = res.Rules // as the packages' configs chose them
 	}
 	return showResult(res, opts, rs, cwd, stdout, stderr)
 }

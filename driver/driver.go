@@ -34,7 +34,12 @@ import (
 type Options struct {
 	Load  rewrite.LoadConfig
 	Args  []string      // package patterns or .go files
-	Rules []*rules.Rule // the rules to run
+	Rules []*rules.Rule // the rules to run, unless Selection is set
+	// Selection, when set, chooses each package's rules in place of
+	// Rules: the enable and disable of the package's .leakfix.yaml over
+	// the defaults, then Selection's own (the command line's flags),
+	// which win.
+	Selection *rules.Selection
 	// MaxBodyBytes, when positive, is the limit the unbounded-read rules
 	// put on bodies, over the one in .leakfix.yaml.
 	MaxBodyBytes int64
@@ -91,8 +96,11 @@ type Result struct {
 	Errors   []rewrite.Error
 	// Warnings are what the user should know though nothing failed: a
 	// named file that the build leaves out, patterns that matched no
-	// package.
+	// package, a resource of .leakfix.yaml that names no function.
 	Warnings []string
+	// Rules are the rules that ran on some package, in the order of
+	// rules.All.
+	Rules []*rules.Rule
 }
 
 // Run runs the pipeline. Packages are loaded in batches (see
@@ -133,6 +141,8 @@ func Run(opts Options) (*Result, error) {
 	}
 	sums := &syncSummaries{m: ownership.SummaryMap{}}
 	configs := &config.Finder{}
+	resources := &resourceCheck{rel: rel}
+	ran := map[*rules.Rule]bool{}
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(Progress) {}
@@ -173,15 +183,23 @@ func Run(opts Options) (*Result, error) {
 					progress(done)
 				}()
 				cfg, err := configs.For(packageDir(p))
+				run := *run
+				if err == nil && opts.Selection != nil {
+					run.rules, err = opts.Selection.ForConfig(cfg)
+				}
 				if err != nil {
 					mu.Lock()
 					defer mu.Unlock()
 					res.Errors = append(res.Errors, configError(err))
 					return nil
 				}
+				resources.see(cfg, p)
 				findings, changes := run.analyze(p, inspectors[p.ID], cfg)
 				mu.Lock()
 				defer mu.Unlock()
+				for _, r := range run.rules {
+					ran[r] = true
+				}
 				res.Findings = append(res.Findings, findings...)
 				res.Changes = append(res.Changes, changes...)
 				return nil
@@ -190,6 +208,12 @@ func Run(opts Options) (*Result, error) {
 		g.Wait()
 	}
 	res.Errors = append(res.Errors, load.Errors...)
+	res.Warnings = append(res.Warnings, slices.Sorted(slices.Values(resources.finish()))...)
+	for _, r := range rules.All() {
+		if ran[r] {
+			res.Rules = append(res.Rules, r)
+		}
+	}
 	// Sorted, and a bad config that several packages share said once.
 	slices.SortFunc(res.Errors, func(a, b rewrite.Error) int { return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Msg, b.Msg)) })
 	res.Errors = slices.Compact(res.Errors)
@@ -369,11 +393,7 @@ func configError(err error) rewrite.Error {
 	if !errors.As(err, &ce) {
 		return rewrite.Error{Msg: err.Error()}
 	}
-	pos := ce.File
-	if ce.Line > 0 {
-		pos = fmt.Sprintf("%s:%d", ce.File, ce.Line)
-	}
-	return rewrite.Error{Pos: pos, Msg: ce.Msg}
+	return rewrite.Error{Pos: ce.Pos(), Msg: ce.Msg}
 }
 
 // packageDir is the directory of a package's files.
@@ -445,7 +465,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 	byFile := map[*sourceFile][]int{} // indexes of the fixable findings of each file
 	for _, f := range rules.Run(pkg, r.rules) {
 		sf := files[p.Fset.File(f.Pos)]
-		if !r.analyzes(p, sf.path) {
+		if !r.analyzes(p, sf.path) || cfg.Excludes(f.Rule, sf.path) {
 			continue
 		}
 		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.path})

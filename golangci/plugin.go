@@ -2,7 +2,7 @@
 // plugin (https://golangci-lint.run/plugins/module-plugins/) named
 // "leakfix". Build a custom golangci-lint that imports this package, then
 // enable the linter "leakfix"; its settings choose the rules as leakfix's
-// --enable and --disable flags do:
+// --enable and --disable flags do, over .leakfix.yaml's enable and disable:
 //
 //	linters:
 //	  enable: [leakfix]
@@ -17,6 +17,8 @@
 package golangci
 
 import (
+	"slices"
+
 	"github.com/golangci/plugin-module-register/register"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
@@ -40,20 +42,24 @@ func New(settings any) (register.LinterPlugin, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := rules.Select(s.Enable, s.Disable)
-	if err != nil {
-		return nil, err
+	if _, err := rules.Select(s.Enable, s.Disable); err != nil {
+		return nil, err // an unknown rule
 	}
-	return plugin{rs}, nil
+	return plugin{rules.Selection{Enable: s.Enable, Disable: s.Disable}}, nil
 }
 
-type plugin struct{ rules []*rules.Rule }
+type plugin struct{ settings rules.Selection }
 
-// BuildAnalyzers returns the analyzers of the selected rules.
+// BuildAnalyzers returns the analyzers of the rules the settings do not
+// disable. Each runs its rule where the command line would with the
+// settings for flags: the package's .leakfix.yaml may enable and disable
+// rules, and the settings win.
 func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	var out []*analysis.Analyzer
-	for _, r := range p.rules {
-		out = append(out, rules.AnalyzerOf(r))
+	for i, a := range rules.AnalyzersFor(func() rules.Selection { return p.settings }) {
+		if !slices.Contains(p.settings.Disable, rules.All()[i].Name) {
+			out = append(out, a)
+		}
 	}
 	return out, nil
 }

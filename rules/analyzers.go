@@ -35,7 +35,32 @@ import (
 // What functions do with the resources they are given flows between
 // packages as facts of OwnershipAnalyzer, which every rule analyzer
 // requires.
-var Analyzers = analyzersFor(All())
+//
+// A driver handed one of these analyzers chose its rule, so a rule off by
+// default runs (nogo, a multichecker of your own); the package's
+// .leakfix.yaml may still disable it, and its exclusions apply. go vet and
+// golangci-lint choose as the command line does: see AnalyzersFor.
+var Analyzers = analyzersFor(All(), func(r *Rule, cfg *config.Config) (bool, error) {
+	if err := checkNames(cfg); err != nil {
+		return false, err
+	}
+	return byConfig(r, cfg, true), nil
+})
+
+// AnalyzersFor returns analyzers of every rule that run their rule where
+// the command line's selection would: the package's .leakfix.yaml's enable
+// and disable over the defaults, and flags over both, which flags returns
+// (it is called once the driver's flags are parsed: go vet's -NAME
+// flags, golangci-lint's settings). They are distinct from Analyzers,
+// with the same names and the same OwnershipAnalyzer.
+func AnalyzersFor(flags func() Selection) []*analysis.Analyzer {
+	return analyzersFor(All(), func(r *Rule, cfg *config.Config) (bool, error) {
+		if err := checkNames(cfg); err != nil {
+			return false, err
+		}
+		return flags().runs(r, cfg), nil
+	})
+}
 
 // AnalyzerOf returns the analyzer of a rule, or nil for a rule that is not
 // among All.
@@ -50,7 +75,11 @@ func AnalyzerOf(r *Rule) *analysis.Analyzer {
 // into '_'.
 func AnalyzerName(r *Rule) string { return strings.ReplaceAll(r.Name, "-", "_") }
 
-func analyzersFor(rs []*Rule) []*analysis.Analyzer {
+// A chooser says whether a rule's analyzer runs it on a package that cfg
+// applies to.
+type chooser func(r *Rule, cfg *config.Config) (bool, error)
+
+func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
 	var out []*analysis.Analyzer
 	for _, r := range rs {
 		out = append(out, &analysis.Analyzer{
@@ -58,16 +87,18 @@ func analyzersFor(rs []*Rule) []*analysis.Analyzer {
 			Doc:      r.Summary + "\n\n" + r.Doc,
 			URL:      "https://github.com/leakfix/leakfix#what-it-fixes",
 			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, r) },
+			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, r, runs) },
 		})
 	}
 	return out
 }
 
-// runAnalyzer runs one rule over the pass's package and reports its
-// findings as diagnostics. A bug in a rule is this package's error, as on
-// the command line, rather than a crash of the whole go vet run.
-func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
+// runAnalyzer runs one rule over the pass's package, when the package's
+// config and runs choose it, and reports its findings as diagnostics, but
+// for those in files the config excludes from the rule. A bug in a rule is
+// this package's error, as on the command line, rather than a crash of the
+// whole go vet run.
+func runAnalyzer(pass *analysis.Pass, r *Rule, runs chooser) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", r.Name, p, debug.Stack())
@@ -75,6 +106,9 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 	}()
 	cfg, err := projectConfig(pass)
 	if err != nil {
+		return err
+	}
+	if on, err := runs(r, cfg); err != nil || !on {
 		return err
 	}
 	pkg := &Package{
@@ -90,6 +124,9 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 		Inspector:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
 	}
 	for _, f := range Run(pkg, []*Rule{r}) {
+		if cfg.Excludes(r.Name, pass.Fset.File(f.Pos).Name()) {
+			continue
+		}
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: r.Name}
 		if f.Fix != nil {
 			if sf, why := suggestedFix(pass, f); why != "" {
