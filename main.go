@@ -42,6 +42,13 @@ const (
 
 func main() {
 	if invokedByGoCommand(os.Args[1:]) {
+		if len(os.Args) == 2 && os.Args[1] == "-V=full" {
+			if err := writeToolID(os.Stdout); err != nil {
+				fmt.Fprintf(os.Stderr, "leakfix: %v\n", err)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		}
 		// go vet -vettool / go fix -fixtool: the same rules, as analyzers
 		// chosen as on the command line (unitchecker.Main exits).
 		unitchecker.Main(rules.AnalyzersFor(vetFlags)...)
