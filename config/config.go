@@ -5,7 +5,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"go/token"
 	"os"
@@ -74,7 +73,6 @@ type Exclusion struct {
 	Path *regexp.Regexp
 	// Rules are the rules excluded; none means every rule.
 	Rules []Name
-	Pos   Pos
 }
 
 // Excludes reports whether the config leaves file (a path on disk) to the
@@ -385,7 +383,7 @@ func (d *decoder) exclusions(n *yaml.Node) {
 }
 
 func (d *decoder) exclusion(n *yaml.Node) {
-	e := Exclusion{Pos: pos(resolve(n))}
+	var e Exclusion
 	d.mapping(n, "an exclusion", map[string]func(*yaml.Node){
 		"path": func(v *yaml.Node) {
 			expr := d.str(v, "path")
@@ -437,10 +435,6 @@ var lineRx = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 // which give no column) into Errors.
 func yamlError(path string, err error) error {
 	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msg = te.Errors[0]
-	}
 	m := lineRx.FindStringSubmatch(msg)
 	if m == nil {
 		return &Error{File: path, Msg: strings.TrimPrefix(msg, "yaml: ")}

@@ -40,12 +40,7 @@ import (
 // default runs (nogo, a multichecker of your own); the package's
 // .leakfix.yaml may still disable it, and its exclusions apply. go vet and
 // golangci-lint choose as the command line does: see AnalyzersFor.
-var Analyzers = analyzersFor(All(), func(r *Rule, cfg *config.Config) (bool, error) {
-	if err := checkNames(cfg); err != nil {
-		return false, err
-	}
-	return byConfig(r, cfg, true), nil
-})
+var Analyzers = analyzersFor(All(), func(r *Rule, cfg *config.Config) bool { return byConfig(r, cfg, true) })
 
 // AnalyzersFor returns analyzers of every rule that run their rule where
 // the command line's selection would: the package's .leakfix.yaml's enable
@@ -54,12 +49,7 @@ var Analyzers = analyzersFor(All(), func(r *Rule, cfg *config.Config) (bool, err
 // flags, golangci-lint's settings). They are distinct from Analyzers,
 // with the same names and the same OwnershipAnalyzer.
 func AnalyzersFor(flags func() Selection) []*analysis.Analyzer {
-	return analyzersFor(All(), func(r *Rule, cfg *config.Config) (bool, error) {
-		if err := checkNames(cfg); err != nil {
-			return false, err
-		}
-		return flags().runs(r, cfg), nil
-	})
+	return analyzersFor(All(), func(r *Rule, cfg *config.Config) bool { return flags().runs(r, cfg) })
 }
 
 // AnalyzerOf returns the analyzer of a rule, or nil for a rule that is not
@@ -76,8 +66,8 @@ func AnalyzerOf(r *Rule) *analysis.Analyzer {
 func AnalyzerName(r *Rule) string { return strings.ReplaceAll(r.Name, "-", "_") }
 
 // A chooser says whether a rule's analyzer runs it on a package that cfg
-// applies to.
-type chooser func(r *Rule, cfg *config.Config) (bool, error)
+// applies to (cfg's rule names checked).
+type chooser func(r *Rule, cfg *config.Config) bool
 
 func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
 	var out []*analysis.Analyzer
@@ -108,7 +98,7 @@ func runAnalyzer(pass *analysis.Pass, r *Rule, runs chooser) (err error) {
 	if err != nil {
 		return err
 	}
-	if on, err := runs(r, cfg); err != nil || !on {
+	if err := checkNames(cfg); err != nil || !runs(r, cfg) {
 		return err
 	}
 	pkg := &Package{
