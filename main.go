@@ -357,7 +357,7 @@ func listRules(w io.Writer) {
 		}
 		state := "on by default"
 		if r.DefaultOff {
-			state = "off by default; enable with --enable=" + r.Name
+			state = "off by default; enable with --enable=" + r.Name + " or enable: [" + r.Name + "] in .leakfix.yaml"
 		}
 		fmt.Fprintf(w, "%s: %s (%s)\n\n", r.Name, r.Summary, state)
 		for _, line := range strings.Split(r.Doc, "\n") {
