@@ -5,6 +5,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"go/token"
 	"os"
@@ -106,18 +107,11 @@ func (c *Config) Acquirers() ownership.Acquirers {
 		extra[r.Func] = &ownership.Acquirer{
 			Func:     r.Func,
 			Result:   r.Result,
-			Kind:     &ownership.Kind{Name: cmp(r.Kind, "resource"), Release: r.Release},
+			Kind:     &ownership.Kind{Name: cmp.Or(r.Kind, "resource"), Release: r.Release},
 			Evidence: ownership.ByConfig,
 		}
 	}
 	return ownership.With(extra)
-}
-
-func cmp(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // Errorf returns an error at pos in the config file.
@@ -210,30 +204,29 @@ func Parse(path string, data []byte) (*Config, error) {
 		"disable":    func(n *yaml.Node) { cfg.Disable = d.names(n, "disable") },
 		"exclusions": d.exclusions,
 	})
-	if d.err != nil {
-		return nil, d.err
-	}
 	for _, on := range cfg.Enable {
 		if i := slices.IndexFunc(cfg.Disable, func(off Name) bool { return off.Name == on.Name }); i >= 0 {
 			off := cfg.Disable[i]
-			return nil, cfg.Errorf(off.Pos, "rule %q is both enabled (line %d) and disabled", off.Name, on.Pos.Line)
+			d.errs = append(d.errs, cfg.Errorf(off.Pos, "rule %q is both enabled (line %d) and disabled", off.Name, on.Pos.Line))
 		}
+	}
+	if len(d.errs) > 0 {
+		slices.SortStableFunc(d.errs, func(a, b *Error) int { return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) })
+		return nil, d.errs
 	}
 	return cfg, nil
 }
 
-// A decoder walks the file's nodes, keeping the first error.
+// A decoder walks the file's nodes, gathering every mistake.
 type decoder struct {
-	cfg *Config
-	err error
+	cfg  *Config
+	errs Errors
 }
 
 func pos(n *yaml.Node) Pos { return Pos{n.Line, n.Column} }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	if d.err == nil {
-		d.err = d.cfg.Errorf(pos(n), format, args...)
-	}
+	d.errs = append(d.errs, d.cfg.Errorf(pos(n), format, args...))
 }
 
 // resolve follows an alias (*name) to the node it names.
@@ -253,7 +246,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, keys map[string]func(*yaml.
 		return
 	}
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content) && d.err == nil; i += 2 {
+	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		decode, ok := keys[k.Value]
 		switch {
@@ -305,13 +298,13 @@ func (d *decoder) sequence(n *yaml.Node, key string) []*yaml.Node {
 }
 
 // str returns a string value.
-func (d *decoder) str(n *yaml.Node, key string) string {
+func (d *decoder) str(n *yaml.Node, key string) (string, bool) {
 	n = resolve(n)
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
 		d.errorf(n, "%s must be a string, not %s", key, describe(n))
-		return ""
+		return "", false
 	}
-	return n.Value
+	return n.Value, true
 }
 
 // integer returns an integer value.
@@ -329,7 +322,7 @@ func (d *decoder) integer(n *yaml.Node, key string) (int64, bool) {
 func (d *decoder) names(n *yaml.Node, key string) []Name {
 	var out []Name
 	for _, item := range d.sequence(n, key) {
-		if name := d.str(item, "each of "+key); d.err == nil {
+		if name, ok := d.str(item, "each of "+key); ok {
 			out = append(out, Name{Name: name, Pos: pos(resolve(item))})
 		}
 	}
@@ -338,12 +331,15 @@ func (d *decoder) names(n *yaml.Node, key string) []Name {
 
 func (d *decoder) resource(n *yaml.Node) {
 	var r Resource
+	hasFunc := false
 	d.mapping(n, "a resource", map[string]func(*yaml.Node){
 		"func": func(v *yaml.Node) {
-			r.Func, r.FuncPos = d.str(v, "func"), pos(resolve(v))
-			if d.err == nil && !funcName.MatchString(r.Func) {
-				d.errorf(v, "func must name a function as go/types spells it (example.com/store.Open, (*example.com/pool.Pool).Get), not %q", r.Func)
+			hasFunc = true
+			name, ok := d.str(v, "func")
+			if ok && !funcName.MatchString(name) {
+				d.errorf(v, "func must name a function as go/types spells it (example.com/store.Open, (*example.com/pool.Pool).Get), not %q", name)
 			}
+			r.Func, r.FuncPos = name, pos(resolve(v))
 		},
 		"result": func(v *yaml.Node) {
 			i, ok := d.integer(v, "result")
@@ -353,14 +349,15 @@ func (d *decoder) resource(n *yaml.Node) {
 			r.Result, r.ResultPos = int(i), pos(resolve(v))
 		},
 		"release": func(v *yaml.Node) {
-			r.Release = d.str(v, "release")
-			if d.err == nil && !token.IsIdentifier(r.Release) {
-				d.errorf(v, "release must be the name of a method, not %q", r.Release)
+			name, ok := d.str(v, "release")
+			if ok && !token.IsIdentifier(name) {
+				d.errorf(v, "release must be the name of a method, not %q", name)
 			}
+			r.Release = name
 		},
-		"kind": func(v *yaml.Node) { r.Kind = d.str(v, "kind") },
+		"kind": func(v *yaml.Node) { r.Kind, _ = d.str(v, "kind") },
 	})
-	if d.err == nil && r.Func == "" {
+	if !hasFunc && resolve(n).Kind == yaml.MappingNode {
 		d.errorf(n, "a resource needs func: the function that acquires it")
 	}
 	d.cfg.Resources = append(d.cfg.Resources, r)
@@ -384,10 +381,12 @@ func (d *decoder) exclusions(n *yaml.Node) {
 
 func (d *decoder) exclusion(n *yaml.Node) {
 	var e Exclusion
+	hasPath := false
 	d.mapping(n, "an exclusion", map[string]func(*yaml.Node){
 		"path": func(v *yaml.Node) {
-			expr := d.str(v, "path")
-			if d.err != nil {
+			hasPath = true
+			expr, ok := d.str(v, "path")
+			if !ok {
 				return
 			}
 			rx, err := regexp.Compile(expr)
@@ -399,10 +398,30 @@ func (d *decoder) exclusion(n *yaml.Node) {
 		},
 		"rules": func(v *yaml.Node) { e.Rules = d.names(v, "rules") },
 	})
-	if d.err == nil && e.Path == nil {
+	if !hasPath && resolve(n).Kind == yaml.MappingNode {
 		d.errorf(n, "an exclusion needs path: a regular expression matching the files' paths relative to %s", filepath.Dir(d.cfg.Path))
 	}
 	d.cfg.Exclusions = append(d.cfg.Exclusions, e)
+}
+
+// Errors are the mistakes of a config file, in the order of the file.
+type Errors []*Error
+
+// Error is one line per mistake.
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
 }
 
 // An Error is a mistake in a config file.

@@ -151,3 +151,27 @@ exclusions:
 		}
 	}
 }
+
+// TestEveryMistakeReported: one run names every mistake of the file, in
+// its order, not the first alone.
+func TestEveryMistakeReported(t *testing.T) {
+	_, err := Parse("/p/.leakfix.yaml", []byte(`resourcez: []
+resources:
+  - func: x.Open
+    relase: Release
+  - kind: handle
+max-body-bytes: -1
+exclusions:
+  rules:
+    - rules: [a]
+`))
+	want := `/p/.leakfix.yaml:1:1: unknown key "resourcez" in the file (valid keys: disable, enable, exclusions, max-body-bytes, resources)
+/p/.leakfix.yaml:4:5: unknown key "relase" in a resource (valid keys: func, kind, release, result)
+/p/.leakfix.yaml:5:5: a resource needs func: the function that acquires it
+/p/.leakfix.yaml:6:17: max-body-bytes must be a positive number of bytes, not -1 (leave it out for the default, 32 MiB)
+/p/.leakfix.yaml:9:7: an exclusion needs path: a regular expression matching the files' paths relative to /p`
+	var list Errors
+	if !errors.As(err, &list) || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}

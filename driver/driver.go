@@ -190,7 +190,7 @@ func Run(opts Options) (*Result, error) {
 				if err != nil {
 					mu.Lock()
 					defer mu.Unlock()
-					res.Errors = append(res.Errors, configError(err))
+					res.Errors = append(res.Errors, configErrors(err)...)
 					return nil
 				}
 				resources.see(cfg, p)
@@ -386,14 +386,24 @@ func (s *syncSummaries) addFrom(m ownership.SummaryMap, canonical bool) {
 	}
 }
 
-// configError reports a bad config file like a load error: at its
-// position, so that it is printed relative to the current directory.
-func configError(err error) rewrite.Error {
-	var ce *config.Error
-	if !errors.As(err, &ce) {
-		return rewrite.Error{Msg: err.Error()}
+// configErrors reports a bad config file like load errors: each mistake
+// at its position, so that it is printed relative to the current
+// directory.
+func configErrors(err error) []rewrite.Error {
+	var list config.Errors
+	var one *config.Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = config.Errors{one}
+	default:
+		return []rewrite.Error{{Msg: err.Error()}}
 	}
-	return rewrite.Error{Pos: ce.Pos(), Msg: ce.Msg}
+	var out []rewrite.Error
+	for _, e := range list {
+		out = append(out, rewrite.Error{Pos: e.Pos(), Msg: e.Msg})
+	}
+	return out
 }
 
 // packageDir is the directory of a package's files.

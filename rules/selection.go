@@ -61,16 +61,21 @@ func byConfig(r *Rule, cfg *config.Config, otherwise bool) bool {
 	return otherwise
 }
 
-// checkNames checks that every rule name in cfg names a rule.
+// checkNames checks that every rule name in cfg names a rule; the error
+// lists each that does not.
 func checkNames(cfg *config.Config) error {
 	names := slices.Concat(cfg.Enable, cfg.Disable)
 	for _, e := range cfg.Exclusions {
 		names = append(names, e.Rules...)
 	}
+	var errs config.Errors
 	for _, n := range names {
 		if _, ok := Lookup(n.Name); !ok {
-			return cfg.Errorf(n.Pos, "unknown rule %q (rules: %s)", n.Name, ruleNames())
+			errs = append(errs, cfg.Errorf(n.Pos, "unknown rule %q (rules: %s)", n.Name, ruleNames()))
 		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	return nil
 }
