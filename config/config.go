@@ -365,9 +365,10 @@ func (d *decoder) resource(n *yaml.Node) {
 
 // funcName is the shape of a function's or method's full name, as go/types
 // spells it: a package path, then a name, or a receiver type in
-// parentheses, then a method name. Whether it names anything is checked
-// against the loaded packages (a warning), not here.
-var funcName = regexp.MustCompile(`^(?:[^\s()]+|\(\*?[^\s()*]+\))\.[\pL_][\pL\pN_]*$`)
+// parentheses (a generic one with its parameters, "(*p.M[K, V])"), then a
+// method name. Whether it names anything is checked against the loaded
+// packages (a warning), not here.
+var funcName = regexp.MustCompile(`^(?:[^\s()]+|\(\*?[^\s()*\[]+(?:\[[^()]*\])?\))\.[\pL_][\pL\pN_]*$`)
 
 func (d *decoder) exclusions(n *yaml.Node) {
 	d.mapping(n, "exclusions", map[string]func(*yaml.Node){

@@ -175,3 +175,20 @@ exclusions:
 		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
 }
+
+// TestFuncNames: the full names go/types gives are accepted as they are.
+func TestFuncNames(t *testing.T) {
+	for _, name := range []string{"os.Open", "example.com/s.Open", "gopkg.in/yaml.v3.NewDecoder", "(*example.com/p.Pool).Get", "(example.com/p.Iface).Open", "(*example.com/p.M[K, V]).Get"} {
+		if _, err := Parse("/p/"+FileName, []byte("resources:\n  - func: "+yamlQuote(name)+"\n")); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, name := range []string{"Open", "os.Open()", "os. Open", "(*p.T.Get"} {
+		if _, err := Parse("/p/"+FileName, []byte("resources:\n  - func: "+yamlQuote(name)+"\n")); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// yamlQuote quotes s as a single-quoted YAML scalar.
+func yamlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
