@@ -33,17 +33,22 @@ func Digest(dir string) string {
 			break
 		}
 	}
-	filepath.WalkDir(moduleRoot(dir), func(path string, e fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return nil // unreadable: as for the go command, not there
-		case e.IsDir() && path != dir && skippedDir(e.Name()):
-			return filepath.SkipDir
-		case !e.IsDir() && e.Name() == FileName:
-			files[path] = true
-		}
-		return nil
-	})
+	// Outside any module (go vet file.go in $HOME, say), only the configs
+	// above apply to what the go command can name, and a walk of the
+	// tree below could take long.
+	if root, ok := moduleRoot(dir); ok {
+		filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return nil // unreadable: as for the go command, not there
+			case e.IsDir() && path != root && skippedDir(e.Name()):
+				return filepath.SkipDir
+			case !e.IsDir() && e.Name() == FileName:
+				files[path] = true
+			}
+			return nil
+		})
+	}
 	h := sha256.New()
 	for _, path := range slices.Sorted(maps.Keys(files)) {
 		data, err := os.ReadFile(path)
@@ -62,21 +67,18 @@ func skippedDir(name string) bool {
 }
 
 // moduleRoot is the directory of the workspace (go.work, or $GOWORK) or
-// module (go.mod) that dir is in, or dir itself outside any.
-func moduleRoot(dir string) string {
+// module (go.mod) that dir is in; false outside any.
+func moduleRoot(dir string) (string, bool) {
 	switch gowork := os.Getenv("GOWORK"); {
 	case gowork == "off":
 	case gowork != "":
-		return filepath.Dir(gowork)
+		return filepath.Dir(gowork), true
 	default:
 		if root, ok := above(dir, "go.work"); ok {
-			return root
+			return root, true
 		}
 	}
-	if root, ok := above(dir, "go.mod"); ok {
-		return root
-	}
-	return dir
+	return above(dir, "go.mod")
 }
 
 // above returns the first of dir and its parents that holds name.

@@ -46,3 +46,22 @@ func TestDigest(t *testing.T) {
 	}
 	step("a config removed", true)
 }
+
+// TestDigestOutsideModules: outside any module only the configs in the
+// directory and above count; the tree below is not walked.
+func TestDigestOutsideModules(t *testing.T) {
+	t.Setenv("GOWORK", "")
+	dir := t.TempDir()
+	if _, ok := above(dir, "go.mod"); ok {
+		t.Skip("the temporary directory is inside a module")
+	}
+	before := Digest(dir)
+	write(t, filepath.Join(dir, "sub", FileName), "disable: [missing-close]\n")
+	if Digest(dir) != before {
+		t.Error("a config below the directory, outside any module, changed the digest")
+	}
+	write(t, filepath.Join(dir, FileName), "disable: [missing-close]\n")
+	if Digest(dir) == before {
+		t.Error("the directory's own config did not change the digest")
+	}
+}
