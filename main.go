@@ -42,9 +42,16 @@ const (
 
 func main() {
 	if invokedByGoCommand(os.Args[1:]) {
+		if len(os.Args) == 2 && os.Args[1] == "-V=full" {
+			if err := writeToolID(os.Stdout); err != nil {
+				fmt.Fprintf(os.Stderr, "leakfix: %v\n", err)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		}
 		// go vet -vettool / go fix -fixtool: the same rules, as analyzers
-		// (unitchecker.Main exits).
-		unitchecker.Main(rules.Analyzers...)
+		// chosen as on the command line (unitchecker.Main exits).
+		unitchecker.Main(rules.AnalyzersFor(vetFlags)...)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -59,6 +66,7 @@ type options struct {
 	color             string
 	dir               string
 	maxBodyBytes      int64
+	maxBodyBytesSet   bool // --max-body-bytes given, 0 too
 	format            string
 	newFromRev        string
 	byRev             bool // --new-from-rev was given, empty or not
@@ -91,6 +99,7 @@ load or type-check, and files that could not be written.`,
 				return nil
 			}
 			opts.byRev = cmd.Flags().Changed("new-from-rev")
+			opts.maxBodyBytesSet = cmd.Flags().Changed("max-body-bytes")
 			status = leakfix(opts, args, stdout, stderr)
 			return nil
 		},
@@ -202,11 +211,15 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 			return exitErrors
 		}
 	}
-	if opts.maxBodyBytes < 0 {
-		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be positive, not %d\n", opts.maxBodyBytes)
+	if opts.maxBodyBytes < 0 || opts.maxBodyBytesSet && opts.maxBodyBytes == 0 {
+		// As max-body-bytes in .leakfix.yaml: 0 would be no limit.
+		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be a positive number of bytes, not %d (leave it out for the default, 32 MiB)\n", opts.maxBodyBytes)
 		return exitErrors
 	}
-	rs, err := rules.Select(opts.enable, opts.disable)
+	// The flags' rules, which each package's .leakfix.yaml may change
+	// where the flags do not name a rule.
+	selection := rules.Selection{Enable: opts.enable, Disable: opts.disable}
+	rs, err := selection.Rules()
 	if err != nil {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
@@ -234,7 +247,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	res, err := driver.Run(driver.Options{
 		Load:         rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
 		Args:         args,
-		Rules:        rs,
+		Selection:    &selection,
 		MaxBodyBytes: opts.maxBodyBytes,
 		Log:          logf,
 		Progress: func(p driver.Progress) {
@@ -247,6 +260,9 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "leakfix: %v\n", err)
 		return exitErrors
+	}
+	if len(res.Rules) > 0 {
+		rs = res.Rules // as the packages' configs chose them
 	}
 	return showResult(res, opts, rs, cwd, stdout, stderr)
 }
@@ -357,7 +373,7 @@ func listRules(w io.Writer) {
 		}
 		state := "on by default"
 		if r.DefaultOff {
-			state = "off by default; enable with --enable=" + r.Name
+			state = "off by default; enable with --enable=" + r.Name + " or enable: [" + r.Name + "] in .leakfix.yaml"
 		}
 		fmt.Fprintf(w, "%s: %s (%s)\n\n", r.Name, r.Summary, state)
 		for _, line := range strings.Split(r.Doc, "\n") {

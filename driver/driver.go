@@ -34,7 +34,12 @@ import (
 type Options struct {
 	Load  rewrite.LoadConfig
 	Args  []string      // package patterns or .go files
-	Rules []*rules.Rule // the rules to run
+	Rules []*rules.Rule // the rules to run, unless Selection is set
+	// Selection, when set, chooses each package's rules in place of
+	// Rules: the enable and disable of the package's .leakfix.yaml over
+	// the defaults, then Selection's own (the command line's flags),
+	// which win.
+	Selection *rules.Selection
 	// MaxBodyBytes, when positive, is the limit the unbounded-read rules
 	// put on bodies, over the one in .leakfix.yaml.
 	MaxBodyBytes int64
@@ -95,8 +100,11 @@ type Result struct {
 	Errors   []rewrite.Error
 	// Warnings are what the user should know though nothing failed: a
 	// named file that the build leaves out, patterns that matched no
-	// package.
+	// package, a resource of .leakfix.yaml that names no function.
 	Warnings []string
+	// Rules are the rules that ran on some package, in the order of
+	// rules.All.
+	Rules []*rules.Rule
 }
 
 // Run runs the pipeline. Packages are loaded in batches (see
@@ -110,17 +118,29 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{}
-	configs := &config.Finder{}
-	var done Progress
+	run := &acrossGroups{
+		res: res, configs: &config.Finder{}, ran: map[*rules.Rule]bool{},
+		resources: &resourceCheck{rel: func(path string) string { return relPath(cwd, path) }},
+	}
 	for _, g := range groups {
 		o := opts
 		o.Load.Dir, o.Args = g.Dir, g.Args
 		if len(groups) > 1 && opts.Log != nil {
 			opts.Log("loading %s from %s", strings.Join(relPaths(g.Args), " "), cmp.Or(relPaths([]string{g.Dir})[0], "."))
 		}
-		if done, err = runGroup(o, res, configs, done); err != nil {
+		if err := runGroup(o, run); err != nil {
 			return nil, err
+		}
+	}
+	res.Warnings = append(res.Warnings, slices.Sorted(slices.Values(run.resources.finish()))...)
+	for _, r := range rules.All() {
+		if run.ran[r] {
+			res.Rules = append(res.Rules, r)
 		}
 	}
 	// Sorted, and a bad config that several packages share said once.
@@ -151,29 +171,40 @@ func relPaths(paths []string) []string {
 	return out
 }
 
+// acrossGroups is what the module groups of one run share: the result, the
+// configs read, the check of the configs' resources, the rules that ran,
+// and the progress.
+type acrossGroups struct {
+	res       *Result
+	configs   *config.Finder
+	resources *resourceCheck
+	ran       map[*rules.Rule]bool
+	done      Progress
+}
+
 // runGroup runs the pipeline on arguments that one go command loads, and
-// adds what it finds to res. Progress counts on from before, the progress
-// of the groups run already, and it returns the progress after it.
-func runGroup(opts Options, res *Result, configs *config.Finder, before Progress) (Progress, error) {
+// adds what it finds to all.
+func runGroup(opts Options, all *acrossGroups) error {
+	res, configs, resources, ran := all.res, all.configs, all.resources, all.ran
 	logf := opts.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return before, err
+		return err
 	}
 	rel := func(path string) string { return relPath(cwd, path) }
 	if opts.Log != nil {
 		build, err := rewrite.DescribeBuild(opts.Load)
 		if err != nil {
-			return before, err
+			return err
 		}
 		logf("build configuration: %s", build)
 	}
 	load, err := rewrite.LoadPackages(opts.Load, opts.Args)
 	if err != nil {
-		return before, err
+		return err
 	}
 	for _, f := range load.Unloaded {
 		why := "its build constraints exclude it"
@@ -191,7 +222,7 @@ func runGroup(opts Options, res *Result, configs *config.Finder, before Progress
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	done := before
+	done := all.done
 	done.Total += load.Planned()
 	progress(done)
 	var mu sync.Mutex
@@ -228,15 +259,23 @@ func runGroup(opts Options, res *Result, configs *config.Finder, before Progress
 					progress(done)
 				}()
 				cfg, err := configs.For(packageDir(p))
+				run := *run
+				if err == nil && opts.Selection != nil {
+					run.rules, err = opts.Selection.ForConfig(cfg)
+				}
 				if err != nil {
 					mu.Lock()
 					defer mu.Unlock()
-					res.Errors = append(res.Errors, configError(err))
+					res.Errors = append(res.Errors, configErrors(err)...)
 					return nil
 				}
+				resources.see(cfg, p)
 				findings, changes := run.analyze(p, inspectors[p.ID], cfg)
 				mu.Lock()
 				defer mu.Unlock()
+				for _, r := range run.rules {
+					ran[r] = true
+				}
 				res.Findings = append(res.Findings, findings...)
 				res.Changes = append(res.Changes, changes...)
 				return nil
@@ -245,7 +284,8 @@ func runGroup(opts Options, res *Result, configs *config.Finder, before Progress
 		g.Wait()
 	}
 	res.Errors = append(res.Errors, load.Errors...)
-	return done, nil
+	all.done = done
+	return nil
 }
 
 // summarize adds to all what the functions of pkgs do with the resources
@@ -409,18 +449,24 @@ func (s *syncSummaries) addFrom(m ownership.SummaryMap, canonical bool) {
 	}
 }
 
-// configError reports a bad config file like a load error: at its
-// position, so that it is printed relative to the current directory.
-func configError(err error) rewrite.Error {
-	var ce *config.Error
-	if !errors.As(err, &ce) {
-		return rewrite.Error{Msg: err.Error()}
+// configErrors reports a bad config file like load errors: each mistake
+// at its position, so that it is printed relative to the current
+// directory.
+func configErrors(err error) []rewrite.Error {
+	var list config.Errors
+	var one *config.Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = config.Errors{one}
+	default:
+		return []rewrite.Error{{Msg: err.Error()}}
 	}
-	pos := ce.File
-	if ce.Line > 0 {
-		pos = fmt.Sprintf("%s:%d", ce.File, ce.Line)
+	var out []rewrite.Error
+	for _, e := range list {
+		out = append(out, rewrite.Error{Pos: e.Pos(), Msg: e.Msg})
 	}
-	return rewrite.Error{Pos: pos, Msg: ce.Msg}
+	return out
 }
 
 // packageDir is the directory of a package's files.
@@ -494,7 +540,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 	byFile := map[*sourceFile][]int{} // indexes of the fixable findings of each file
 	for _, f := range rules.Run(pkg, r.rules) {
 		sf := files[p.Fset.File(f.Pos)]
-		if !r.analyzes(p, sf.path) || r.keep != nil && !r.keep(sf.path, diskLine(p.Fset, f.Pos, sf)) {
+		if !r.analyzes(p, sf.path) || cfg.Excludes(f.Rule, sf.path) || r.keep != nil && !r.keep(sf.path, diskLine(p.Fset, f.Pos, sf)) {
 			continue
 		}
 		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.path})

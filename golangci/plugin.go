@@ -54,11 +54,7 @@ func New(settings any) (register.LinterPlugin, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := rules.Select(s.Enable, s.Disable)
-	if err != nil {
-		return nil, err
-	}
-	return plugin{rs}, nil
+	return plugin{rules.Selection{Enable: s.Enable, Disable: s.Disable}}, nil
 }
 
 // decodeSettings reads the settings, which golangci-lint hands over as it
@@ -97,15 +93,17 @@ func decodeSettings(settings any) (Settings, error) {
 	return s, nil
 }
 
-type plugin struct{ rules []*rules.Rule }
+type plugin struct{ settings rules.Selection }
 
 // BuildAnalyzers returns one analyzer, named as the linter, that runs the
-// selected rules: golangci-lint then shows each diagnostic's message as it
-// is, which starts with the rule's name as on the command line, where with
-// an analyzer per rule it would put the analyzer's name (missing_close, an
+// rules the command line would with the settings for flags (the package's
+// .leakfix.yaml may enable and disable rules, and the settings win):
+// golangci-lint then shows each diagnostic's message as it is, which
+// starts with the rule's name as on the command line, where with an
+// analyzer per rule it would put the analyzer's name (missing_close, an
 // identifier) before it.
 func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	return []*analysis.Analyzer{rules.AnalyzerOfRules(linterName, p.rules)}, nil
+	return []*analysis.Analyzer{rules.AnalyzerOfRules(linterName, p.settings)}, nil
 }
 
 // GetLoadMode asks for type information: the rules match go/types objects.

@@ -87,7 +87,15 @@ func (t Acquirers) Of(fset *token.FileSet, info *types.Info, call *ast.CallExpr,
 		return nil, false
 	}
 	if a, ok := t[fn.Origin().FullName()]; ok {
-		return a, true
+		if a.OnReceiver || a.Result < fn.Signature().Results().Len() {
+			return a, true
+		}
+		// An entry for a result the function does not have (a mistake
+		// in .leakfix.yaml, which the command line warns about) is no
+		// evidence; the built-in table's entry it replaced still is.
+		if a, ok := acquirers[fn.Origin().FullName()]; ok {
+			return a, true
+		}
 	}
 	if fn.Pkg() == nil || !mayReturnResource(fn.Signature()) {
 		return nil, false

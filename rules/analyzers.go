@@ -35,7 +35,22 @@ import (
 // What functions do with the resources they are given flows between
 // packages as facts of OwnershipAnalyzer, which every rule analyzer
 // requires.
-var Analyzers = analyzersFor(All())
+//
+// A driver handed one of these analyzers chose its rule, so a rule off by
+// default runs (nogo, a multichecker of your own); the package's
+// .leakfix.yaml may still disable it, and its exclusions apply. go vet and
+// golangci-lint choose as the command line does: see AnalyzersFor.
+var Analyzers = analyzersFor(All(), func(r *Rule, cfg *config.Config) bool { return byConfig(r, cfg, true) })
+
+// AnalyzersFor returns analyzers of every rule that run their rule where
+// the command line's selection would: the package's .leakfix.yaml's enable
+// and disable over the defaults, and flags over both, which flags returns
+// (it is called once the driver's flags are parsed: go vet's -NAME
+// flags, golangci-lint's settings). They are distinct from Analyzers,
+// with the same names and the same OwnershipAnalyzer.
+func AnalyzersFor(flags func() Selection) []*analysis.Analyzer {
+	return analyzersFor(All(), func(r *Rule, cfg *config.Config) bool { return flags().runs(r, cfg) })
+}
 
 // AnalyzerOf returns the analyzer of a rule, or nil for a rule that is not
 // among All.
@@ -50,7 +65,11 @@ func AnalyzerOf(r *Rule) *analysis.Analyzer {
 // into '_'.
 func AnalyzerName(r *Rule) string { return strings.ReplaceAll(r.Name, "-", "_") }
 
-func analyzersFor(rs []*Rule) []*analysis.Analyzer {
+// A chooser says whether a rule's analyzer runs it on a package that cfg
+// applies to (cfg's rule names checked).
+type chooser func(r *Rule, cfg *config.Config) bool
+
+func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
 	var out []*analysis.Analyzer
 	for _, r := range rs {
 		out = append(out, &analysis.Analyzer{
@@ -58,7 +77,7 @@ func analyzersFor(rs []*Rule) []*analysis.Analyzer {
 			Doc:      r.Summary + "\n\n" + r.Doc,
 			URL:      analyzerURL,
 			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, []*Rule{r}, false) },
+			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, []*Rule{r}, runs, false) },
 		})
 	}
 	return out
@@ -66,10 +85,11 @@ func analyzersFor(rs []*Rule) []*analysis.Analyzer {
 
 const analyzerURL = "https://github.com/leakfix/leakfix#what-it-fixes"
 
-// AnalyzerOfRules returns one analyzer, named name, that runs the rules rs
-// together, as the command line does, and starts each diagnostic's message
-// with its rule's name as the command line prints it ("missing-close: f
-// (file from os.Open) is never closed").
+// AnalyzerOfRules returns one analyzer, named name, that runs every rule
+// the command line's selection would, with flags for its flags (see
+// AnalyzersFor), together, as the command line does, and starts each
+// diagnostic's message with its rule's name as the command line prints it
+// ("missing-close: f (file from os.Open) is never closed").
 //
 // It is for golangci-lint, which names every issue of a plugin by the
 // plugin's linter name (its SARIF ruleId, the "(leakfix)" of its text) and
@@ -77,33 +97,24 @@ const analyzerURL = "https://github.com/leakfix/leakfix#what-it-fixes"
 // with Analyzers, its messages would start "missing_close:", since an
 // analyzer's name must be an identifier (golangci-lint runs
 // analysis.Validate) and so cannot be the rule's.
-func AnalyzerOfRules(name string, rs []*Rule) *analysis.Analyzer {
+func AnalyzerOfRules(name string, flags Selection) *analysis.Analyzer {
+	runs := func(r *Rule, cfg *config.Config) bool { return flags.runs(r, cfg) }
 	return &analysis.Analyzer{
 		Name:     name,
-		Doc:      "leakfix's rules " + ruleNames(rs) + ": resource leaks, fixed in place",
+		Doc:      "leakfix's rules " + ruleNames(All()) + ": resource leaks, fixed in place",
 		URL:      analyzerURL,
 		Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-		Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, rs, true) },
+		Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, All(), runs, true) },
 	}
 }
 
-// ruleNames lists the names of rs, for messages.
-func ruleNames(rs []*Rule) string {
-	if len(rs) == 0 {
-		return "(none)"
-	}
-	var names []string
-	for _, r := range rs {
-		names = append(names, r.Name)
-	}
-	return strings.Join(names, ", ")
-}
-
-// runAnalyzer runs rules over the pass's package and reports their
-// findings as diagnostics, each message starting with its rule's name if
-// ruleInMessage. A bug in a rule is this package's error, as on the
-// command line, rather than a crash of the whole go vet run.
-func runAnalyzer(pass *analysis.Pass, rs []*Rule, ruleInMessage bool) (err error) {
+// runAnalyzer runs those of rs that the package's config and runs choose
+// over the pass's package, and reports their findings as diagnostics, but
+// for those in files the config excludes from their rule, each message
+// starting with its rule's name if ruleInMessage. A bug in a rule is this
+// package's error, as on the command line, rather than a crash of the
+// whole go vet run.
+func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, ruleInMessage bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", ruleNames(rs), p, debug.Stack())
@@ -112,6 +123,13 @@ func runAnalyzer(pass *analysis.Pass, rs []*Rule, ruleInMessage bool) (err error
 	cfg, err := projectConfig(pass)
 	if err != nil {
 		return err
+	}
+	if err := checkNames(cfg); err != nil {
+		return err
+	}
+	rs = slices.DeleteFunc(slices.Clone(rs), func(r *Rule) bool { return !runs(r, cfg) })
+	if len(rs) == 0 {
+		return nil
 	}
 	pkg := &Package{
 		Fset:      pass.Fset,
@@ -126,6 +144,9 @@ func runAnalyzer(pass *analysis.Pass, rs []*Rule, ruleInMessage bool) (err error
 		Inspector:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
 	}
 	for _, f := range Run(pkg, rs) {
+		if cfg.Excludes(f.Rule, pass.Fset.File(f.Pos).Name()) {
+			continue
+		}
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: f.Rule}
 		if f.Fix != nil {
 			if sf, why := suggestedFix(pass, f); why != "" {

@@ -9,16 +9,15 @@
 package rules
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"regexp"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/ast/inspector"
@@ -55,21 +54,10 @@ func Lookup(name string) (*Rule, bool) {
 func Select(enable, disable []string) ([]*Rule, error) {
 	for _, name := range slices.Concat(enable, disable) {
 		if _, ok := Lookup(name); !ok {
-			var names []string
-			for _, r := range All() {
-				names = append(names, r.Name)
-			}
-			return nil, fmt.Errorf("unknown rule %q (rules: %s)", name, strings.Join(names, ", "))
+			return nil, unknownRule(name)
 		}
 	}
-	var out []*Rule
-	for _, r := range All() {
-		on := !r.DefaultOff || slices.Contains(enable, r.Name)
-		if on && !slices.Contains(disable, r.Name) {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return Selection{enable, disable}.ForConfig(&config.Config{})
 }
 
 // Package is the type-checked package the rules run on.

@@ -49,7 +49,8 @@ var UnboundedClientRead = &Rule{
 	Doc: `io.ReadAll or ioutil.ReadAll of an HTTP response's Body with no limit on
 it: a server that sends a huge body makes the client read it all into
 memory. Off by default (many clients trust their servers); enable it with
---enable=unbounded-client-read.
+--enable=unbounded-client-read, or "enable: [unbounded-client-read]" in
+.leakfix.yaml.
 
 Fix: "resp.Body = http.MaxBytesReader(nil, resp.Body, 32 << 20)" before the
 read, so that a body past the limit fails the read with an error.

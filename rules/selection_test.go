@@ -1,0 +1,135 @@
+package rules_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakfix/leakfix/config"
+	"github.com/leakfix/leakfix/rules"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func names(rs []*rules.Rule) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// TestSelectionForConfig: the defaults, then the file's enable and
+// disable, then the flags', which win.
+func TestSelectionForConfig(t *testing.T) {
+	defaults := names(must(rules.Select(nil, nil)))
+	without := func(name string) []string {
+		return slices.DeleteFunc(slices.Clone(defaults), func(n string) bool { return n == name })
+	}
+	withClientRead := names(must(rules.Select([]string{"unbounded-client-read"}, nil)))
+	for _, tt := range []struct {
+		file  string
+		flags rules.Selection
+		want  []string
+	}{
+		{"", rules.Selection{}, defaults},
+		{"disable: [missing-close]", rules.Selection{}, without("missing-close")},
+		{"disable: [missing-close]", rules.Selection{Enable: []string{"missing-close"}}, defaults},
+		{"enable: [unbounded-client-read]", rules.Selection{}, withClientRead},
+		{"enable: [unbounded-client-read]", rules.Selection{Disable: []string{"unbounded-client-read"}}, defaults},
+		{"", rules.Selection{Enable: []string{"unbounded-client-read"}}, withClientRead},
+		{"enable: [missing-close]", rules.Selection{Disable: []string{"missing-close"}}, without("missing-close")},
+	} {
+		cfg, err := config.Parse("/p/.leakfix.yaml", []byte(tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tt.flags.ForConfig(cfg)
+		if err != nil || !slices.Equal(names(got), tt.want) {
+			t.Errorf("file %q, flags %+v: got %v (%v), want %v", tt.file, tt.flags, names(got), err, tt.want)
+		}
+	}
+	for file, want := range map[string]string{
+		"enable: [a]": `/p/.leakfix.yaml:1:10: unknown rule "a" (rules: missing-close, lost-cancel, defer-in-loop, early-cancel, unbounded-read, unbounded-client-read, unflushed-writer, unclosed-writer, close-order, exit-skips-defer)`,
+		"exclusions:\n  rules:\n    - path: x\n      rules: [b]": `/p/.leakfix.yaml:4:15: unknown rule "b" (rules: missing-close, lost-cancel, defer-in-loop, early-cancel, unbounded-read, unbounded-client-read, unflushed-writer, unclosed-writer, close-order, exit-skips-defer)`,
+	} {
+		cfg, err := config.Parse("/p/.leakfix.yaml", []byte(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (rules.Selection{}).ForConfig(cfg); err == nil || err.Error() != want {
+			t.Errorf("file %q: got %v, want %s", file, err, want)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestAnalyzersFollowConfig: an analyzer reports nothing for a package
+// whose config disables its rule, and nothing in the files an exclusion
+// leaves to it; a flag that enables the rule wins over the file, and
+// rules.Analyzers, chosen by the driver, follow the file's disable.
+func TestAnalyzersFollowConfig(t *testing.T) {
+	const want = ` // want "is never closed"`
+	const leak = `package a
+
+import "os"
+
+func Size() (int64, error) {
+	f, err := os.Open("x")` + want + `
+	if err != nil {
+		return 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+`
+	missingClose := func(flags rules.Selection) *analysis.Analyzer {
+		return rules.AnalyzersFor(func() rules.Selection { return flags })[slices.Index(rules.All(), rules.MissingClose)]
+	}
+	for _, tt := range []struct {
+		name, config string
+		analyzer     *analysis.Analyzer
+		reported     bool
+	}{
+		{"no config", "", missingClose(rules.Selection{}), true},
+		{"disabled", "disable: [missing-close]\n", missingClose(rules.Selection{}), false},
+		{"disabled, flag enables", "disable: [missing-close]\n", missingClose(rules.Selection{Enable: []string{"missing-close"}}), true},
+		{"disabled, chosen analyzer", "disable: [missing-close]\n", rules.AnalyzerOf(rules.MissingClose), false},
+		{"excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [missing-close]\n", missingClose(rules.Selection{}), false},
+		{"excluded, chosen analyzer", "exclusions:\n  rules:\n    - path: ^a/\n", rules.AnalyzerOf(rules.MissingClose), false},
+		{"another rule excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [lost-cancel]\n", missingClose(rules.Selection{}), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mod := t.TempDir()
+			src := leak
+			if !tt.reported {
+				src = strings.Replace(leak, want, "", 1)
+			}
+			for name, content := range map[string]string{
+				"go.mod":        "module example.com/m\n\ngo 1.22\n",
+				config.FileName: tt.config,
+				"a/a.go":        src,
+			} {
+				path := filepath.Join(mod, name)
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			analysistest.Run(t, mod, tt.analyzer, "./...")
+		})
+	}
+}
