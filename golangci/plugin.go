@@ -49,11 +49,12 @@ func New(settings any) (register.LinterPlugin, error) {
 
 type plugin struct{ rules []*rules.Rule }
 
-// BuildAnalyzers returns the analyzers of the selected rules.
+// BuildAnalyzers returns the analyzers of the selected rules, those whose
+// fixes edit only the finding's file, as golangci-lint's --fix needs.
 func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	var out []*analysis.Analyzer
 	for _, r := range p.rules {
-		out = append(out, rules.AnalyzerOf(r))
+		out = append(out, rules.FileLocalAnalyzerOf(r))
 	}
 	return out, nil
 }

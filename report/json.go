@@ -23,8 +23,9 @@ type jsonFinding struct {
 	// table, config, learned, implementations or shape.
 	Evidence string `json:"evidence,omitempty"`
 	// Fix is the unified diff of this finding's fix alone, with the same
-	// a/ and b/ headers as leakfix -d, and files it adds diffed from
-	// /dev/null.
+	// a/ and b/ headers as leakfix -d: its file, then any other file it
+	// changes (the one that declares what it shares with the package's
+	// other fixes, which each of them changes the same way).
 	Fix string `json:"fix,omitempty"`
 }
 
@@ -48,8 +49,8 @@ func (r *Report) JSONLines(w io.Writer) error {
 		}
 		if f.Fixed {
 			jf.Fix = diff.Unified(filepath.ToSlash(r.rel(f.File)), r.source(f.File), r.fixed(f))
-			for _, path := range r.added(f) {
-				jf.Fix += diff.Unified(filepath.ToSlash(r.rel(path)), nil, f.FixAdds[path])
+			for _, path := range r.also(f) {
+				jf.Fix += diff.Unified(filepath.ToSlash(r.rel(path)), r.source(path), f.FixAlso[path])
 			}
 		}
 		if err := enc.Encode(jf); err != nil {

@@ -89,17 +89,19 @@ func (r *Report) fixed(f driver.Finding) []byte {
 	return nil
 }
 
-// added returns the files a fixed finding's fix adds to its package, by
+// also returns the other files a fixed finding's fix changes (the one
+// that declares what the fix shares with others of its package), by
 // absolute path, sorted.
-func (r *Report) added(f driver.Finding) []string {
-	return slices.Sorted(maps.Keys(f.FixAdds))
+func (r *Report) also(f driver.Finding) []string {
+	return slices.Sorted(maps.Keys(f.FixAlso))
 }
 
-// edits are the changes a fixed finding's fix makes to its file, as line
-// edits of the original content.
-func (r *Report) edits(f driver.Finding) (old []byte, edits []udiff.Edit) {
-	old = r.source(f.File)
-	return old, udiff.Lines(string(old), string(r.fixed(f)))
+// edits are the changes a fixed finding's fix makes to path (its file, or
+// one of also's) whose content it makes fixed, as line edits of the
+// original content.
+func (r *Report) edits(path string, fixed []byte) (old []byte, edits []udiff.Edit) {
+	old = r.source(path)
+	return old, udiff.Lines(string(old), string(fixed))
 }
 
 // RelPath makes path relative to dir, also when it lies outside it

@@ -273,10 +273,23 @@ func splitPos(pos string) (file string, line, col int, ok bool) {
 }
 
 // sarifFix is a fixed finding's fix, as replacements of whole lines of the
-// original file, and the files it adds.
+// original files it changes: its own, then any other.
 func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
+	changes := []sarifArtifactChange{r.sarifChange(where, f.File, r.fixed(f))}
+	for _, path := range r.also(f) {
+		changes = append(changes, r.sarifChange(r.artifact(path), path, f.FixAlso[path]))
+	}
+	message := "apply leakfix's fix"
+	if f.Fix != nil {
+		message = f.Fix.Message
+	}
+	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
+}
+
+// sarifChange is the change that makes path's content fixed.
+func (r *Report) sarifChange(where sarifArtifactPath, path string, fixed []byte) sarifArtifactChange {
 	change := sarifArtifactChange{ArtifactLocation: where}
-	old, edits := r.edits(f)
+	old, edits := r.edits(path, fixed)
 	for _, e := range edits {
 		startLine, startCol := lineColumn(old, e.Start)
 		endLine, endCol := lineColumn(old, e.End)
@@ -285,22 +298,7 @@ func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
 			InsertedContent: sarifText{e.New},
 		})
 	}
-	changes := []sarifArtifactChange{change}
-	for _, path := range r.added(f) {
-		// A new file: its content inserted at the start of nothing.
-		changes = append(changes, sarifArtifactChange{
-			ArtifactLocation: r.artifact(path),
-			Replacements: []sarifReplacement{{
-				DeletedRegion:   sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1},
-				InsertedContent: sarifText{string(f.FixAdds[path])},
-			}},
-		})
-	}
-	message := "apply leakfix's fix"
-	if f.Fix != nil {
-		message = f.Fix.Message
-	}
-	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
+	return change
 }
 
 // artifact is a file's location: a URI relative to srcRoot when the file is

@@ -35,7 +35,27 @@ import (
 // What functions do with the resources they are given flows between
 // packages as facts of OwnershipAnalyzer, which every rule analyzer
 // requires.
-var Analyzers = analyzersFor(All())
+//
+// A fix may edit another file of the package besides its own: the one
+// that declares what the package's fixes share (early-cancel's
+// cancelOnClose).
+var Analyzers = analyzersFor(All(), false)
+
+// FileLocalAnalyzers are Analyzers for a driver that applies only the
+// edits in a diagnostic's own file: golangci-lint's --fix computes every
+// edit's offset in that file (golangci/golangci-lint#6671), so an edit of
+// another file would land in the wrong one, or be dropped. A fix that
+// edits another file is reported without a fix, saying so; the fix that
+// edits only its file (the one in the declaring file) is kept.
+var FileLocalAnalyzers = analyzersFor(All(), true)
+
+// FileLocalAnalyzerOf is AnalyzerOf among FileLocalAnalyzers.
+func FileLocalAnalyzerOf(r *Rule) *analysis.Analyzer {
+	if i := slices.Index(All(), r); i >= 0 {
+		return FileLocalAnalyzers[i]
+	}
+	return nil
+}
 
 // AnalyzerOf returns the analyzer of a rule, or nil for a rule that is not
 // among All.
@@ -50,7 +70,7 @@ func AnalyzerOf(r *Rule) *analysis.Analyzer {
 // into '_'.
 func AnalyzerName(r *Rule) string { return strings.ReplaceAll(r.Name, "-", "_") }
 
-func analyzersFor(rs []*Rule) []*analysis.Analyzer {
+func analyzersFor(rs []*Rule, fileLocal bool) []*analysis.Analyzer {
 	var out []*analysis.Analyzer
 	for _, r := range rs {
 		out = append(out, &analysis.Analyzer{
@@ -58,7 +78,7 @@ func analyzersFor(rs []*Rule) []*analysis.Analyzer {
 			Doc:      r.Summary + "\n\n" + r.Doc,
 			URL:      "https://github.com/leakfix/leakfix#what-it-fixes",
 			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, r) },
+			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, r, fileLocal) },
 		})
 	}
 	return out
@@ -67,7 +87,7 @@ func analyzersFor(rs []*Rule) []*analysis.Analyzer {
 // runAnalyzer runs one rule over the pass's package and reports its
 // findings as diagnostics. A bug in a rule is this package's error, as on
 // the command line, rather than a crash of the whole go vet run.
-func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
+func runAnalyzer(pass *analysis.Pass, r *Rule, fileLocal bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", r.Name, p, debug.Stack())
@@ -92,7 +112,7 @@ func runAnalyzer(pass *analysis.Pass, r *Rule) (err error) {
 	for _, f := range Run(pkg, []*Rule{r}) {
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: r.Name}
 		if f.Fix != nil {
-			if sf, why := suggestedFix(pass, f); why != "" {
+			if sf, why := suggestedFix(pass, f, fileLocal); why != "" {
 				f.Fix, f.NoFix = nil, why
 			} else {
 				d.SuggestedFixes = []analysis.SuggestedFix{sf}
@@ -123,13 +143,13 @@ func projectConfig(pass *analysis.Pass) (*config.Config, error) {
 
 // suggestedFix turns a finding's fix into text edits: the file is fixed by
 // fix.Apply, as on the command line, the fixed package must type-check, as
-// on the command line, and the edits are the lines that changed. It returns
-// why there is no fix when there is none.
-func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string) {
-	if len(f.Fix.NewFiles) > 0 {
-		// Suggested fixes edit the package's files; they cannot add one.
-		return analysis.SuggestedFix{}, fmt.Sprintf("the fix adds %s to the package, which go vet's fixes cannot; leakfix -w can", strings.Join(slices.Sorted(maps.Keys(f.Fix.NewFiles)), ", "))
-	}
+// on the command line, and the edits are the lines that changed. A fix
+// that needs a shared declaration carries its insertion into the file Run
+// chose for it, as fix.SharedEdits has it: the same edits in every fix of
+// the package that needs it, which the drivers merge into one; unless
+// fileLocal, where such a fix is not offered. It returns why there is no
+// fix when there is none.
+func suggestedFix(pass *analysis.Pass, f Finding, fileLocal bool) (analysis.SuggestedFix, string) {
 	file := fileAt(pass.Files, f.Pos)
 	if file == nil {
 		return analysis.SuggestedFix{}, "the finding is in no file of the package"
@@ -143,18 +163,61 @@ func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string
 	if err != nil {
 		return analysis.SuggestedFix{}, err.Error()
 	}
-	if err := fix.Check(checkedPackage(pass), map[string][]byte{tf.Name(): fixed}, nil); err != nil {
+	sources := map[*token.File][]byte{tf: src}
+	edits := map[*token.File][]udiff.Edit{tf: udiff.Lines(string(src), string(fixed))}
+	if sh := f.Fix.Shared; sh != nil {
+		decl := fileNamed(pass, sh.File)
+		if decl == nil {
+			return analysis.SuggestedFix{}, fmt.Sprintf("%s would be declared in %s, which is not a file of the package", sh.Name, filepath.Base(sh.File))
+		}
+		dtf := pass.Fset.File(decl.Pos())
+		if fileLocal && dtf != tf {
+			return analysis.SuggestedFix{}, fmt.Sprintf("the fix also declares %s in %s, and golangci-lint applies only the edits in the finding's own file", sh.Name, filepath.Base(dtf.Name()))
+		}
+		if sources[dtf] == nil {
+			if sources[dtf], err = pass.ReadFile(dtf.Name()); err != nil {
+				return analysis.SuggestedFix{}, err.Error()
+			}
+		}
+		shared, err := fix.SharedEdits(&fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: decl, Src: sources[dtf]}, []*fix.Shared{sh})
+		if err != nil {
+			return analysis.SuggestedFix{}, fmt.Sprintf("cannot declare %s in %s: %v", sh.Name, filepath.Base(dtf.Name()), err)
+		}
+		edits[dtf] = append(edits[dtf], shared...)
+		slices.SortStableFunc(edits[dtf], func(a, b udiff.Edit) int { return a.Start - b.Start })
+	}
+	replaced := map[string][]byte{}
+	for tf, es := range edits {
+		content, err := udiff.Apply(string(sources[tf]), es)
+		if err != nil {
+			return analysis.SuggestedFix{}, fmt.Sprintf("the fix's edits of %s overlap: %v", filepath.Base(tf.Name()), err)
+		}
+		replaced[tf.Name()] = []byte(content)
+	}
+	if err := fix.Check(checkedPackage(pass), replaced); err != nil {
 		return analysis.SuggestedFix{}, fmt.Sprintf("the fixed file does not type-check: %v", err)
 	}
 	sf := analysis.SuggestedFix{Message: f.Fix.Message}
-	for _, e := range udiff.Lines(string(src), string(fixed)) {
-		sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
-			Pos:     tf.Pos(e.Start),
-			End:     tf.Pos(e.End),
-			NewText: []byte(e.New),
-		})
+	for _, tf := range slices.SortedFunc(maps.Keys(edits), func(a, b *token.File) int { return strings.Compare(a.Name(), b.Name()) }) {
+		for _, e := range edits[tf] {
+			sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
+				Pos:     tf.Pos(e.Start),
+				End:     tf.Pos(e.End),
+				NewText: []byte(e.New),
+			})
+		}
 	}
 	return sf, ""
+}
+
+// fileNamed returns the file of the pass whose token.File has the name.
+func fileNamed(pass *analysis.Pass, name string) *ast.File {
+	for _, f := range pass.Files {
+		if pass.Fset.File(f.Pos()).Name() == name {
+			return f
+		}
+	}
+	return nil
 }
 
 // checkedPackage describes the pass's package for fix.Check. Imports
@@ -163,12 +226,16 @@ func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string
 func checkedPackage(pass *analysis.Pass) fix.Package {
 	imports := map[string]*types.Package{"unsafe": types.Unsafe}
 	// The packages the imports depend on have types too, from the same
-	// export data: a fix may import one (errors, fmt).
+	// export data: a fix may import one (errors, fmt, io). Under go vet
+	// such a package may be incomplete, holding only what the imports
+	// refer to (net/http's io has io.ReadCloser): the check imports a
+	// complete package of those declarations, so that a fix that needs
+	// another does not type-check, and is not offered.
 	var known func(p *types.Package)
 	known = func(p *types.Package) {
 		for _, imp := range p.Imports() {
-			if _, ok := imports[imp.Path()]; !ok && imp.Complete() {
-				imports[imp.Path()] = imp
+			if _, ok := imports[imp.Path()]; !ok {
+				imports[imp.Path()] = completed(imp)
 				known(imp)
 			}
 		}
@@ -197,6 +264,20 @@ func checkedPackage(pass *analysis.Pass) fix.Package {
 		Sizes:     pass.TypesSizes,
 		GoVersion: pass.Pkg.GoVersion(),
 	}
+}
+
+// completed is p, or, when p is incomplete, a complete package of p's
+// declarations (the type checker ignores an incomplete import).
+func completed(p *types.Package) *types.Package {
+	if p.Complete() {
+		return p
+	}
+	c := types.NewPackage(p.Path(), p.Name())
+	for _, name := range p.Scope().Names() {
+		c.Scope().Insert(p.Scope().Lookup(name))
+	}
+	c.MarkComplete()
+	return c
 }
 
 type importerFunc func(path string) (*types.Package, error)
