@@ -34,19 +34,14 @@ const contextLines = 3
 // backslashes are written in the C-style quoted form used by git (for
 // example --- "a/my dir/x.go"), which both git apply and GNU patch
 // understand; other names, including non-ASCII ones, are written as is.
-//
-// A nil old is a file that does not exist yet: the diff creates it.
+
 func Unified(name string, old, new []byte) string {
 	if string(old) == string(new) {
 		return ""
 	}
 	o, n := string(old), string(new)
 	edits := udiff.Lines(o, n)
-	from := quoteName("a/" + name)
-	if old == nil {
-		from = "/dev/null" // a new file
-	}
-	out, err := udiff.ToUnified(from, quoteName("b/"+name), o, edits, contextLines)
+	out, err := udiff.ToUnified(quoteName("a/"+name), quoteName("b/"+name), o, edits, contextLines)
 	if err != nil {
 		// Cannot happen: the edits were computed from o and are consistent.
 		panic("diff: internal error: " + err.Error())
