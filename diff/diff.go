@@ -34,16 +34,22 @@ const contextLines = 3
 // backslashes are written in the C-style quoted form used by git (for
 // example --- "a/my dir/x.go"), which both git apply and GNU patch
 // understand; other names, including non-ASCII ones, are written as is.
-
 func Unified(name string, old, new []byte) string {
 	if string(old) == string(new) {
 		return ""
 	}
-	o, n := string(old), string(new)
-	edits := udiff.Lines(o, n)
-	out, err := udiff.ToUnified(quoteName("a/"+name), quoteName("b/"+name), o, edits, contextLines)
+	return UnifiedEdits(name, old, udiff.Lines(string(old), string(new)))
+}
+
+// UnifiedEdits is Unified for old changed by edits, line edits of old, as
+// they are: two diffs that make one edit among others show it alike.
+func UnifiedEdits(name string, old []byte, edits []udiff.Edit) string {
+	if len(edits) == 0 {
+		return ""
+	}
+	out, err := udiff.ToUnified(quoteName("a/"+name), quoteName("b/"+name), string(old), edits, contextLines)
 	if err != nil {
-		// Cannot happen: the edits were computed from o and are consistent.
+		// Cannot happen: the edits are of old and consistent.
 		panic("diff: internal error: " + err.Error())
 	}
 	return renumberNewStarts(out)

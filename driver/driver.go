@@ -10,6 +10,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/dependencies"
 	"github.com/leakfix/leakfix/fix"
@@ -44,7 +46,7 @@ type Options struct {
 	// analysis starts, then after each package. Calls do not overlap.
 	Progress func(Progress)
 	// EachFix asks for each fixed finding's fix applied alone
-	// (Finding.FixedAlone), as JSON and SARIF show each fix on its own.
+	// (Finding.FixEdits), as JSON and SARIF show each fix on its own.
 	EachFix bool
 }
 
@@ -68,13 +70,12 @@ type Finding struct {
 	File string
 	// Fixed is set when the fix is in the file's new content.
 	Fixed bool
-	// FixedAlone is the file's content with this finding's fix alone
-	// applied, and FixAlso the other files that fix alone changes (by
-	// absolute path: the file that declares what the fix shares with
-	// others of its package), with their content, when Fixed and
-	// Options.EachFix are set.
-	FixedAlone []byte
-	FixAlso    map[string][]byte
+	// FixEdits are the edits of this finding's fix alone, when Fixed and
+	// Options.EachFix are set, as line edits of each file it changes (by
+	// absolute path): its own, and the one that declares what the fix
+	// shares with the other fixes of its package, whose insertion is the
+	// same edit in each of them.
+	FixEdits map[string][]udiff.Edit
 }
 
 // A FileChange is the fixed content of one file.
@@ -593,7 +594,7 @@ func (r *packageRun) fixVerified(p *packages.Package, byPath map[string]*sourceF
 			shared[fx.Shared.File] = append(shared[fx.Shared.File], fx.Shared)
 		}
 	}
-	content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}, fixes, shared[sf.path]...)
+	content, err := fix.Apply(fileOf(p, sf, src), fixes, shared[sf.path]...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -631,17 +632,16 @@ func (r *packageRun) declare(p *packages.Package, byPath map[string]*sourceFile,
 	case !ok:
 		return nil, nil, fmt.Errorf("it declares %s in %s, whose content is not known", shared[0].Name, base)
 	}
-	content, err = fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}, fixes, shared...)
+	content, err = fix.Apply(fileOf(p, sf, src), fixes, shared...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot declare %s in %s: %v", shared[0].Name, base, err)
 	}
 	return content, src, nil
 }
 
-// fixEach sets FixedAlone on the fixed findings: each fix applied alone to
-// the file's original content (old, by file). Fixes were verified
-// together; one alone is verified again, and left out (FixedAlone nil)
-// should it not type-check.
+// fixEach sets FixEdits on the fixed findings: each fix applied alone to
+// the files' original content. Fixes were verified together; one alone is
+// verified again, and left out (FixEdits nil) should it not type-check.
 func (r *packageRun) fixEach(p *packages.Package, files map[*token.File]*sourceFile, byPath map[string]*sourceFile, findings []Finding, old map[string][]byte) {
 	for i := range findings {
 		f := &findings[i]
@@ -653,8 +653,45 @@ func (r *packageRun) fixEach(p *packages.Package, files map[*token.File]*sourceF
 		if err != nil {
 			continue
 		}
-		f.FixedAlone, f.FixAlso = content, others
+		fixed := map[string][]byte{sf.path: content}
+		maps.Copy(fixed, others)
+		f.FixEdits = r.fixEdits(p, byPath, sf, f.Fix, fixed)
 	}
+}
+
+// fixEdits returns the edits of fx, a fix of the file sf, alone, which
+// make the files fixed: the lines its own edit changes, and the insertion
+// of what it shares with other fixes as fix.SharedEdits has it, the same
+// in each of them (a diff of the fixed file could place it otherwise next
+// to the fix's own changes). A file whose edits do not give its fixed
+// content gets the lines that changed.
+func (r *packageRun) fixEdits(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, fx *fix.Fix, fixed map[string][]byte) map[string][]udiff.Edit {
+	edits := map[string][]udiff.Edit{}
+	if sh := fx.Shared; sh != nil {
+		src, _ := r.source(sf.path)
+		if own, err := fix.Apply(fileOf(p, sf, src), []*fix.Fix{fx}); err == nil {
+			edits[sf.path] = udiff.Lines(string(src), string(own))
+		}
+		if decl := byPath[sh.File]; decl != nil {
+			src, _ := r.source(sh.File)
+			if shared, err := fix.SharedEdits(fileOf(p, decl, src), []*fix.Shared{sh}); err == nil {
+				edits[sh.File] = append(edits[sh.File], shared...)
+				slices.SortStableFunc(edits[sh.File], func(a, b udiff.Edit) int { return a.Start - b.Start })
+			}
+		}
+	}
+	for name, want := range fixed {
+		src, _ := r.source(name)
+		if got, err := udiff.Apply(string(src), edits[name]); err != nil || got != string(want) {
+			edits[name] = udiff.Lines(string(src), string(want))
+		}
+	}
+	return edits
+}
+
+// fileOf is sf with the content src, for fix.
+func fileOf(p *packages.Package, sf *sourceFile, src []byte) *fix.File {
+	return &fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}
 }
 
 // logFiles says which files of p are analyzed, and which are skipped and

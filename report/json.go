@@ -48,9 +48,9 @@ func (r *Report) JSONLines(w io.Writer) error {
 			Evidence:  f.Evidence,
 		}
 		if f.Fixed {
-			jf.Fix = diff.Unified(filepath.ToSlash(r.rel(f.File)), r.source(f.File), r.fixed(f))
-			for _, path := range r.also(f) {
-				jf.Fix += diff.Unified(filepath.ToSlash(r.rel(path)), r.source(path), f.FixAlso[path])
+			edits, files := r.fixEdits(f)
+			for _, path := range files {
+				jf.Fix += diff.UnifiedEdits(filepath.ToSlash(r.rel(path)), r.source(path), edits[path])
 			}
 		}
 		if err := enc.Encode(jf); err != nil {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
 )
 
@@ -275,9 +276,14 @@ func splitPos(pos string) (file string, line, col int, ok bool) {
 // sarifFix is a fixed finding's fix, as replacements of whole lines of the
 // original files it changes: its own, then any other.
 func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
-	changes := []sarifArtifactChange{r.sarifChange(where, f.File, r.fixed(f))}
-	for _, path := range r.also(f) {
-		changes = append(changes, r.sarifChange(r.artifact(path), path, f.FixAlso[path]))
+	edits, files := r.fixEdits(f)
+	var changes []sarifArtifactChange
+	for _, path := range files {
+		loc := where
+		if path != f.File {
+			loc = r.artifact(path)
+		}
+		changes = append(changes, r.sarifChange(loc, r.source(path), edits[path]))
 	}
 	message := "apply leakfix's fix"
 	if f.Fix != nil {
@@ -286,10 +292,10 @@ func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
 	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
 }
 
-// sarifChange is the change that makes path's content fixed.
-func (r *Report) sarifChange(where sarifArtifactPath, path string, fixed []byte) sarifArtifactChange {
+// sarifChange is the change that edits, line edits of old, make to the
+// file at where.
+func (r *Report) sarifChange(where sarifArtifactPath, old []byte, edits []udiff.Edit) sarifArtifactChange {
 	change := sarifArtifactChange{ArtifactLocation: where}
-	old, edits := r.edits(path, fixed)
 	for _, e := range edits {
 		startLine, startCol := lineColumn(old, e.Start)
 		endLine, endCol := lineColumn(old, e.End)
