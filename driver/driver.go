@@ -624,13 +624,13 @@ func (r *packageRun) declare(p *packages.Package, byPath map[string]*sourceFile,
 	base := filepath.Base(name)
 	switch {
 	case sf == nil:
-		return nil, nil, fmt.Errorf("it declares %s in %s, which is not a file of the package", shared[0].Name, base)
+		return nil, nil, fmt.Errorf("the fix declares %s in %s, which is not a file of the package", shared[0].Name, base)
 	case !r.analyzes(p, name):
-		return nil, nil, fmt.Errorf("it declares %s in %s, which is not among the files to fix", shared[0].Name, r.rel(name))
+		return nil, nil, fmt.Errorf("the fix declares %s in %s, which is not among the files to fix", shared[0].Name, r.rel(name))
 	case sf.noFix != "":
-		return nil, nil, fmt.Errorf("it declares %s in %s: %s", shared[0].Name, base, sf.noFix)
+		return nil, nil, fmt.Errorf("the fix declares %s in %s: %s", shared[0].Name, base, sf.noFix)
 	case !ok:
-		return nil, nil, fmt.Errorf("it declares %s in %s, whose content is not known", shared[0].Name, base)
+		return nil, nil, fmt.Errorf("the fix declares %s in %s, whose content is not known", shared[0].Name, base)
 	}
 	content, err = fix.Apply(fileOf(p, sf, src), fixes, shared...)
 	if err != nil {
