@@ -660,25 +660,20 @@ func (r *packageRun) fixEach(p *packages.Package, files map[*token.File]*sourceF
 }
 
 // fixEdits returns the edits of fx, a fix of the file sf, alone, which
-// make the files fixed: the lines its own edit changes, and the insertion
-// of what it shares with other fixes as fix.SharedEdits has it, the same
-// in each of them (a diff of the fixed file could place it otherwise next
-// to the fix's own changes). A file whose edits do not give its fixed
-// content gets the lines that changed.
+// make the files fixed, as fix.EditsAlone has them (a declaration shared
+// with other fixes is the same edit in each of them). A file whose edits
+// do not give its fixed content gets the lines that changed.
 func (r *packageRun) fixEdits(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, fx *fix.Fix, fixed map[string][]byte) map[string][]udiff.Edit {
-	edits := map[string][]udiff.Edit{}
-	if sh := fx.Shared; sh != nil {
-		src, _ := r.source(sf.path)
-		if own, err := fix.Apply(fileOf(p, sf, src), []*fix.Fix{fx}); err == nil {
-			edits[sf.path] = udiff.Lines(string(src), string(own))
-		}
-		if decl := byPath[sh.File]; decl != nil {
-			src, _ := r.source(sh.File)
-			if shared, err := fix.SharedEdits(fileOf(p, decl, src), []*fix.Shared{sh}); err == nil {
-				edits[sh.File] = append(edits[sh.File], shared...)
-				slices.SortStableFunc(edits[sh.File], func(a, b udiff.Edit) int { return a.Start - b.Start })
-			}
-		}
+	src, _ := r.source(sf.path)
+	own := fileOf(p, sf, src)
+	decl := own
+	if sh := fx.Shared; sh != nil && byPath[sh.File] != nil && sh.File != sf.path {
+		src, _ := r.source(sh.File)
+		decl = fileOf(p, byPath[sh.File], src)
+	}
+	edits, err := fix.EditsAlone(own, fx, decl)
+	if err != nil {
+		edits = map[string][]udiff.Edit{}
 	}
 	for name, want := range fixed {
 		src, _ := r.source(name)

@@ -2,6 +2,8 @@ package fix
 
 import (
 	"bytes"
+	"fmt"
+	"path/filepath"
 	"slices"
 
 	udiff "github.com/aymanbagabas/go-udiff"
@@ -64,3 +66,30 @@ func appendShared(ed *Editor, src []byte, shared []*Shared, crlf bool) []udiff.E
 	}
 	return []udiff.Edit{{Start: len(src), End: len(src), New: text}}
 }
+
+// EditsAlone returns the edits of fx, a fix of f, applied alone, by file
+// name: the lines it changes in f, and, when it shares a declaration, the
+// insertion SharedEdits makes in decl, the file that declares it (f
+// itself, or another), the same in every fix that shares it. A line diff
+// of the fixed files could place that insertion otherwise beside the
+// fix's own changes, and two fixes would then declare it twice.
+func EditsAlone(f *File, fx *Fix, decl *File) (map[string][]udiff.Edit, error) {
+	fixed, err := Apply(f, []*Fix{fx})
+	if err != nil {
+		return nil, err
+	}
+	edits := map[string][]udiff.Edit{f.name(): udiff.Lines(string(f.Src), string(fixed))}
+	if fx.Shared != nil {
+		shared, err := SharedEdits(decl, []*Shared{fx.Shared})
+		if err != nil {
+			return nil, fmt.Errorf("cannot declare %s in %s: %v", fx.Shared.Name, filepath.Base(decl.name()), err)
+		}
+		name := decl.name()
+		edits[name] = append(edits[name], shared...)
+		slices.SortStableFunc(edits[name], func(a, b udiff.Edit) int { return a.Start - b.Start })
+	}
+	return edits, nil
+}
+
+// name is the name of f's token.File.
+func (f *File) name() string { return f.Fset.File(f.Syntax.Pos()).Name() }

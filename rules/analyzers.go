@@ -159,47 +159,41 @@ func suggestedFix(pass *analysis.Pass, f Finding, fileLocal bool) (analysis.Sugg
 	if err != nil {
 		return analysis.SuggestedFix{}, err.Error()
 	}
-	fixed, err := fix.Apply(&fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: src}, []*fix.Fix{f.Fix})
+	own := &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: src}
+	sources := map[string][]byte{tf.Name(): src}
+	decl := own
+	if sh := f.Fix.Shared; sh != nil && sh.File != tf.Name() {
+		if fileLocal {
+			return analysis.SuggestedFix{}, fmt.Sprintf("the fix also declares %s in %s, and golangci-lint applies only the edits in the finding's own file", sh.Name, filepath.Base(sh.File))
+		}
+		df := fileNamed(pass, sh.File)
+		if df == nil {
+			return analysis.SuggestedFix{}, fmt.Sprintf("%s would be declared in %s, which is not a file of the package", sh.Name, filepath.Base(sh.File))
+		}
+		if sources[sh.File], err = pass.ReadFile(sh.File); err != nil {
+			return analysis.SuggestedFix{}, err.Error()
+		}
+		decl = &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: df, Src: sources[sh.File]}
+	}
+	edits, err := fix.EditsAlone(own, f.Fix, decl)
 	if err != nil {
 		return analysis.SuggestedFix{}, err.Error()
 	}
-	sources := map[*token.File][]byte{tf: src}
-	edits := map[*token.File][]udiff.Edit{tf: udiff.Lines(string(src), string(fixed))}
-	if sh := f.Fix.Shared; sh != nil {
-		decl := fileNamed(pass, sh.File)
-		if decl == nil {
-			return analysis.SuggestedFix{}, fmt.Sprintf("%s would be declared in %s, which is not a file of the package", sh.Name, filepath.Base(sh.File))
-		}
-		dtf := pass.Fset.File(decl.Pos())
-		if fileLocal && dtf != tf {
-			return analysis.SuggestedFix{}, fmt.Sprintf("the fix also declares %s in %s, and golangci-lint applies only the edits in the finding's own file", sh.Name, filepath.Base(dtf.Name()))
-		}
-		if sources[dtf] == nil {
-			if sources[dtf], err = pass.ReadFile(dtf.Name()); err != nil {
-				return analysis.SuggestedFix{}, err.Error()
-			}
-		}
-		shared, err := fix.SharedEdits(&fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: decl, Src: sources[dtf]}, []*fix.Shared{sh})
-		if err != nil {
-			return analysis.SuggestedFix{}, fmt.Sprintf("cannot declare %s in %s: %v", sh.Name, filepath.Base(dtf.Name()), err)
-		}
-		edits[dtf] = append(edits[dtf], shared...)
-		slices.SortStableFunc(edits[dtf], func(a, b udiff.Edit) int { return a.Start - b.Start })
-	}
 	replaced := map[string][]byte{}
-	for tf, es := range edits {
-		content, err := udiff.Apply(string(sources[tf]), es)
+	for name, es := range edits {
+		content, err := udiff.Apply(string(sources[name]), es)
 		if err != nil {
-			return analysis.SuggestedFix{}, fmt.Sprintf("the fix's edits of %s overlap: %v", filepath.Base(tf.Name()), err)
+			return analysis.SuggestedFix{}, fmt.Sprintf("the fix's edits of %s overlap: %v", filepath.Base(name), err)
 		}
-		replaced[tf.Name()] = []byte(content)
+		replaced[name] = []byte(content)
 	}
 	if err := fix.Check(checkedPackage(pass), replaced); err != nil {
 		return analysis.SuggestedFix{}, fmt.Sprintf("the fixed file does not type-check: %v", err)
 	}
 	sf := analysis.SuggestedFix{Message: f.Fix.Message}
-	for _, tf := range slices.SortedFunc(maps.Keys(edits), func(a, b *token.File) int { return strings.Compare(a.Name(), b.Name()) }) {
-		for _, e := range edits[tf] {
+	for _, name := range slices.Sorted(maps.Keys(edits)) {
+		tf := pass.Fset.File(fileNamed(pass, name).Pos())
+		for _, e := range edits[name] {
 			sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
 				Pos:     tf.Pos(e.Start),
 				End:     tf.Pos(e.End),
