@@ -507,7 +507,8 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		}
 	}
 	var why string
-	for name, shared := range needs {
+	for _, name := range slices.Sorted(maps.Keys(needs)) {
+		shared := needs[name]
 		var fixes []*fix.Fix
 		for _, i := range accepted[name] {
 			fixes = append(fixes, findings[i].Fix)
