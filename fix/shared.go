@@ -11,7 +11,8 @@ import (
 
 // Shared is a declaration that several fixes of a package need (a helper
 // type, say), declared once in the package: at the end of File, one file
-// of the package that the rule chooses for all of its fixes there. Each
+// of the package, the same for all the fixes that need it (rules.Run
+// chooses it). Each
 // fix that needs it carries the same insertion into File, whether File is
 // the fix's own file or another: applied alone, any of them compiles, and
 // applied together, the analysis drivers merge the identical insertions
@@ -19,7 +20,8 @@ import (
 type Shared struct {
 	// Name is the name the declaration declares.
 	Name string
-	// File is the file that declares it, by its token.File name.
+	// File is the file that declares it, by its token.File name. Fixes
+	// whose Shared have the same Name share the declaration, and File.
 	File string
 	// Source is the declaration's Go source, ending in a newline, for a
 	// file that refers to an imported package by the name that
