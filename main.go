@@ -301,11 +301,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 			io.WriteString(stdout, d)
 		}
 		if opts.write {
-			write := rewrite.WriteFile
-			if c.Old == nil {
-				write = func(path string, _, data []byte) error { return rewrite.CreateFile(path, data) }
-			}
-			if err := write(c.Path, c.Old, c.New); err != nil {
+			if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
 				fmt.Fprintf(stderr, "leakfix: %s\n", writeError(name, err))
 				status = exitErrors
 				continue

@@ -28,8 +28,7 @@ const contextLines = 3
 // in; callers pass it already relative. The "diff --git" line makes git
 // apply read name as relative to the top level of the work tree, wherever
 // in it it runs (it reads a plain diff's names as relative to the current
-// directory); a file that old is nil for is created with mode 100644, as
-// git's "new file mode" line says. The output is accepted by `git apply`
+// directory). The output is accepted by `git apply`
 // and by `patch -p1`. A last line that lacks a newline is followed by the usual
 // "\ No newline at end of file" marker, and other line endings (such as the
 // "\r" of CRLF files) are kept as part of the line content.
@@ -38,27 +37,25 @@ const contextLines = 3
 // backslashes are written in the C-style quoted form used by git (for
 // example --- "a/my dir/x.go"), which both git apply and GNU patch
 // understand; other names, including non-ASCII ones, are written as is.
-//
-// A nil old is a file that does not exist yet: the diff creates it.
 func Unified(name string, old, new []byte) string {
 	if string(old) == string(new) {
 		return ""
 	}
-	o, n := string(old), string(new)
-	edits := udiff.Lines(o, n)
-	from, to := quoteName("a/"+name), quoteName("b/"+name)
-	header := "diff --git " + from + " " + to + "\n"
-	if old == nil {
-		// git apply creates a file only where the header says so.
-		header += "new file mode 100644\n"
-		from = "/dev/null"
+	return UnifiedEdits(name, old, udiff.Lines(string(old), string(new)))
+}
+
+// UnifiedEdits is Unified for old changed by edits, line edits of old, as
+// they are: two diffs that make one edit among others show it alike.
+func UnifiedEdits(name string, old []byte, edits []udiff.Edit) string {
+	if len(edits) == 0 {
+		return ""
 	}
-	out, err := udiff.ToUnified(from, to, o, edits, contextLines)
+	out, err := udiff.ToUnified(quoteName("a/"+name), quoteName("b/"+name), string(old), edits, contextLines)
 	if err != nil {
-		// Cannot happen: the edits were computed from o and are consistent.
+		// Cannot happen: the edits are of old and consistent.
 		panic("diff: internal error: " + err.Error())
 	}
-	return header + renumberNewStarts(out)
+	return "diff --git " + quoteName("a/"+name) + " " + quoteName("b/"+name) + "\n" + renumberNewStarts(out)
 }
 
 // renumberNewStarts recomputes the new-file start line of every hunk header

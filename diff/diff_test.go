@@ -413,11 +413,3 @@ func TestShouldColor(t *testing.T) {
 		t.Error(`ShouldColor("always") with NO_COLOR set = false`)
 	}
 }
-
-func TestUnifiedNewFile(t *testing.T) {
-	got := Unified("p/new.go", nil, []byte("package p\n\ntype T int\n"))
-	want := "diff --git a/p/new.go b/p/new.go\nnew file mode 100644\n--- /dev/null\n+++ b/p/new.go\n@@ -0,0 +1,3 @@\n+package p\n+\n+type T int\n"
-	if got != want {
-		t.Errorf("got:\n%s\nwant:\n%s", got, want)
-	}
-}

@@ -4,13 +4,13 @@
 package driver
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/dependencies"
 	"github.com/leakfix/leakfix/fix"
@@ -50,7 +51,7 @@ type Options struct {
 	// analysis starts, then after each package. Calls do not overlap.
 	Progress func(Progress)
 	// EachFix asks for each fixed finding's fix applied alone
-	// (Finding.FixedAlone), as JSON and SARIF show each fix on its own.
+	// (Finding.FixEdits), as JSON and SARIF show each fix on its own.
 	EachFix bool
 	// Keep, when set, says which findings count, by the file on disk
 	// (absolute) and the line there that they start on: the others are
@@ -67,8 +68,8 @@ type Progress struct {
 // A Finding is a rule's finding with its resolved position.
 type Finding struct {
 	// Finding is the rule's finding. Its Fix, once applied, keeps its
-	// message and the files it adds, not its Edit, which holds on to the
-	// package's syntax and types, released when the package is done.
+	// message and sites, not its Edit, which holds on to the package's
+	// syntax and types, released when the package is done.
 	rules.Finding
 	// Position and EndPosition are where the finding is, as go vet
 	// reports it: //line directives apply.
@@ -78,18 +79,18 @@ type Finding struct {
 	File string
 	// Fixed is set when the fix is in the file's new content.
 	Fixed bool
-	// FixedAlone is the file's content with this finding's fix alone
-	// applied, and FixAdds the files that fix adds (by absolute path),
-	// when Fixed and Options.EachFix are set.
-	FixedAlone []byte
-	FixAdds    map[string][]byte
+	// FixEdits are the edits of this finding's fix alone, when Fixed and
+	// Options.EachFix are set, as line edits of each file it changes (by
+	// absolute path): its own, and the one that declares what the fix
+	// shares with the other fixes of its package, whose insertion is the
+	// same edit in each of them.
+	FixEdits map[string][]udiff.Edit
 }
 
 // A FileChange is the fixed content of one file.
 type FileChange struct {
 	Path string // absolute
-	// Old is the content the package was loaded from, nil for a file a
-	// fix adds.
+	// Old is the content the package was loaded from.
 	Old, New []byte
 }
 
@@ -482,7 +483,7 @@ func packageDir(p *packages.Package) string {
 type packageRun struct {
 	source       func(file string) ([]byte, bool)            // the content a file was parsed from
 	analyzes     func(p *packages.Package, file string) bool // whether findings in file count
-	verify       func(p *packages.Package, replaced, added map[string][]byte) error
+	verify       func(p *packages.Package, replaced map[string][]byte) error
 	sums         ownership.Summaries
 	rules        []*rules.Rule
 	maxBodyBytes int64 // Options.MaxBodyBytes
@@ -535,6 +536,10 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		Inspector:    in,
 	}
 	files := sourceFiles(p)
+	byPath := map[string]*sourceFile{}
+	for _, sf := range files {
+		byPath[sf.path] = sf
+	}
 	r.logFiles(p, files)
 	var findings []Finding
 	byFile := map[*sourceFile][]int{} // indexes of the fixable findings of each file
@@ -576,7 +581,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 			}
 			continue
 		}
-		content, fixes, whyDropped := r.fixFile(p, sf, src, findings, idx)
+		content, fixes, whyDropped := r.fixFile(p, byPath, sf, src, findings, idx)
 		for _, i := range fixes.dropped {
 			noFix(i, true, whyDropped[i])
 		}
@@ -584,18 +589,34 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 			replaced[sf.path], old[sf.path], accepted[sf.path] = content, src, fixes.kept
 		}
 	}
-	// Each file's fixes type-check on their own, with the files they add;
-	// check them together, unless they are in one file, and so checked
-	// already.
-	var all []*fix.Fix
+	// The files that declare what the kept fixes share get it, with their
+	// own kept fixes. Each file's fixes type-check on their own, with
+	// those declarations; check them together, unless they are in one
+	// file, and so checked already.
+	needs := map[string][]*fix.Shared{} // declaring file → the declarations
 	for _, idx := range accepted {
 		for _, i := range idx {
-			all = append(all, findings[i].Fix)
+			if sh := findings[i].Fix.Shared; sh != nil {
+				needs[sh.File] = append(needs[sh.File], sh)
+			}
 		}
 	}
-	added, why := addedFiles(p, all)
+	var why string
+	for _, name := range slices.Sorted(maps.Keys(needs)) {
+		shared := needs[name]
+		var fixes []*fix.Fix
+		for _, i := range accepted[name] {
+			fixes = append(fixes, findings[i].Fix)
+		}
+		content, src, err := r.declare(p, byPath, name, fixes, shared)
+		if err != nil {
+			why = err.Error()
+			break
+		}
+		replaced[name], old[name] = content, src
+	}
 	if why == "" && len(replaced) > 1 {
-		if err := r.verify(p, replaced, added); err != nil {
+		if err := r.verify(p, replaced); err != nil {
 			why = fmt.Sprintf("the fixed package does not type-check: %v", err)
 		}
 	}
@@ -605,7 +626,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 				noFix(i, true, why)
 			}
 		}
-		replaced, added = nil, nil
+		replaced = nil
 	}
 	var changes []FileChange
 	for name, content := range replaced {
@@ -614,15 +635,12 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		}
 		changes = append(changes, FileChange{Path: name, Old: old[name], New: content})
 	}
-	for name, content := range added {
-		changes = append(changes, FileChange{Path: name, New: content})
-	}
 	if r.eachFix {
-		r.fixEach(p, files, findings, old)
+		r.fixEach(p, files, byPath, findings, old)
 	}
 	for i := range findings {
 		if fx := findings[i].Fix; fx != nil {
-			findings[i].Fix = &fix.Fix{Message: fx.Message, Sites: fx.Sites, NewFiles: fx.NewFiles}
+			findings[i].Fix = &fix.Fix{Message: fx.Message, Sites: fx.Sites}
 		}
 	}
 	return findings, changes
@@ -646,8 +664,8 @@ type fixIndexes struct{ kept, dropped []int }
 // those that type-check: all of them when they do together, else each one
 // that does alone and with the ones kept before it. It returns the fixed
 // content and why each dropped fix was dropped.
-func (r *packageRun) fixFile(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, fixIndexes, map[int]string) {
-	content, err := r.fixVerified(p, sf, src, findings, idx)
+func (r *packageRun) fixFile(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, fixIndexes, map[int]string) {
+	content, _, err := r.fixVerified(p, byPath, sf, src, findings, idx)
 	if err == nil {
 		return content, fixIndexes{kept: idx}, nil
 	}
@@ -658,7 +676,7 @@ func (r *packageRun) fixFile(p *packages.Package, sf *sourceFile, src []byte, fi
 	why := map[int]string{}
 	for _, i := range idx {
 		try := append(out.kept[:len(out.kept):len(out.kept)], i)
-		if c, err := r.fixVerified(p, sf, src, findings, try); err == nil {
+		if c, _, err := r.fixVerified(p, byPath, sf, src, findings, try); err == nil {
 			content, out.kept = c, try
 		} else {
 			out.dropped = append(out.dropped, i)
@@ -668,68 +686,114 @@ func (r *packageRun) fixFile(p *packages.Package, sf *sourceFile, src []byte, fi
 	return content, out, why
 }
 
-// fixVerified applies the fixes of the findings at idx to the file and
-// checks that the package still type-checks with the result, and with the
-// files the fixes add.
-func (r *packageRun) fixVerified(p *packages.Package, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, error) {
+// fixVerified applies the fixes of the findings at idx to the file, with
+// the declarations they share that the file holds, declares those that
+// other files hold there, and checks that the package still type-checks
+// with the result. It returns the file's content and that of the other
+// files it changes.
+func (r *packageRun) fixVerified(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, map[string][]byte, error) {
 	var fixes []*fix.Fix
+	shared := map[string][]*fix.Shared{} // declaring file → the declarations
 	for _, i := range idx {
-		fixes = append(fixes, findings[i].Fix)
+		fx := findings[i].Fix
+		fixes = append(fixes, fx)
+		if fx.Shared != nil {
+			shared[fx.Shared.File] = append(shared[fx.Shared.File], fx.Shared)
+		}
 	}
-	content, err := fix.Apply(&fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}, fixes)
+	content, err := fix.Apply(fileOf(p, sf, src), fixes, shared[sf.path]...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	added, why := addedFiles(p, fixes)
-	if why != "" {
-		return nil, errors.New(why)
+	replaced := map[string][]byte{sf.path: content}
+	others := map[string][]byte{}
+	for name, decls := range shared {
+		if name == sf.path {
+			continue
+		}
+		if others[name], _, err = r.declare(p, byPath, name, nil, decls); err != nil {
+			return nil, nil, err
+		}
+		replaced[name] = others[name]
 	}
-	if err := r.verify(p, map[string][]byte{sf.path: content}, added); err != nil {
-		return nil, fmt.Errorf("the fixed file does not type-check: %v", err)
+	if err := r.verify(p, replaced); err != nil {
+		return nil, nil, fmt.Errorf("the fixed file does not type-check: %v", err)
 	}
-	return content, nil
+	return content, others, nil
 }
 
-// fixEach sets FixedAlone on the fixed findings: each fix applied alone to
-// the file's original content (old, by file). Fixes were verified
-// together; one alone is verified again, and left out (FixedAlone nil)
-// should it not type-check.
-func (r *packageRun) fixEach(p *packages.Package, files map[*token.File]*sourceFile, findings []Finding, old map[string][]byte) {
+// declare returns the content of the named file of p with fixes, fixes of
+// its own, applied and the shared declarations appended, and its content
+// as loaded.
+func (r *packageRun) declare(p *packages.Package, byPath map[string]*sourceFile, name string, fixes []*fix.Fix, shared []*fix.Shared) (content, src []byte, err error) {
+	sf := byPath[name]
+	src, ok := r.source(name)
+	base := filepath.Base(name)
+	switch {
+	case sf == nil:
+		return nil, nil, fmt.Errorf("the fix declares %s in %s, which is not a file of the package", shared[0].Name, base)
+	case !r.analyzes(p, name):
+		return nil, nil, fmt.Errorf("the fix declares %s in %s, which is not among the files to fix", shared[0].Name, r.rel(name))
+	case sf.noFix != "":
+		return nil, nil, fmt.Errorf("the fix declares %s in %s: %s", shared[0].Name, base, sf.noFix)
+	case !ok:
+		return nil, nil, fmt.Errorf("the fix declares %s in %s, whose content is not known", shared[0].Name, base)
+	}
+	content, err = fix.Apply(fileOf(p, sf, src), fixes, shared...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot declare %s in %s: %v", shared[0].Name, base, err)
+	}
+	return content, src, nil
+}
+
+// fixEach sets FixEdits on the fixed findings: each fix applied alone to
+// the files' original content. Fixes were verified together; one alone is
+// verified again, and left out (FixEdits nil) should it not type-check.
+func (r *packageRun) fixEach(p *packages.Package, files map[*token.File]*sourceFile, byPath map[string]*sourceFile, findings []Finding, old map[string][]byte) {
 	for i := range findings {
 		f := &findings[i]
 		if !f.Fixed {
 			continue
 		}
 		sf := files[p.Fset.File(f.Pos)]
-		content, err := r.fixVerified(p, sf, old[sf.path], findings, []int{i})
+		content, others, err := r.fixVerified(p, byPath, sf, old[sf.path], findings, []int{i})
 		if err != nil {
 			continue
 		}
-		f.FixedAlone = content
-		// The files a fix adds are among the changes; the fix alone
-		// needs them to type-check (fixVerified checked it with them).
-		f.FixAdds, _ = addedFiles(p, []*fix.Fix{f.Fix})
+		fixed := map[string][]byte{sf.path: content}
+		maps.Copy(fixed, others)
+		f.FixEdits = r.fixEdits(p, byPath, sf, f.Fix, fixed)
 	}
 }
 
-// addedFiles gathers the files that fixes add to p's directory, by path.
-// A file that exists already, or that two fixes would give different
-// contents, is a reason to apply none of them.
-func addedFiles(p *packages.Package, fixes []*fix.Fix) (map[string][]byte, string) {
-	added := map[string][]byte{}
-	for _, fx := range fixes {
-		for base, content := range fx.NewFiles {
-			path := filepath.Join(packageDir(p), base)
-			if prev, ok := added[path]; ok && !bytes.Equal(prev, content) {
-				return nil, fmt.Sprintf("two fixes would write %s differently", base)
-			}
-			if _, err := os.Lstat(path); err == nil {
-				return nil, fmt.Sprintf("it needs to add %s, which exists already", base)
-			}
-			added[path] = content
+// fixEdits returns the edits of fx, a fix of the file sf, alone, which
+// make the files fixed, as fix.EditsAlone has them (a declaration shared
+// with other fixes is the same edit in each of them). A file whose edits
+// do not give its fixed content gets the lines that changed.
+func (r *packageRun) fixEdits(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, fx *fix.Fix, fixed map[string][]byte) map[string][]udiff.Edit {
+	src, _ := r.source(sf.path)
+	own := fileOf(p, sf, src)
+	decl := own
+	if sh := fx.Shared; sh != nil && byPath[sh.File] != nil && sh.File != sf.path {
+		src, _ := r.source(sh.File)
+		decl = fileOf(p, byPath[sh.File], src)
+	}
+	edits, err := fix.EditsAlone(own, fx, decl)
+	if err != nil {
+		edits = map[string][]udiff.Edit{}
+	}
+	for name, want := range fixed {
+		src, _ := r.source(name)
+		if got, err := udiff.Apply(string(src), edits[name]); err != nil || got != string(want) {
+			edits[name] = udiff.Lines(string(src), string(want))
 		}
 	}
-	return added, ""
+	return edits
+}
+
+// fileOf is sf with the content src, for fix.
+func fileOf(p *packages.Package, sf *sourceFile, src []byte) *fix.File {
+	return &fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}
 }
 
 // logFiles says which files of p are analyzed, and which are skipped and

@@ -196,13 +196,13 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 			return src, ok
 		},
 		analyzes: func(*packages.Package, string) bool { return true },
-		verify: func(p *packages.Package, replaced, added map[string][]byte) error {
+		verify: func(p *packages.Package, replaced map[string][]byte) error {
 			return rewrite.Check(p, func(path string) (*types.Package, error) {
 				if tp, ok := fuzzImports(t, seedImports(t))[path]; ok {
 					return tp, nil
 				}
 				return nil, fmt.Errorf("import %q: not a seed's import", path)
-			}, replaced, added)
+			}, replaced)
 		},
 		sums:    sums,
 		rules:   rules.All(),

@@ -26,10 +26,9 @@ type Fix struct {
 	Sites []Site
 	// Edit applies the fix to the decorated file.
 	Edit func(*Editor) error
-	// NewFiles are files the fix adds to the package, by base name: code
-	// it shares with the package's other fixes of the same kind, added
-	// once (a helper type, say).
-	NewFiles map[string][]byte
+	// Shared is a declaration the fix needs, shared with the package's
+	// other fixes of its kind, or nil.
+	Shared *Shared
 }
 
 // A Site is a range of the original file.
@@ -85,8 +84,9 @@ func CgoSource(fset *token.FileSet, f *ast.File) (string, bool) {
 // byte-identical, even where src is not gofmt-clean (the printer would
 // reformat it). Where a fix lands among lines the printer reformats, the
 // printed lines at the fix's sites replace the original ones instead.
-// Imports the fixes need are added as a separate small edit.
-func Apply(f *File, fixes []*Fix) ([]byte, error) {
+// Imports the fixes need are added as a separate small edit. The shared
+// declarations are appended to the file, as SharedEdits has them.
+func Apply(f *File, fixes []*Fix, shared ...*Shared) ([]byte, error) {
 	file, src := f.Syntax, f.Src
 	if UsesCgo(f.Fset, file) {
 		return nil, ErrCgo
@@ -147,15 +147,11 @@ func Apply(f *File, fixes []*Fix) ([]byte, error) {
 			}
 		}
 	}
+	edits = append(edits, appendShared(ed, src, shared, crlf)...)
 	if len(edits) == 0 {
 		return nil, errors.New("the fixes changed nothing")
 	}
-	if imps := ed.Imports(); len(imps) > 0 {
-		if edits, err = addImports(edits, src, tf, file, imps, crlf); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkLineDirectives(file, tf, edits); err != nil {
+	if edits, err = withImports(ed, edits, f, tf, crlf); err != nil {
 		return nil, err
 	}
 	out, err := udiff.Apply(string(src), edits)
@@ -309,6 +305,21 @@ func mostlyCRLF(src []byte) bool {
 
 func toCRLF(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
+}
+
+// withImports adds to edits, edits of f, the imports the fixes asked ed
+// for, and checks that no edit falls below a line directive.
+func withImports(ed *Editor, edits []udiff.Edit, f *File, tf *token.File, crlf bool) ([]udiff.Edit, error) {
+	if imps := ed.Imports(); len(imps) > 0 {
+		var err error
+		if edits, err = addImports(edits, f.Src, tf, f.Syntax, imps, crlf); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkLineDirectives(f.Syntax, tf, edits); err != nil {
+		return nil, err
+	}
+	return edits, nil
 }
 
 // addImports adds to edits, the fixes' edits of src, the insertion of

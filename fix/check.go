@@ -23,17 +23,9 @@ type Package struct {
 }
 
 // Check type-checks pkg again, in memory, with some of its files replaced by
-// new content and some added (both keyed by file name), and returns the
-// first error.
-func Check(pkg Package, replaced, added map[string][]byte) error {
-	files := make([]*ast.File, 0, len(pkg.Files)+len(added))
-	for name, src := range added {
-		nf, err := parser.ParseFile(pkg.Fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		files = append(files, nf)
-	}
+// new content (keyed by file name), and returns the first error.
+func Check(pkg Package, replaced map[string][]byte) error {
+	files := make([]*ast.File, 0, len(pkg.Files))
 	for _, f := range pkg.Files {
 		// The file's own name: //line directives may name another.
 		name := pkg.Fset.File(f.Pos()).Name()

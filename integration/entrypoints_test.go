@@ -8,10 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
-	"io/fs"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -80,8 +78,8 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	vetOnly := "-" + rules.AnalyzerName(rule)
 	leakfix := func(args ...string) []string { return append(slices.Clone(only), args...) }
 
-	fixed := addedByFixes(t, ruleDir) // module-relative file → its content once fixed
-	var goFiles []string              // module-relative .go files, as pre-commit passes them
+	fixed := map[string]string{} // module-relative file → its content once fixed
+	var goFiles []string         // module-relative .go files, as pre-commit passes them
 	for _, f := range caseFiles {
 		rel, _ := filepath.Rel(mod, f.Path)
 		rel = filepath.ToSlash(rel)
@@ -109,34 +107,10 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	}
 
 	// JSON has each fix on its own: the fixes applied one after the
-	// other give what -w writes, and those that add no file give what the
-	// analyzers (go vet, go fix, analysistest) apply, since an analysis
-	// fix cannot add a file: the analyzers report such a finding without
-	// a fix.
+	// other give what -w writes, as the analyzers' fixes (go vet, go fix,
+	// analysistest) do.
 	jsonOut, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "json", "./...")...)
 	jsonFindings := parseJSONLines(t, jsonOut)
-	vetWant := slices.Clone(want)
-	vetDir := copyModule(t, mod)
-	for _, jf := range jsonFindings {
-		names := addedNames(jf.Fix)
-		if names == "" {
-			applyPatch(t, vetDir, jf.Fix)
-			continue
-		}
-		for i, f := range vetWant {
-			if f.File == jf.finding.File && f.Line == jf.Line && f.Column == jf.Column {
-				vetWant[i].Text += " (no automatic fix: the fix adds " + names + " to the package, which go vet's fixes cannot; leakfix -w can)"
-			}
-		}
-	}
-	vetFixed := map[string]string{}
-	for _, name := range goFiles {
-		content, err := os.ReadFile(filepath.Join(vetDir, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		vetFixed[name] = string(content)
-	}
 
 	t.Run("write", func(t *testing.T) {
 		dir := copyModule(t, mod)
@@ -145,14 +119,21 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	})
 
 	t.Run("json", func(t *testing.T) {
-		dir := copyModule(t, mod)
+		// Each fix's diff applies alone with patch -p1; the diffs'
+		// edits together, with the identical ones (the declaration
+		// that fixes of a package share) made once, give what -w
+		// writes.
 		var got []finding
+		var edits []edit
 		for _, jf := range jsonFindings {
 			got = append(got, jf.finding)
-			applyPatch(t, dir, jf.Fix)
+			if jf.Fix != "" {
+				applyPatch(t, copyModule(t, mod), jf.Fix)
+				edits = append(edits, diffEdits(t, mod, jf.Fix)...)
+			}
 		}
 		sameFindings(t, got, want)
-		checkFixed(t, dir, fixed)
+		checkFixed(t, applyEdits(t, mod, edits), fixed)
 	})
 
 	t.Run("sarif", func(t *testing.T) {
@@ -168,20 +149,21 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	t.Run("rdjson", func(t *testing.T) {
 		stdout, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
 		got, edits := parseRDJSON(t, mod, stdout)
-		sameFindings(t, got, rdjsonWant(vetWant))
-		checkFixed(t, applyEdits(t, mod, edits), vetFixed)
+		want, wantEdits := fileLocalWant(t, mod, jsonFindings, ", and a suggestion edits only the finding's own file; leakfix -w makes it")
+		sameFindings(t, got, want)
+		sameFiles(t, applyEdits(t, mod, edits), applyEdits(t, mod, wantEdits), fixed)
 	})
 
 	t.Run("vet", func(t *testing.T) {
 		// Plain go vet: the command line's findings in vet's format.
 		_, stderr := runExit(t, mod, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
-		sameFindings(t, parseText(t, stderr, false), withoutRule(vetWant))
+		sameFindings(t, parseText(t, stderr, false), withoutRule(want))
 
 		// go vet -json names the analyzer and carries the fixes.
 		stdout, _ := runExit(t, mod, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
 		got, edits := parseVetJSON(t, mod, stdout)
-		sameFindings(t, got, vetWant)
-		checkFixed(t, applyEdits(t, mod, edits), vetFixed)
+		sameFindings(t, got, want)
+		checkFixed(t, applyEdits(t, mod, edits), fixed)
 	})
 
 	t.Run("fix", func(t *testing.T) {
@@ -189,7 +171,7 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 		// whole; leakfix -w keeps the lines outside its fixes as
 		// they were. On gofmt-clean files the two agree.
 		gofmted := map[string]string{}
-		for name, content := range vetFixed {
+		for name, content := range fixed {
 			gofmted[name] = content
 			if orig, _ := os.ReadFile(filepath.Join(mod, name)); string(orig) != content {
 				out, err := format.Source([]byte(content))
@@ -214,10 +196,13 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 				got = append(got, finding{filepath.ToSlash(rel), pos.Line, pos.Column, d.Category, d.Message})
 			}
 		}
-		sameFindings(t, got, vetWant)
+		// A package with tests is analyzed twice, as itself and with its
+		// tests ("p [p.test]"), which find the same in its files.
+		got = slices.Compact(slices.SortedFunc(slices.Values(got), func(a, b finding) int { return strings.Compare(a.String(), b.String()) }))
+		sameFindings(t, got, want)
 	})
 
-	t.Run("golangci-lint", func(t *testing.T) { testGolangciLint(t, mod, rule, vetWant, vetFixed) })
+	t.Run("golangci-lint", func(t *testing.T) { testGolangciLint(t, mod, rule, jsonFindings, fixed) })
 
 	t.Run("pre-commit", func(t *testing.T) {
 		hooks := preCommitHooks(t)
@@ -236,27 +221,6 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 			t.Errorf("after the fix, leakfix-check still lists %s", stdout)
 		}
 	})
-}
-
-// addedByFixes returns the files that the fixes of a rule's single-file
-// cases add to their packages: testdata/<rule>/NAME.FILE.golden is FILE,
-// added to package NAME (as the golden test has it).
-func addedByFixes(t *testing.T, ruleDir string) map[string]string {
-	t.Helper()
-	goldens, err := filepath.Glob(filepath.Join(ruleDir, "*.*.go.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	added := map[string]string{}
-	for _, g := range goldens {
-		caseName, file, _ := strings.Cut(strings.TrimSuffix(filepath.Base(g), ".golden"), ".")
-		content, err := os.ReadFile(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		added[caseName+"/"+file] = string(content)
-	}
-	return added
 }
 
 // A line of leakfix --format json.
@@ -287,30 +251,6 @@ func parseJSONLines(t *testing.T, out string) []jsonFinding {
 	return found
 }
 
-// addedNames lists the base names of the files a fix's diff creates.
-func addedNames(fixDiff string) string {
-	var names []string
-	for _, d := range splitDiff(fixDiff) {
-		if name, ok := addedFile(d); ok {
-			names = append(names, path.Base(name))
-		}
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
-}
-
-// addedFile returns the name of the file that one file's diff creates,
-// if it creates one.
-func addedFile(fileDiff string) (string, bool) {
-	_, rest, ok := strings.Cut(fileDiff, "\n--- /dev/null\n+++ b/")
-	if !ok {
-		return "", false
-	}
-	name, _, _ := strings.Cut(rest, "\n")
-	name, _, _ = strings.Cut(name, "\t")
-	return name, true
-}
-
 // splitDiff splits a unified diff into the diffs of its files, each from
 // its "diff --git" line.
 func splitDiff(d string) []string {
@@ -329,23 +269,95 @@ func splitDiff(d string) []string {
 	return parts
 }
 
-// applyPatch applies one fix's diff in dir with patch -p1, as a user of the
-// JSON output would. A file the fix adds that an earlier fix of the same
-// package added already is left as it is (checkFixed compares it).
+// diffName is the file that one file's diff changes, module-relative.
+func diffName(t *testing.T, fileDiff string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(fileDiff, "\n+++ b/")
+	if !ok {
+		t.Fatalf("no +++ line in\n%s", fileDiff)
+	}
+	name, _, _ := strings.Cut(rest, "\n")
+	name, _, _ = strings.Cut(name, "\t")
+	return name
+}
+
+// applyPatch applies one fix's diff in dir with patch -p1, as a user of
+// the JSON output would.
 func applyPatch(t *testing.T, dir, fixDiff string) {
 	t.Helper()
+	patch := exec.Command("patch", "-p1", "--quiet", "--forward", "--no-backup-if-mismatch")
+	patch.Dir, patch.Stdin = dir, strings.NewReader(fixDiff)
+	if out, err := patch.CombinedOutput(); err != nil {
+		t.Fatalf("patch: %v\n%s\n%s", err, out, fixDiff)
+	}
+}
+
+var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@`)
+
+// diffEdits reads a unified diff of files of mod as edits of their
+// content: each run of removed and added lines is one edit.
+func diffEdits(t *testing.T, mod, fixDiff string) []edit {
+	t.Helper()
+	var edits []edit
 	for _, d := range splitDiff(fixDiff) {
-		if name, ok := addedFile(d); ok {
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
+		lines := strings.SplitAfter(d, "\n")
+		name := diffName(t, d)
+		// The lines after "diff --git", "--- a/" and "+++ b/".
+		plus := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "+++ b/") })
+		src, err := os.ReadFile(filepath.Join(mod, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := 0 // the next line of src, from 1
+		run := -1 // the first line of src the current edit replaces
+		var text strings.Builder
+		var prev byte // the kind of the line before: ' ', '-' or '+'
+		flush := func() {
+			if run >= 0 {
+				edits = append(edits, edit{name, byteOffset(src, run, 1), byteOffset(src, line, 1), text.String()})
+			}
+			run = -1
+			text.Reset()
+		}
+		for _, l := range lines[plus+1:] {
+			if l == "" {
 				continue
 			}
+			kind := l[0]
+			switch {
+			case strings.HasPrefix(l, "@@ "):
+				flush()
+				m := hunkHeader.FindStringSubmatch(l)
+				if m == nil {
+					t.Fatalf("bad hunk header %q", l)
+				}
+				line, _ = strconv.Atoi(m[1])
+				if m[2] == "0" {
+					line++ // an insertion after line m[1]
+				}
+			case strings.HasPrefix(l, " "):
+				flush()
+				line++
+			case strings.HasPrefix(l, "-"), strings.HasPrefix(l, "+"):
+				if run < 0 {
+					run = line
+				}
+				if l[0] == '-' {
+					line++
+				} else {
+					text.WriteString(l[1:])
+				}
+			case strings.HasPrefix(l, `\`) && prev == '+':
+				// No newline at the end of the added line.
+				s := strings.TrimSuffix(text.String(), "\n")
+				text.Reset()
+				text.WriteString(s)
+			}
+			prev = kind
 		}
-		patch := exec.Command("patch", "-p1", "--quiet", "--forward", "--no-backup-if-mismatch")
-		patch.Dir, patch.Stdin = dir, strings.NewReader(d)
-		if out, err := patch.CombinedOutput(); err != nil {
-			t.Fatalf("patch: %v\n%s\n%s", err, out, d)
-		}
+		flush()
 	}
+	return edits
 }
 
 // fixedFiles lists, as leakfix -l does, the case files that have fixes.
@@ -496,7 +508,7 @@ func parseSARIF(t *testing.T, mod, doc string) ([]finding, []edit) {
 			for _, ch := range fix.ArtifactChanges {
 				file := ch.ArtifactLocation.URI
 				src, err := os.ReadFile(filepath.Join(mod, filepath.FromSlash(file)))
-				if err != nil && !errors.Is(err, fs.ErrNotExist) { // a file the fix adds
+				if err != nil {
 					t.Fatal(err)
 				}
 				for _, r := range ch.Replacements {
@@ -573,10 +585,11 @@ func applyEdits(t *testing.T, mod string, edits []edit) string {
 	for file, es := range byFile {
 		name := filepath.Join(dir, filepath.FromSlash(file))
 		src, err := os.ReadFile(name)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) { // a file the fixes add
+		if err != nil {
 			t.Fatal(err)
 		}
-		// Each fix that adds a file of the package adds the same one.
+		// The fixes that share a declaration each carry the same edits
+		// for it: they are made once, as the analysis drivers merge them.
 		es = slices.Compact(slices.SortedFunc(slices.Values(es), func(a, b edit) int { return cmpEdits(b, a) }))
 		sort.Slice(es, func(i, j int) bool { return es[i].start > es[j].start })
 		for i, e := range es {
@@ -615,6 +628,21 @@ func byteOffset(src []byte, line, col int) int {
 }
 
 // checkFixed compares the case files in dir with their fixed content.
+// sameFiles requires the files of fixed (module-relative names) to be
+// alike in two copies of the module.
+func sameFiles(t *testing.T, dir, want string, fixed map[string]string) {
+	t.Helper()
+	content := map[string]string{}
+	for name := range fixed {
+		b, err := os.ReadFile(filepath.Join(want, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		content[name] = string(b)
+	}
+	checkFixed(t, dir, content)
+}
+
 func checkFixed(t *testing.T, dir string, fixed map[string]string) {
 	t.Helper()
 	for name, want := range fixed {

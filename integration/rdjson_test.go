@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,14 +81,27 @@ func parseRDJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
 	return found, edits
 }
 
-// rdjsonWant is what rdjson says of the findings analyzers report: a fix
-// that adds a file is no suggestion, as it is no analysis fix, but the
-// reason names suggestions.
-func rdjsonWant(vetWant []finding) []finding {
-	var out []finding
-	for _, f := range vetWant {
-		f.Text = strings.ReplaceAll(f.Text, "which go vet's fixes cannot", "which a suggestion cannot")
-		out = append(out, f)
+// fileLocalWant is what an entry point whose fixes edit only their
+// finding's file (rdjson's suggestions, golangci-lint's --fix) says of the
+// JSON Lines' findings, and the edits it makes: a fix that also edits
+// another file (the one declaring what the package's fixes share) is no
+// fix there, and its message says why, ending with because; the other
+// fixes are the JSON's.
+func fileLocalWant(t *testing.T, mod string, jsonFindings []jsonFinding, because string) ([]finding, []edit) {
+	var found []finding
+	var edits []edit
+	for _, jf := range jsonFindings {
+		f := jf.finding
+		if files := splitDiff(jf.Fix); len(files) > 1 {
+			var others []string
+			for _, d := range files[1:] {
+				others = append(others, path.Base(diffName(t, d)))
+			}
+			f.Text += " (no automatic fix: the fix also edits " + strings.Join(others, ", ") + because + ")"
+		} else if jf.Fix != "" {
+			edits = append(edits, diffEdits(t, mod, jf.Fix)...)
+		}
+		found = append(found, f)
 	}
-	return out
+	return found, edits
 }

@@ -22,8 +22,9 @@ type jsonFinding struct {
 	// table, config, learned, implementations or shape.
 	Evidence string `json:"evidence,omitempty"`
 	// Fix is the unified diff of this finding's fix alone, with the same
-	// a/ and b/ headers as leakfix -d (see PatchPath), and files it adds
-	// diffed from /dev/null.
+	// a/ and b/ headers as leakfix -d (see PatchPath): its file, then any
+	// other file it changes (the one that declares what it shares with the
+	// package's other fixes, which each of them changes the same way).
 	Fix string `json:"fix,omitempty"`
 }
 
@@ -46,9 +47,9 @@ func (r *Report) JSONLines(w io.Writer) error {
 			Evidence:  f.Evidence,
 		}
 		if f.Fixed {
-			jf.Fix = diff.Unified(PatchPath(r.Dir, f.File), r.source(f.File), r.fixed(f))
-			for _, path := range r.added(f) {
-				jf.Fix += diff.Unified(PatchPath(r.Dir, path), nil, f.FixAdds[path])
+			edits, files := r.fixEdits(f)
+			for _, path := range files {
+				jf.Fix += diff.UnifiedEdits(PatchPath(r.Dir, path), r.source(path), edits[path])
 			}
 		}
 		if err := enc.Encode(jf); err != nil {

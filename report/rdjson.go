@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
-	"github.com/leakfix/leakfix/driver"
 )
 
 // rdjson is reviewdog's diagnostic format, the JSON of its DiagnosticResult
@@ -59,9 +58,10 @@ type (
 // RDJSON writes the findings as one rdjson document, for reviewdog
 // (reviewdog -f=rdjson): a diagnostic for each finding, fixed ones
 // included, with its fix as suggestions, one for each place of the file
-// the fix changes. A finding without a fix is a diagnostic without
-// suggestions, and so is one whose fix adds a file to the package, which
-// a suggestion, an edit of the diagnostic's file, cannot.
+// the fix changes (see rdjsonEdit). A finding without a fix is a
+// diagnostic without suggestions, and so is one whose fix edits another
+// file too (the one declaring what the package's fixes share), which a
+// suggestion, an edit of the diagnostic's file, cannot.
 func (r *Report) RDJSON(w io.Writer) error {
 	const severity = "WARNING" // SARIF's "warning"
 	res := rdjsonResult{
@@ -83,16 +83,18 @@ func (r *Report) RDJSON(w io.Writer) error {
 			Code:     rdjsonCode{Value: f.Rule, URL: ruleHelpURL},
 		}
 		if f.Fixed {
-			if added := r.added(f); len(added) > 0 {
-				var names []string
-				for _, path := range added {
-					names = append(names, filepath.Base(path))
+			if edits, files := r.fixEdits(f); len(files) > 1 {
+				var others []string
+				for _, path := range files[1:] {
+					others = append(others, filepath.Base(path))
 				}
 				unfixed := f.Finding
-				unfixed.Fix, unfixed.NoFix = nil, fmt.Sprintf("the fix adds %s to the package, which a suggestion cannot; leakfix -w can", strings.Join(names, ", "))
+				unfixed.Fix, unfixed.NoFix = nil, fmt.Sprintf("the fix also edits %s, and a suggestion edits only the finding's own file; leakfix -w makes it", strings.Join(others, ", "))
 				d.Message = unfixed.Text()
 			} else {
-				d.Suggestions = r.suggestions(f)
+				for _, e := range edits[f.File] {
+					d.Suggestions = append(d.Suggestions, rdjsonEdit(r.source(f.File), e))
+				}
 			}
 		}
 		res.Diagnostics = append(res.Diagnostics, d)
@@ -103,24 +105,13 @@ func (r *Report) RDJSON(w io.Writer) error {
 	return enc.Encode(res)
 }
 
-// suggestions are a fixed finding's fix as edits of its file, one for
-// each run of lines it changes, the way reviewdog reads a diff (-f=diff),
-// which GitHub's suggested changes take: lines replaced are a range of
-// whole lines, replaced by the new lines without the last line break;
-// lines inserted are an empty range at the start of the line they go
-// before. Lines deleted, and lines replaced where the file or the fix
-// does not end the last one with a plain line break ("\n", not "\r\n",
+// rdjsonEdit is a line edit of src as a suggestion, the way reviewdog reads
+// a diff (-f=diff), which GitHub's suggested changes take: lines replaced
+// are a range of whole lines, replaced by the new lines without the last
+// line break; lines inserted are an empty range at the start of the line
+// they go before. Lines deleted, and lines replaced where the file or the
+// fix does not end the last one with a plain line break ("\n", not "\r\n",
 // which a range of whole lines leaves out too), are an exact range.
-func (r *Report) suggestions(f driver.Finding) []rdjsonSuggestion {
-	old, edits := r.edits(f)
-	var out []rdjsonSuggestion
-	for _, e := range edits {
-		out = append(out, rdjsonEdit(old, e))
-	}
-	return out
-}
-
-// rdjsonEdit is a line edit of src as a suggestion.
 func rdjsonEdit(src []byte, e udiff.Edit) rdjsonSuggestion {
 	endsLine := func(b []byte) bool {
 		return bytes.HasSuffix(b, []byte("\n")) && !bytes.HasSuffix(b, []byte("\r\n"))

@@ -109,15 +109,16 @@ func applySuggestions(t *testing.T, src []byte, sugs []rdfSuggestion) []byte {
 
 // Every golden case: one diagnostic a finding, in order, with its rule;
 // a fixed finding's suggestions, applied, give its file with its fix
-// alone; a fix that adds a file, which a suggestion cannot, is no
-// suggestion, and the message says why.
+// alone; a fix that edits another file too (the one declaring what the
+// package's fixes share), which a suggestion cannot, is no suggestion, and
+// the message says why.
 func TestRDJSON(t *testing.T) {
 	rep := runCases(t)
 	res := validRDJSON(t, rep)
 	if res.Source.Name != "leakfix" || len(res.Diagnostics) != len(rep.Findings) {
 		t.Fatalf("source %q, %d diagnostics for %d findings", res.Source.Name, len(res.Diagnostics), len(rep.Findings))
 	}
-	var suggested, adding int
+	var suggested, elsewhere int
 	for i, d := range res.Diagnostics {
 		f := rep.Findings[i]
 		where := filepath.ToSlash(rep.rel(f.Position.Filename))
@@ -125,28 +126,34 @@ func TestRDJSON(t *testing.T) {
 			t.Errorf("diagnostic %d: %+v; finding %s: %s", i, d, f.Position, f.Rule)
 			continue
 		}
+		edits, files := rep.fixEdits(f)
 		switch {
 		case !f.Fixed:
 			if len(d.Suggestions) > 0 || d.Message != f.Text() {
 				t.Errorf("%s: unfixed finding: message %q, %d suggestions", f.Position, d.Message, len(d.Suggestions))
 			}
-		case len(f.FixAdds) > 0:
-			adding++
-			if len(d.Suggestions) > 0 || !strings.Contains(d.Message, "(no automatic fix: the fix adds ") {
-				t.Errorf("%s: a fix that adds a file: message %q, %d suggestions", f.Position, d.Message, len(d.Suggestions))
+		case len(files) > 1:
+			elsewhere++
+			if len(d.Suggestions) > 0 || !strings.Contains(d.Message, "(no automatic fix: the fix also edits ") {
+				t.Errorf("%s: a fix that edits another file: message %q, %d suggestions", f.Position, d.Message, len(d.Suggestions))
 			}
 		default:
 			suggested++
 			if d.Message != f.Text() {
 				t.Errorf("%s: message %q, want %q", f.Position, d.Message, f.Text())
 			}
-			if got, want := applySuggestions(t, rep.source(f.File), d.Suggestions), rep.fixed(f); !bytes.Equal(got, want) {
+			src := rep.source(f.File)
+			want, err := udiff.Apply(string(src), edits[f.File])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := applySuggestions(t, src, d.Suggestions); string(got) != want {
 				t.Errorf("%s: the suggestions give\n%s\nwant\n%s", f.Position, got, want)
 			}
 		}
 	}
-	if suggested == 0 || adding == 0 {
-		t.Errorf("the cases have %d fixes as suggestions and %d that add files; want some of each", suggested, adding)
+	if suggested == 0 || elsewhere == 0 {
+		t.Errorf("the cases have %d fixes as suggestions and %d that edit another file; want some of each", suggested, elsewhere)
 	}
 }
 

@@ -77,31 +77,26 @@ func (r *Report) source(path string) []byte {
 	return src
 }
 
-// fixed returns a fixed finding's file with that finding's fix alone, or,
-// should that be unavailable, with all the fixes of the file.
-func (r *Report) fixed(f driver.Finding) []byte {
-	if f.FixedAlone != nil {
-		return f.FixedAlone
-	}
-	for _, c := range r.Changes {
-		if c.Path == f.File {
-			return c.New
+// fixEdits returns the edits of a fixed finding's fix, by file (absolute
+// path), as line edits of the files' original content, and the files in
+// order: the finding's own first. They are the fix's alone, or, should
+// those be unavailable, the changes of all the fixes of its file.
+func (r *Report) fixEdits(f driver.Finding) (map[string][]udiff.Edit, []string) {
+	edits := f.FixEdits
+	if edits == nil {
+		for _, c := range r.Changes {
+			if c.Path == f.File {
+				edits = map[string][]udiff.Edit{f.File: udiff.Lines(string(c.Old), string(c.New))}
+			}
 		}
 	}
-	return nil
-}
-
-// added returns the files a fixed finding's fix adds to its package, by
-// absolute path, sorted.
-func (r *Report) added(f driver.Finding) []string {
-	return slices.Sorted(maps.Keys(f.FixAdds))
-}
-
-// edits are the changes a fixed finding's fix makes to its file, as line
-// edits of the original content.
-func (r *Report) edits(f driver.Finding) (old []byte, edits []udiff.Edit) {
-	old = r.source(f.File)
-	return old, udiff.Lines(string(old), string(r.fixed(f)))
+	files := []string{f.File}
+	for _, path := range slices.Sorted(maps.Keys(edits)) {
+		if path != f.File {
+			files = append(files, path)
+		}
+	}
+	return edits, files
 }
 
 // PatchPath names path, an absolute file name, as leakfix's diff headers

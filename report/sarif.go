@@ -14,6 +14,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
 )
 
@@ -277,10 +278,28 @@ func splitPos(pos string) (file string, line, col int, ok bool) {
 }
 
 // sarifFix is a fixed finding's fix, as replacements of whole lines of the
-// original file, and the files it adds.
+// original files it changes: its own, then any other.
 func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
+	edits, files := r.fixEdits(f)
+	var changes []sarifArtifactChange
+	for _, path := range files {
+		loc := where
+		if path != f.File {
+			loc = r.artifact(path)
+		}
+		changes = append(changes, r.sarifChange(loc, r.source(path), edits[path]))
+	}
+	message := "apply leakfix's fix"
+	if f.Fix != nil {
+		message = f.Fix.Message
+	}
+	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
+}
+
+// sarifChange is the change that edits, line edits of old, make to the
+// file at where.
+func (r *Report) sarifChange(where sarifArtifactPath, old []byte, edits []udiff.Edit) sarifArtifactChange {
 	change := sarifArtifactChange{ArtifactLocation: where}
-	old, edits := r.edits(f)
 	for _, e := range edits {
 		startLine, startCol := lineColumn(old, e.Start)
 		endLine, endCol := lineColumn(old, e.End)
@@ -289,22 +308,7 @@ func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
 			InsertedContent: sarifText{e.New},
 		})
 	}
-	changes := []sarifArtifactChange{change}
-	for _, path := range r.added(f) {
-		// A new file: its content inserted at the start of nothing.
-		changes = append(changes, sarifArtifactChange{
-			ArtifactLocation: r.artifact(path),
-			Replacements: []sarifReplacement{{
-				DeletedRegion:   sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1},
-				InsertedContent: sarifText{string(f.FixAdds[path])},
-			}},
-		})
-	}
-	message := "apply leakfix's fix"
-	if f.Fix != nil {
-		message = f.Fix.Message
-	}
-	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
+	return change
 }
 
 // artifact is a file's location: a URI relative to srcRoot when the file is

@@ -13,13 +13,13 @@ import (
 // first error. Imports resolve to the types the load read from export data,
 // also one that only the new content has, so this costs one type-check of
 // one package, and every type is the one the rest of the run sees.
-func (l *Load) Verify(p *packages.Package, replaced, added map[string][]byte) error {
-	return Check(p, l.exports.byPath, replaced, added)
+func (l *Load) Verify(p *packages.Package, replaced map[string][]byte) error {
+	return Check(p, l.exports.byPath, replaced)
 }
 
 // Check is Verify for a package checked outside a Load: p's own imports
 // resolve to the types p was checked with, others through more.
-func Check(p *packages.Package, more func(path string) (*types.Package, error), replaced, added map[string][]byte) error {
+func Check(p *packages.Package, more func(path string) (*types.Package, error), replaced map[string][]byte) error {
 	pkg := fix.Package{
 		Path:  p.PkgPath,
 		Fset:  p.Fset,
@@ -38,7 +38,7 @@ func Check(p *packages.Package, more func(path string) (*types.Package, error), 
 	if p.Module != nil && p.Module.GoVersion != "" {
 		pkg.GoVersion = "go" + p.Module.GoVersion
 	}
-	return fix.Check(pkg, replaced, added)
+	return fix.Check(pkg, replaced)
 }
 
 type importerFunc func(path string) (*types.Package, error)

@@ -36,6 +36,10 @@ import (
 // packages as facts of OwnershipAnalyzer, which every rule analyzer
 // requires.
 //
+// A fix may edit another file of the package besides its own: the one
+// that declares what the package's fixes share (early-cancel's
+// cancelOnClose).
+//
 // A driver handed one of these analyzers chose its rule, so a rule off by
 // default runs (nogo, a multichecker of your own); the package's
 // .leakfix.yaml may still disable it, and its exclusions apply. go vet and
@@ -69,6 +73,13 @@ func AnalyzerName(r *Rule) string { return strings.ReplaceAll(r.Name, "-", "_") 
 // applies to (cfg's rule names checked).
 type chooser func(r *Rule, cfg *config.Config) bool
 
+// A presentation is how an analyzer hands its findings to the driver
+// running it.
+type presentation struct {
+	ruleInMessage bool // each message starts with its rule's name
+	fileLocal     bool // a fix edits its finding's file only (see AnalyzerOfRules)
+}
+
 func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
 	var out []*analysis.Analyzer
 	for _, r := range rs {
@@ -77,7 +88,7 @@ func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
 			Doc:      r.Summary + "\n\n" + r.Doc,
 			URL:      analyzerURL,
 			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, []*Rule{r}, runs, false) },
+			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, []*Rule{r}, runs, presentation{}) },
 		})
 	}
 	return out
@@ -97,6 +108,13 @@ const analyzerURL = "https://github.com/leakfix/leakfix#what-it-fixes"
 // with Analyzers, its messages would start "missing_close:", since an
 // analyzer's name must be an identifier (golangci-lint runs
 // analysis.Validate) and so cannot be the rule's.
+//
+// Its fixes edit only the finding's own file: golangci-lint's --fix
+// computes every edit's offset in that file
+// (golangci/golangci-lint#6671), so an edit of another file would land in
+// the wrong one, or be dropped. A fix that would edit another file (the
+// one declaring what the package's fixes share) is reported without a
+// fix, saying so; the fix in the declaring file is kept.
 func AnalyzerOfRules(name string, flags Selection) *analysis.Analyzer {
 	runs := func(r *Rule, cfg *config.Config) bool { return flags.runs(r, cfg) }
 	return &analysis.Analyzer{
@@ -104,17 +122,18 @@ func AnalyzerOfRules(name string, flags Selection) *analysis.Analyzer {
 		Doc:      "leakfix's rules " + ruleNames(All()) + ": resource leaks, fixed in place",
 		URL:      analyzerURL,
 		Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-		Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, All(), runs, true) },
+		Run: func(pass *analysis.Pass) (any, error) {
+			return nil, runAnalyzer(pass, All(), runs, presentation{ruleInMessage: true, fileLocal: true})
+		},
 	}
 }
 
 // runAnalyzer runs those of rs that the package's config and runs choose
-// over the pass's package, and reports their findings as diagnostics, but
-// for those in files the config excludes from their rule, each message
-// starting with its rule's name if ruleInMessage. A bug in a rule is this
-// package's error, as on the command line, rather than a crash of the
-// whole go vet run.
-func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, ruleInMessage bool) (err error) {
+// over the pass's package, and reports their findings as diagnostics, as
+// pr says, but for those in files the config excludes from their rule. A
+// bug in a rule is this package's error, as on the command line, rather
+// than a crash of the whole go vet run.
+func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, pr presentation) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", ruleNames(rs), p, debug.Stack())
@@ -149,14 +168,14 @@ func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, ruleInMessage bo
 		}
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: f.Rule}
 		if f.Fix != nil {
-			if sf, why := suggestedFix(pass, f); why != "" {
+			if sf, why := suggestedFix(pass, f, pr.fileLocal); why != "" {
 				f.Fix, f.NoFix = nil, why
 			} else {
 				d.SuggestedFixes = []analysis.SuggestedFix{sf}
 			}
 		}
 		d.Message = f.Text()
-		if ruleInMessage {
+		if pr.ruleInMessage {
 			d.Message = f.Rule + ": " + d.Message
 		}
 		pass.Report(d)
@@ -183,13 +202,13 @@ func projectConfig(pass *analysis.Pass) (*config.Config, error) {
 
 // suggestedFix turns a finding's fix into text edits: the file is fixed by
 // fix.Apply, as on the command line, the fixed package must type-check, as
-// on the command line, and the edits are the lines that changed. It returns
-// why there is no fix when there is none.
-func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string) {
-	if len(f.Fix.NewFiles) > 0 {
-		// Suggested fixes edit the package's files; they cannot add one.
-		return analysis.SuggestedFix{}, fmt.Sprintf("the fix adds %s to the package, which go vet's fixes cannot; leakfix -w can", strings.Join(slices.Sorted(maps.Keys(f.Fix.NewFiles)), ", "))
-	}
+// on the command line, and the edits are the lines that changed. A fix
+// that needs a shared declaration carries its insertion into the file Run
+// chose for it, as fix.SharedEdits has it: the same edits in every fix of
+// the package that needs it, which the drivers merge into one; unless
+// fileLocal, where such a fix is not offered. It returns why there is no
+// fix when there is none.
+func suggestedFix(pass *analysis.Pass, f Finding, fileLocal bool) (analysis.SuggestedFix, string) {
 	file := fileAt(pass.Files, f.Pos)
 	if file == nil {
 		return analysis.SuggestedFix{}, "the finding is in no file of the package"
@@ -199,22 +218,59 @@ func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string
 	if err != nil {
 		return analysis.SuggestedFix{}, err.Error()
 	}
-	fixed, err := fix.Apply(&fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: src}, []*fix.Fix{f.Fix})
+	own := &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: src}
+	sources := map[string][]byte{tf.Name(): src}
+	decl := own
+	if sh := f.Fix.Shared; sh != nil && sh.File != tf.Name() {
+		if fileLocal {
+			return analysis.SuggestedFix{}, fmt.Sprintf("the fix also edits %s, declaring %s there, and golangci-lint applies only the edits in the finding's own file", filepath.Base(sh.File), sh.Name)
+		}
+		df := fileNamed(pass, sh.File)
+		if df == nil {
+			return analysis.SuggestedFix{}, fmt.Sprintf("%s would be declared in %s, which is not a file of the package", sh.Name, filepath.Base(sh.File))
+		}
+		if sources[sh.File], err = pass.ReadFile(sh.File); err != nil {
+			return analysis.SuggestedFix{}, err.Error()
+		}
+		decl = &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: df, Src: sources[sh.File]}
+	}
+	edits, err := fix.EditsAlone(own, f.Fix, decl)
 	if err != nil {
 		return analysis.SuggestedFix{}, err.Error()
 	}
-	if err := fix.Check(checkedPackage(pass), map[string][]byte{tf.Name(): fixed}, nil); err != nil {
+	replaced := map[string][]byte{}
+	for name, es := range edits {
+		content, err := udiff.Apply(string(sources[name]), es)
+		if err != nil {
+			return analysis.SuggestedFix{}, fmt.Sprintf("the fix's edits of %s overlap: %v", filepath.Base(name), err)
+		}
+		replaced[name] = []byte(content)
+	}
+	if err := fix.Check(checkedPackage(pass), replaced); err != nil {
 		return analysis.SuggestedFix{}, fmt.Sprintf("the fixed file does not type-check: %v", err)
 	}
 	sf := analysis.SuggestedFix{Message: f.Fix.Message}
-	for _, e := range udiff.Lines(string(src), string(fixed)) {
-		sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
-			Pos:     tf.Pos(e.Start),
-			End:     tf.Pos(e.End),
-			NewText: []byte(e.New),
-		})
+	for _, name := range slices.Sorted(maps.Keys(edits)) {
+		tf := pass.Fset.File(fileNamed(pass, name).Pos())
+		for _, e := range edits[name] {
+			sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
+				Pos:     tf.Pos(e.Start),
+				End:     tf.Pos(e.End),
+				NewText: []byte(e.New),
+			})
+		}
 	}
 	return sf, ""
+}
+
+// fileNamed returns the file of the pass whose token.File has the name.
+func fileNamed(pass *analysis.Pass, name string) *ast.File {
+	for _, f := range pass.Files {
+		if pass.Fset.File(f.Pos()).Name() == name {
+			return f
+		}
+	}
+	return nil
 }
 
 // checkedPackage describes the pass's package for fix.Check. Imports
@@ -223,12 +279,16 @@ func suggestedFix(pass *analysis.Pass, f Finding) (analysis.SuggestedFix, string
 func checkedPackage(pass *analysis.Pass) fix.Package {
 	imports := map[string]*types.Package{"unsafe": types.Unsafe}
 	// The packages the imports depend on have types too, from the same
-	// export data: a fix may import one (errors, fmt).
+	// export data: a fix may import one (errors, fmt, io). Under go vet
+	// such a package may be incomplete, holding only what the imports
+	// refer to (net/http's io has io.ReadCloser): the check imports a
+	// complete package of those declarations, so that a fix that needs
+	// another does not type-check, and is not offered.
 	var known func(p *types.Package)
 	known = func(p *types.Package) {
 		for _, imp := range p.Imports() {
-			if _, ok := imports[imp.Path()]; !ok && imp.Complete() {
-				imports[imp.Path()] = imp
+			if _, ok := imports[imp.Path()]; !ok {
+				imports[imp.Path()] = completed(imp)
 				known(imp)
 			}
 		}
@@ -257,6 +317,20 @@ func checkedPackage(pass *analysis.Pass) fix.Package {
 		Sizes:     pass.TypesSizes,
 		GoVersion: pass.Pkg.GoVersion(),
 	}
+}
+
+// completed is p, or, when p is incomplete, a complete package of p's
+// declarations (the type checker ignores an incomplete import).
+func completed(p *types.Package) *types.Package {
+	if p.Complete() {
+		return p
+	}
+	c := types.NewPackage(p.Path(), p.Name())
+	for _, name := range p.Scope().Names() {
+		c.Scope().Insert(p.Scope().Lookup(name))
+	}
+	c.MarkComplete()
+	return c
 }
 
 type importerFunc func(path string) (*types.Package, error)

@@ -1,7 +1,12 @@
 package rules_test
 
 import (
+	"cmp"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/leakfix/leakfix/internal/cases"
@@ -11,8 +16,10 @@ import (
 )
 
 func TestAnalyzersValid(t *testing.T) {
-	if err := analysis.Validate(rules.Analyzers); err != nil {
-		t.Fatal(err)
+	for _, as := range [][]*analysis.Analyzer{rules.Analyzers, {rules.AnalyzerOfRules("leakfix", rules.Selection{})}} {
+		if err := analysis.Validate(as); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i, r := range rules.All() {
 		a := rules.Analyzers[i]
@@ -36,5 +43,132 @@ func TestAnalyzers(t *testing.T) {
 			}
 			analysistest.RunWithSuggestedFixes(t, mod, rules.AnalyzerOf(rule), "./...")
 		})
+	}
+}
+
+// TestSharedDeclarationFixes holds the analyzer's early-cancel fixes in
+// two files of one package (testdata/early-cancel/twofiles) to what the
+// analysis drivers need: each fix carries cancelOnClose's declaration
+// into the same file, a.go, with the same edits, so that each fix applied
+// alone, and both merged as go fix merges them (identical edits
+// coalesce), build, and declare it exactly once.
+func TestSharedDeclarationFixes(t *testing.T) {
+	mod := t.TempDir()
+	if _, err := cases.Layout(mod, filepath.Join("..", "testdata", "early-cancel")); err != nil {
+		t.Fatal(err)
+	}
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var fixes []map[string][]edit // each diagnostic's fix: file → edits
+	var fixedFiles []string       // the file of each diagnostic
+	for _, res := range analysistest.Run(t, mod, rules.AnalyzerOf(rules.EarlyCancel), "./twofiles") {
+		for _, d := range res.Diagnostics {
+			if len(d.SuggestedFixes) != 1 {
+				t.Fatalf("%s: %d fixes, want 1: %s", res.Pass.Fset.Position(d.Pos), len(d.SuggestedFixes), d.Message)
+			}
+			byFile := map[string][]edit{}
+			for _, e := range d.SuggestedFixes[0].TextEdits {
+				tf := res.Pass.Fset.File(e.Pos)
+				byFile[tf.Name()] = append(byFile[tf.Name()], edit{tf.Offset(e.Pos), tf.Offset(e.End), string(e.NewText)})
+			}
+			fixes = append(fixes, byFile)
+			fixedFiles = append(fixedFiles, filepath.Base(res.Pass.Fset.File(d.Pos).Name()))
+		}
+	}
+	if !slices.Equal(fixedFiles, []string{"a.go", "b.go"}) {
+		t.Fatalf("fixes in %q, want one in a.go and one in b.go", fixedFiles)
+	}
+	for _, subset := range [][]int{{0}, {1}, {0, 1}} {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(mod)); err != nil {
+			t.Fatal(err)
+		}
+		merged := map[string][]edit{}
+		for _, i := range subset {
+			for file, es := range fixes[i] {
+				merged[file] = append(merged[file], es...)
+			}
+		}
+		for file, es := range merged {
+			slices.SortFunc(es, func(a, b edit) int {
+				return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), strings.Compare(a.text, b.text))
+			})
+			es = slices.Compact(es)
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := len(es) - 1; i >= 0; i-- {
+				if i > 0 && es[i-1].end > es[i].start {
+					t.Fatalf("fixes %v: overlapping edits of %s: %+v and %+v", subset, file, es[i-1], es[i])
+				}
+				src = slices.Concat(src[:es[i].start], []byte(es[i].text), src[es[i].end:])
+			}
+			rel, _ := filepath.Rel(mod, file)
+			if err := os.WriteFile(filepath.Join(dir, rel), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		build := exec.Command("go", "vet", "./twofiles")
+		build.Dir = dir
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Errorf("fixes %v applied: the package does not build: %v\n%s", subset, err, out)
+		}
+		decls := 0
+		for _, name := range []string{"a.go", "b.go"} {
+			src, err := os.ReadFile(filepath.Join(dir, "twofiles", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			decls += strings.Count(string(src), "\ntype cancelOnClose struct")
+		}
+		if decls != 1 {
+			t.Errorf("fixes %v applied: cancelOnClose declared %d times, want once", subset, decls)
+		}
+	}
+}
+
+// TestFileLocalFixes holds the analyzer for golangci-lint to fixes that
+// edit only their own file: of twofiles' early-cancel fixes, the one in
+// a.go, which declares cancelOnClose there, is offered; the one in b.go,
+// which would declare it in a.go too, is not, and says why.
+func TestFileLocalFixes(t *testing.T) {
+	mod := t.TempDir()
+	if _, err := cases.Layout(mod, filepath.Join("..", "testdata", "early-cancel")); err != nil {
+		t.Fatal(err)
+	}
+	var others []string
+	for _, r := range rules.All() {
+		if r != rules.EarlyCancel {
+			others = append(others, r.Name)
+		}
+	}
+	golangci := rules.AnalyzerOfRules("leakfix", rules.Selection{Enable: []string{rules.EarlyCancel.Name}, Disable: others})
+	seen := map[string]bool{}
+	for _, res := range analysistest.Run(t, mod, golangci, "./twofiles") {
+		for _, d := range res.Diagnostics {
+			file := filepath.Base(res.Pass.Fset.File(d.Pos).Name())
+			seen[file] = true
+			switch file {
+			case "a.go":
+				if len(d.SuggestedFixes) != 1 {
+					t.Fatalf("a.go: %d fixes, want 1: %s", len(d.SuggestedFixes), d.Message)
+				}
+				for _, e := range d.SuggestedFixes[0].TextEdits {
+					if name := filepath.Base(res.Pass.Fset.File(e.Pos).Name()); name != "a.go" {
+						t.Errorf("a.go's fix edits %s", name)
+					}
+				}
+			case "b.go":
+				if len(d.SuggestedFixes) != 0 || !strings.HasSuffix(d.Message, "(no automatic fix: the fix also edits a.go, declaring cancelOnClose there, and golangci-lint applies only the edits in the finding's own file)") {
+					t.Errorf("b.go: %d fixes, message %q; want none, and why", len(d.SuggestedFixes), d.Message)
+				}
+			}
+		}
+	}
+	if !seen["a.go"] || !seen["b.go"] {
+		t.Errorf("findings in %v, want a.go and b.go", seen)
 	}
 }

@@ -43,8 +43,13 @@ early returns):
 
 The deadline keeps applying while the caller reads the body, and go vet's
 lostcancel check stays satisfied. cancelOnClose, a ReadCloser that closes
-the body and then cancels, is added once per package, in its own file
-cancel_on_close.go, and reused by every fix in the package.
+the body and then cancels, is declared once per package, at the end of the
+first file (by name) that the package's early-cancel fixes edit, a file
+that is not a test's when some fix is not in one; every fix of the package
+carries that same declaration, so each compiles alone, and applied
+together they declare it once. A second run, or a package that has it,
+reuses it; a package that declares something else by that name gets no
+fix.
 
 Reported without a fix: a shape leakfix does not recognise with certainty
 (the cancel func used elsewhere too, a WithCancelCause cancel, a response
@@ -52,10 +57,7 @@ handed on in a loop or in a way leakfix cannot judge).`,
 	Run: runEarlyCancel,
 }
 
-const (
-	bodyWrapper     = "cancelOnClose"
-	bodyWrapperFile = "cancel_on_close"
-)
+const bodyWrapper = "cancelOnClose"
 
 func runEarlyCancel(pass *Pass) {
 	acqs := pass.acquisitions()
@@ -391,17 +393,16 @@ func isVariable(obj types.Object) bool {
 }
 
 // tieFix starts the fix that ties the cancel of the deferred call d to a
-// response body: its sites, and the cancelOnClose file the package needs.
+// response body: its sites, and the cancelOnClose the package needs.
 func tieFix(pass *Pass, d *ast.DeferStmt) (*fix.Fix, string) {
-	file := pass.Fset.Position(d.Pos()).Filename
-	newFiles, why := wrapperFile(pass, strings.HasSuffix(file, "_test.go"))
+	shared, why := wrapperDecl(pass, strings.HasSuffix(pass.Fset.File(d.Pos()).Name(), "_test.go"))
 	if why != "" {
 		return nil, why
 	}
 	return &fix.Fix{
-		Message:  "close the body to cancel the context, instead of cancelling at return",
-		Sites:    []fix.Site{{Pos: d.Pos(), End: d.End()}},
-		NewFiles: newFiles,
+		Message: "close the body to cancel the context, instead of cancelling at return",
+		Sites:   []fix.Site{{Pos: d.Pos(), End: d.End()}},
+		Shared:  shared,
 	}, ""
 }
 
@@ -515,41 +516,39 @@ func bodyTakesCancel(resp, cancel string) []dst.Stmt {
 	return []dst.Stmt{wrap, handed}
 }
 
-// wrapperFile returns the file that declares cancelOnClose for the
-// package, or none when the package has it already (from an earlier fix).
-// A test file gets it in a _test.go file, which only tests compile.
-func wrapperFile(pass *Pass, forTest bool) (map[string][]byte, string) {
+// wrapperDecl returns the declaration of cancelOnClose that a fix in a
+// test file (forTest) or not needs, or none when the package has it
+// already (from an earlier fix). Run places it in a file of the package.
+func wrapperDecl(pass *Pass, forTest bool) (*fix.Shared, string) {
 	if obj := pass.Types.Scope().Lookup(bodyWrapper); obj != nil {
-		declared := pass.Fset.Position(obj.Pos()).Filename
+		declared := pass.Fset.File(obj.Pos()).Name()
 		if !isOurWrapper(obj) || strings.HasSuffix(declared, "_test.go") && !forTest {
 			return nil, fmt.Sprintf("the package declares a %s of its own", bodyWrapper)
 		}
 		return nil, ""
 	}
-	name := bodyWrapperFile + ".go"
-	if forTest {
-		name = bodyWrapperFile + "_test.go"
-	}
-	return map[string][]byte{name: []byte(fmt.Sprintf(wrapperSource, pass.Types.Name()))}, ""
+	return &fix.Shared{Name: bodyWrapper, Source: wrapperSource}, ""
 }
 
 // isOurWrapper reports whether obj is the cancelOnClose an earlier fix
-// added: a struct of an embedded io.ReadCloser and a cancel func().
+// added: a struct of an embedded io.ReadCloser and a cancel func(), with
+// a Close method of its own (the embedded one would never cancel).
 func isOurWrapper(obj types.Object) bool {
 	st, ok := obj.Type().Underlying().(*types.Struct)
-	if !ok || st.NumFields() != 2 {
+	if _, isType := obj.(*types.TypeName); !isType || !ok || st.NumFields() != 2 {
 		return false
 	}
 	rc, cancel := st.Field(0), st.Field(1)
 	sig, ok := cancel.Type().Underlying().(*types.Signature)
-	return rc.Embedded() && rc.Type().String() == "io.ReadCloser" && cancel.Name() == "cancel" && ok && sig.Params().Len() == 0 && sig.Results().Len() == 0
+	closer := types.NewMethodSet(types.NewPointer(obj.Type())).Lookup(obj.Pkg(), "Close")
+	return rc.Embedded() && rc.Type().String() == "io.ReadCloser" && cancel.Name() == "cancel" && ok && sig.Params().Len() == 0 && sig.Results().Len() == 0 &&
+		closer != nil && len(closer.Index()) == 1
 }
 
-const wrapperSource = `package %s
-
-import "io"
-
-// cancelOnClose is an HTTP response body that cancels the context of its
+// wrapperSource is the declaration of cancelOnClose, for a file that
+// imports io by the name importName gives.
+func wrapperSource(importName func(string) string) string {
+	return fmt.Sprintf(`// cancelOnClose is an HTTP response body that cancels the context of its
 // request when it is closed.
 //
 // leakfix added it for functions that make a request with a context they
@@ -558,7 +557,7 @@ import "io"
 // the cancel tied to Close, the context's deadline keeps applying while the
 // caller reads, and closing the body releases the context.
 type cancelOnClose struct {
-	io.ReadCloser
+	%s.ReadCloser
 	cancel func()
 }
 
@@ -568,4 +567,5 @@ func (b *cancelOnClose) Close() error {
 	b.cancel()
 	return err
 }
-`
+`, importName("io"))
+}

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/leakfix/leakfix/config"
@@ -202,7 +203,50 @@ func Run(pkg *Package, rs []*Rule) []Finding {
 		return skip.generated[pkg.Fset.File(f.Pos)] || skip.lines[fileLine{p.Filename, p.Line}]
 	})
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Pos < all[j].Pos })
+	placeShared(pkg, all)
 	return all
+}
+
+// placeShared chooses the file of pkg that declares each declaration the
+// findings' fixes share (fix.Shared, by name): of the files that hold
+// those fixes, the first by name, preferring a file that is not a test's
+// (non-test code sees only those) and does not use cgo (leakfix does not
+// rewrite such files). Every such fix gets the same file, whichever entry
+// point runs the rules, since it depends only on the fixes the package has.
+func placeShared(pkg *Package, findings []Finding) {
+	cgo := map[*token.File]bool{}
+	for _, f := range pkg.Files {
+		cgo[pkg.Fset.File(f.Pos())] = fix.UsesCgo(pkg.Fset, f)
+	}
+	type candidate struct {
+		test, cgo bool
+		name      string
+	}
+	better := func(a, b candidate) bool {
+		if a.test != b.test {
+			return !a.test
+		}
+		if a.cgo != b.cgo {
+			return !a.cgo
+		}
+		return a.name < b.name
+	}
+	chosen := map[string]candidate{} // shared name → file
+	for _, f := range findings {
+		if f.Fix == nil || f.Fix.Shared == nil {
+			continue
+		}
+		tf := pkg.Fset.File(f.Pos)
+		c := candidate{strings.HasSuffix(tf.Name(), "_test.go"), cgo[tf], tf.Name()}
+		if prev, ok := chosen[f.Fix.Shared.Name]; !ok || better(c, prev) {
+			chosen[f.Fix.Shared.Name] = c
+		}
+	}
+	for _, f := range findings {
+		if f.Fix != nil && f.Fix.Shared != nil {
+			f.Fix.Shared.File = chosen[f.Fix.Shared.Name].name
+		}
+	}
 }
 
 type fileLine struct {
