@@ -88,7 +88,9 @@ func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
 			Doc:      r.Summary + "\n\n" + r.Doc,
 			URL:      analyzerURL,
 			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
-			Run:      func(pass *analysis.Pass) (any, error) { return nil, runAnalyzer(pass, []*Rule{r}, runs, presentation{}) },
+			Run: func(pass *analysis.Pass) (any, error) {
+				return nil, runAnalyzer(pass, []*Rule{r}, runs, presentation{})
+			},
 		})
 	}
 	return out
