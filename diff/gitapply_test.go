@@ -8,7 +8,7 @@ import (
 
 // git apply reads the names of Unified's diffs as relative to the top level
 // of the work tree from any directory of it: run in a subdirectory it
-// changes and creates the files below that directory and skips the others,
+// changes the files below that directory and skips the others,
 // as git does; run at the top level it applies every file.
 func TestGitApplyFromSubdirectory(t *testing.T) {
 	git, err := exec.LookPath("git")
@@ -17,7 +17,6 @@ func TestGitApplyFromSubdirectory(t *testing.T) {
 	}
 	const old, new = "old\n", "new\n"
 	patch := Unified("sub/x.go", []byte(old), []byte(new)) +
-		Unified("sub/added.go", nil, []byte(new)) +
 		Unified("top.go", []byte(old), []byte(new))
 	setup := func(t *testing.T) string {
 		dir := t.TempDir()
@@ -31,14 +30,12 @@ func TestGitApplyFromSubdirectory(t *testing.T) {
 		dir := setup(t)
 		run(t, filepath.Join(dir, "sub"), patch, git, "apply", "-")
 		checkFile(t, filepath.Join(dir, "sub", "x.go"), new)
-		checkFile(t, filepath.Join(dir, "sub", "added.go"), new)
 		checkFile(t, filepath.Join(dir, "top.go"), old)
 	})
 	t.Run("top level", func(t *testing.T) {
 		dir := setup(t)
 		run(t, dir, patch, git, "apply", "-")
 		checkFile(t, filepath.Join(dir, "sub", "x.go"), new)
-		checkFile(t, filepath.Join(dir, "sub", "added.go"), new)
 		checkFile(t, filepath.Join(dir, "top.go"), new)
 	})
 }
