@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/leakfix/leakfix/internal/dirs"
 )
 
 // Digest hashes the config files that may apply to the packages a go
@@ -74,23 +76,11 @@ func moduleRoot(dir string) (string, bool) {
 	case gowork != "":
 		return filepath.Dir(gowork), true
 	default:
-		if root, ok := above(dir, "go.work"); ok {
+		if root, ok := dirs.Above(dir, "go.work"); ok {
 			return root, true
 		}
 	}
-	return above(dir, "go.mod")
-}
-
-// above returns the first of dir and its parents that holds name.
-func above(dir, name string) (string, bool) {
-	for d := dir; ; d = filepath.Dir(d) {
-		if exists(filepath.Join(d, name)) {
-			return d, true
-		}
-		if filepath.Dir(d) == d {
-			return "", false
-		}
-	}
+	return dirs.Above(dir, "go.mod")
 }
 
 func exists(path string) bool {

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/leakfix/leakfix/internal/dirs"
 )
 
 // TestDigest: the digest changes with every config that may apply to the
@@ -52,7 +54,7 @@ func TestDigest(t *testing.T) {
 func TestDigestOutsideModules(t *testing.T) {
 	t.Setenv("GOWORK", "")
 	dir := t.TempDir()
-	if _, ok := above(dir, "go.mod"); ok {
+	if _, ok := dirs.Above(dir, "go.mod"); ok {
 		t.Skip("the temporary directory is inside a module")
 	}
 	before := Digest(dir)

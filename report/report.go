@@ -15,6 +15,7 @@ import (
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/internal/dirs"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 )
@@ -120,16 +121,8 @@ func PatchPath(dir, path string) string {
 // found as git finds it (the nearest directory with a .git entry, a file
 // in a linked worktree or a submodule), or "" when dir is in none.
 func gitTopLevel(dir string) string {
-	for {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+	top, _ := dirs.Above(dir, ".git")
+	return top
 }
 
 // RelPath makes path relative to dir, also when it lies outside it

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/leakfix/leakfix/internal/dirs"
 )
 
 // An ArgGroup is the part of the command line that one go command lists:
@@ -139,16 +141,8 @@ func classifyArgs(dir string, args []string) (patterns []string, files map[strin
 // would use in dir (the nearest one in dir or above it), or "" when there
 // is none.
 func ModuleRoot(dir string) string {
-	for {
-		if st, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && !st.IsDir() {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+	root, _ := dirs.Above(dir, "go.mod")
+	return root
 }
 
 // mainModuleKey names what the go command, run in dir, takes as its main
