@@ -23,9 +23,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 
 	"github.com/golangci/plugin-module-register/register"
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
 )
@@ -101,9 +103,29 @@ type plugin struct{ settings rules.Selection }
 // golangci-lint then shows each diagnostic's message as it is, which
 // starts with the rule's name as on the command line, where with an
 // analyzer per rule it would put the analyzer's name (missing_close, an
-// identifier) before it.
+// identifier) before it. A second analyzer reports nothing; its name
+// carries the configs that may apply (see configKey).
 func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	return []*analysis.Analyzer{rules.AnalyzerOfRules(linterName, p.settings)}, nil
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	return []*analysis.Analyzer{rules.AnalyzerOfRules(linterName, p.settings), configKey(config.Digest(dir))}, nil
+}
+
+// configKey is an analyzer that reports nothing, named after digest, the
+// hash of the .leakfix.yaml files that may apply to the packages of the
+// working directory (config.Digest). golangci-lint keys its cache of each
+// package's issues by the names of the analyzers that ran
+// (pkg/goanalysis's analyzersHashID, v2.15.0), and by nothing of
+// .leakfix.yaml: with the digest in a name, a changed config runs the
+// rules again instead of replaying the issues the old one gave.
+func configKey(digest string) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name: linterName + "_config_" + digest[:16],
+		Doc:  "keys golangci-lint's cache of leakfix's issues by the .leakfix.yaml files that apply; reports nothing",
+		Run:  func(*analysis.Pass) (any, error) { return nil, nil },
+	}
 }
 
 // GetLoadMode asks for type information: the rules match go/types objects.

@@ -2,7 +2,10 @@ package golangci
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
@@ -13,7 +16,7 @@ import (
 )
 
 // analyzerOf makes the plugin as golangci-lint does, from its registration
-// and settings, and returns its one analyzer.
+// and settings, and returns the analyzer that runs the rules.
 func analyzerOf(t *testing.T, settings any) *analysis.Analyzer {
 	t.Helper()
 	newPlugin, err := register.GetPlugin("leakfix")
@@ -37,10 +40,52 @@ func analyzerOf(t *testing.T, settings any) *analysis.Analyzer {
 	if err := analysis.Validate(as); err != nil {
 		t.Fatal(err)
 	}
-	if len(as) != 1 || as[0].Name != "leakfix" {
-		t.Fatalf("analyzers %v, want one named leakfix", as)
+	if len(as) != 2 || as[0].Name != "leakfix" || !strings.HasPrefix(as[1].Name, "leakfix_config_") {
+		t.Fatalf("analyzers %v, want leakfix and its config key", as)
 	}
 	return as[0]
+}
+
+// The second analyzer's name, which golangci-lint's cache of issues is
+// keyed by, changes with the .leakfix.yaml of the working directory's
+// module, and only with it.
+func TestConfigKey(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	key := func() string {
+		t.Helper()
+		p, err := New(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		as, err := p.BuildAnalyzers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return as[1].Name
+	}
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/m\n")
+	none := key()
+	write("m.go", "package m\n")
+	if key() != none {
+		t.Error("a Go file changed the config key")
+	}
+	write(".leakfix.yaml", "disable: [missing-close]\n")
+	disabled := key()
+	if disabled == none {
+		t.Error("a new .leakfix.yaml left the config key as it was")
+	}
+	write(".leakfix.yaml", "disable: [lost-cancel]\n")
+	if k := key(); k == disabled || k == none {
+		t.Error("an edit of .leakfix.yaml left the config key as it was")
+	}
 }
 
 // TestPluginSettings runs the plugin's analyzer with each setting over a
