@@ -26,7 +26,6 @@ import (
 	"github.com/leakfix/leakfix/internal/sarifschema"
 	"github.com/leakfix/leakfix/rules"
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 // A finding as every entry point can tell it.
@@ -46,17 +45,26 @@ func (f finding) String() string {
 // and the same fixes from each: the command line's text output and -w, JSON
 // Lines, SARIF (valid against the schema), rdjson (valid against
 // reviewdog's schema; its suggestions cannot add files, as analysis fixes
-// cannot), go vet -vettool, go fix -fixtool, the analyzer under
-// analysistest.RunWithSuggestedFixes, the custom golangci-lint (where
-// LEAKFIX_GOLANGCI_LINT names one) and the
-// pre-commit hooks' entries called as pre-commit calls them.
+// cannot), go vet -vettool, go fix -fixtool, the analyzer in process (as
+// analysistest runs it: rules.TestAnalyzers holds it to the cases' `//
+// want` comments and .golden files under analysistest itself), the custom
+// golangci-lint (where LEAKFIX_GOLANGCI_LINT names one) and the pre-commit
+// hooks' entries called as pre-commit calls them.
 //
 // The reference is the command line's text output; the fixes must give
 // the cases' .golden files (the golden test holds the command line to
 // them, and to the cases' `// want` comments).
+//
+// The rules, and the entry points of a rule, run in parallel, each in a
+// copy of the rule's module of its own: most of the time goes in waiting
+// for the go command and leakfix, which then overlap.
 func TestEntryPoints(t *testing.T) {
+	t.Parallel()
 	for _, r := range rules.All() {
-		t.Run(r.Name, func(t *testing.T) { testEntryPoints(t, r) })
+		t.Run(r.Name, func(t *testing.T) {
+			t.Parallel()
+			testEntryPoints(t, r)
+		})
 	}
 }
 
@@ -139,12 +147,14 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	}
 
 	t.Run("write", func(t *testing.T) {
+		t.Parallel()
 		dir := copyModule(t, mod)
 		runExit(t, dir, afterFix, "leakfix", leakfix("-w", "./...")...)
 		checkFixed(t, dir, fixed)
 	})
 
 	t.Run("json", func(t *testing.T) {
+		t.Parallel()
 		dir := copyModule(t, mod)
 		var got []finding
 		for _, jf := range jsonFindings {
@@ -156,7 +166,8 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	})
 
 	t.Run("sarif", func(t *testing.T) {
-		stdout, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "sarif", "./...")...)
+		t.Parallel()
+		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "sarif", "./...")...)
 		if err := sarifschema.Validate([]byte(stdout)); err != nil {
 			t.Fatalf("invalid SARIF: %v", err)
 		}
@@ -166,25 +177,29 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	})
 
 	t.Run("rdjson", func(t *testing.T) {
-		stdout, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
+		t.Parallel()
+		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
 		got, edits := parseRDJSON(t, mod, stdout)
 		sameFindings(t, got, rdjsonWant(vetWant))
 		checkFixed(t, applyEdits(t, mod, edits), vetFixed)
 	})
 
 	t.Run("vet", func(t *testing.T) {
+		t.Parallel()
+		dir := copyModule(t, mod)
 		// Plain go vet: the command line's findings in vet's format.
-		_, stderr := runExit(t, mod, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
+		_, stderr := runExit(t, dir, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
 		sameFindings(t, parseText(t, stderr, false), withoutRule(vetWant))
 
 		// go vet -json names the analyzer and carries the fixes.
-		stdout, _ := runExit(t, mod, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
-		got, edits := parseVetJSON(t, mod, stdout)
+		stdout, _ := runExit(t, dir, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
+		got, edits := parseVetJSON(t, dir, stdout)
 		sameFindings(t, got, vetWant)
 		checkFixed(t, applyEdits(t, mod, edits), vetFixed)
 	})
 
 	t.Run("fix", func(t *testing.T) {
+		t.Parallel()
 		// The go command's fix driver gofmts each file it fixes
 		// whole; leakfix -w keeps the lines outside its fixes as
 		// they were. On gofmt-clean files the two agree.
@@ -204,22 +219,20 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 		checkFixed(t, dir, gofmted)
 	})
 
-	t.Run("analysistest", func(t *testing.T) {
-		dir := copyModule(t, mod)
-		var got []finding
-		for _, res := range analysistest.RunWithSuggestedFixes(t, dir, rules.AnalyzerOf(rule), "./...") {
-			for _, d := range res.Diagnostics {
-				pos := res.Pass.Fset.Position(d.Pos)
-				rel, _ := filepath.Rel(dir, pos.Filename)
-				got = append(got, finding{filepath.ToSlash(rel), pos.Line, pos.Column, d.Category, d.Message})
-			}
-		}
+	t.Run("analyzer", func(t *testing.T) {
+		t.Parallel()
+		got, edits := analyzedCases(t).of(t, rule, goFiles)
 		sameFindings(t, got, vetWant)
+		checkFixed(t, applyEdits(t, mod, edits), vetFixed)
 	})
 
-	t.Run("golangci-lint", func(t *testing.T) { testGolangciLint(t, mod, rule, vetWant, vetFixed) })
+	t.Run("golangci-lint", func(t *testing.T) {
+		t.Parallel()
+		testGolangciLint(t, mod, rule, vetWant, vetFixed)
+	})
 
 	t.Run("pre-commit", func(t *testing.T) {
+		t.Parallel()
 		hooks := preCommitHooks(t)
 		dir := copyModule(t, mod)
 		// leakfix-check names the files leakfix would fix and fails.
@@ -366,6 +379,12 @@ func leakfixPath() string { return filepath.Join(binDir, "leakfix") }
 // the built leakfix first on PATH), and requires its exit status.
 func runExit(t *testing.T, dir string, status int, name string, args ...string) (stdout, stderr string) {
 	t.Helper()
+	return runExitEnv(t, dir, nil, status, name, args...)
+}
+
+// runExitEnv is runExit with env added to the command's environment.
+func runExitEnv(t *testing.T, dir string, env []string, status int, name string, args ...string) (stdout, stderr string) {
+	t.Helper()
 	path := name
 	if name == "leakfix" {
 		path = leakfixPath() // the one built for the tests, whatever PATH holds
@@ -376,6 +395,7 @@ func runExit(t *testing.T, dir string, status int, name string, args ...string) 
 		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"GOTOOLCHAIN=local", "GOPROXY=off", "GOFLAGS=-mod=mod -buildvcs=false", "CGO_ENABLED=0",
 		"NO_COLOR=", "TERM=dumb")
+	cmd.Env = append(cmd.Env, env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
