@@ -17,6 +17,7 @@ import (
 // command line; an exclusion of every file from it leaves every entry
 // point silent, and go fix without a change.
 func TestConfigSelectsInEveryEntryPoint(t *testing.T) {
+	t.Parallel() // with the other tests of the entry points
 	rule := rules.UnboundedClientRead
 	if !rule.DefaultOff {
 		t.Fatalf("%s is on by default: choose a rule that is off", rule.Name)
@@ -40,16 +41,19 @@ func TestConfigSelectsInEveryEntryPoint(t *testing.T) {
 	selecting := "enable: [" + rule.Name + "]\ndisable: [" + strings.Join(others, ", ") + "]\n"
 	writeConfig(t, mod, selecting)
 	t.Run("selected", func(t *testing.T) {
-		_, stderr := runExit(t, mod, 1, "leakfix", "./...")
+		t.Parallel()
+		dir := copyModule(t, mod)
+		_, stderr := runExit(t, dir, 1, "leakfix", "./...")
 		sameFindings(t, parseText(t, stderr, true), want)
-		_, stderr = runExit(t, mod, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
+		_, stderr = runExit(t, dir, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
 		sameFindings(t, parseText(t, stderr, false), withoutRule(want))
 		hooks := preCommitHooks(t)
-		_, stderr = runHook(t, mod, hooks["leakfix-check"], nil, goFilesOf(t, mod), 1)
+		_, stderr = runHook(t, dir, hooks["leakfix-check"], nil, goFilesOf(t, dir), 1)
 		sameFindings(t, parseText(t, stderr, true), want)
 	})
 
 	t.Run("excluded", func(t *testing.T) {
+		t.Parallel()
 		dir := copyModule(t, mod)
 		writeConfig(t, dir, selecting+"exclusions:\n  rules:\n    - path: '.*'\n      rules: ["+rule.Name+"]\n")
 		for _, cmd := range [][]string{

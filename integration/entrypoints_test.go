@@ -24,7 +24,6 @@ import (
 	"github.com/leakfix/leakfix/internal/sarifschema"
 	"github.com/leakfix/leakfix/rules"
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 // A finding as every entry point can tell it.
@@ -44,17 +43,26 @@ func (f finding) String() string {
 // and the same fixes from each: the command line's text output and -w, JSON
 // Lines, SARIF (valid against the schema), rdjson (valid against
 // reviewdog's schema; its suggestions cannot add files, as analysis fixes
-// cannot), go vet -vettool, go fix -fixtool, the analyzer under
-// analysistest.RunWithSuggestedFixes, the custom golangci-lint (where
-// LEAKFIX_GOLANGCI_LINT names one) and the
-// pre-commit hooks' entries called as pre-commit calls them.
+// cannot), go vet -vettool, go fix -fixtool, the analyzer in process (as
+// analysistest runs it: rules.TestAnalyzers holds it to the cases' `//
+// want` comments and .golden files under analysistest itself), the custom
+// golangci-lint (where LEAKFIX_GOLANGCI_LINT names one) and the pre-commit
+// hooks' entries called as pre-commit calls them.
 //
 // The reference is the command line's text output; the fixes must give
 // the cases' .golden files (the golden test holds the command line to
 // them, and to the cases' `// want` comments).
+//
+// The rules, and the entry points of a rule, run in parallel, each in a
+// copy of the rule's module of its own: most of the time goes in waiting
+// for the go command and leakfix, which then overlap.
 func TestEntryPoints(t *testing.T) {
+	t.Parallel()
 	for _, r := range rules.All() {
-		t.Run(r.Name, func(t *testing.T) { testEntryPoints(t, r) })
+		t.Run(r.Name, func(t *testing.T) {
+			t.Parallel()
+			testEntryPoints(t, r)
+		})
 	}
 }
 
@@ -113,12 +121,14 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	jsonFindings := parseJSONLines(t, jsonOut)
 
 	t.Run("write", func(t *testing.T) {
+		t.Parallel()
 		dir := copyModule(t, mod)
 		runExit(t, dir, afterFix, "leakfix", leakfix("-w", "./...")...)
 		checkFixed(t, dir, fixed)
 	})
 
 	t.Run("json", func(t *testing.T) {
+		t.Parallel()
 		// Each fix's diff applies alone with patch -p1; the diffs'
 		// edits together, with the identical ones (the declaration
 		// that fixes of a package share) made once, give what -w
@@ -137,7 +147,8 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	})
 
 	t.Run("sarif", func(t *testing.T) {
-		stdout, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "sarif", "./...")...)
+		t.Parallel()
+		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "sarif", "./...")...)
 		if err := sarifschema.Validate([]byte(stdout)); err != nil {
 			t.Fatalf("invalid SARIF: %v", err)
 		}
@@ -147,7 +158,8 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	})
 
 	t.Run("rdjson", func(t *testing.T) {
-		stdout, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
+		t.Parallel()
+		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
 		got, edits := parseRDJSON(t, mod, stdout)
 		want, wantEdits := fileLocalWant(t, mod, jsonFindings, ", and a suggestion edits only the finding's own file; leakfix -w makes it")
 		sameFindings(t, got, want)
@@ -155,18 +167,21 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 	})
 
 	t.Run("vet", func(t *testing.T) {
+		t.Parallel()
+		dir := copyModule(t, mod)
 		// Plain go vet: the command line's findings in vet's format.
-		_, stderr := runExit(t, mod, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
+		_, stderr := runExit(t, dir, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
 		sameFindings(t, parseText(t, stderr, false), withoutRule(want))
 
 		// go vet -json names the analyzer and carries the fixes.
-		stdout, _ := runExit(t, mod, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
-		got, edits := parseVetJSON(t, mod, stdout)
+		stdout, _ := runExit(t, dir, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
+		got, edits := parseVetJSON(t, dir, stdout)
 		sameFindings(t, got, want)
 		checkFixed(t, applyEdits(t, mod, edits), fixed)
 	})
 
 	t.Run("fix", func(t *testing.T) {
+		t.Parallel()
 		// The go command's fix driver gofmts each file it fixes
 		// whole; leakfix -w keeps the lines outside its fixes as
 		// they were. On gofmt-clean files the two agree.
@@ -186,25 +201,20 @@ func testEntryPoints(t *testing.T, rule *rules.Rule) {
 		checkFixed(t, dir, gofmted)
 	})
 
-	t.Run("analysistest", func(t *testing.T) {
-		dir := copyModule(t, mod)
-		var got []finding
-		for _, res := range analysistest.RunWithSuggestedFixes(t, dir, rules.AnalyzerOf(rule), "./...") {
-			for _, d := range res.Diagnostics {
-				pos := res.Pass.Fset.Position(d.Pos)
-				rel, _ := filepath.Rel(dir, pos.Filename)
-				got = append(got, finding{filepath.ToSlash(rel), pos.Line, pos.Column, d.Category, d.Message})
-			}
-		}
-		// A package with tests is analyzed twice, as itself and with its
-		// tests ("p [p.test]"), which find the same in its files.
-		got = slices.Compact(slices.SortedFunc(slices.Values(got), func(a, b finding) int { return strings.Compare(a.String(), b.String()) }))
+	t.Run("analyzer", func(t *testing.T) {
+		t.Parallel()
+		got, edits := analyzedCases(t).of(t, rule, goFiles)
 		sameFindings(t, got, want)
+		checkFixed(t, applyEdits(t, mod, edits), fixed)
 	})
 
-	t.Run("golangci-lint", func(t *testing.T) { testGolangciLint(t, mod, rule, jsonFindings, fixed) })
+	t.Run("golangci-lint", func(t *testing.T) {
+		t.Parallel()
+		testGolangciLint(t, mod, rule, jsonFindings, fixed)
+	})
 
 	t.Run("pre-commit", func(t *testing.T) {
+		t.Parallel()
 		hooks := preCommitHooks(t)
 		dir := copyModule(t, mod)
 		// leakfix-check names the files leakfix would fix and fails.
@@ -378,6 +388,12 @@ func leakfixPath() string { return filepath.Join(binDir, "leakfix") }
 // the built leakfix first on PATH), and requires its exit status.
 func runExit(t *testing.T, dir string, status int, name string, args ...string) (stdout, stderr string) {
 	t.Helper()
+	return runExitEnv(t, dir, nil, status, name, args...)
+}
+
+// runExitEnv is runExit with env added to the command's environment.
+func runExitEnv(t *testing.T, dir string, env []string, status int, name string, args ...string) (stdout, stderr string) {
+	t.Helper()
 	path := name
 	if name == "leakfix" {
 		path = leakfixPath() // the one built for the tests, whatever PATH holds
@@ -388,6 +404,7 @@ func runExit(t *testing.T, dir string, status int, name string, args ...string) 
 		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"GOTOOLCHAIN=local", "GOPROXY=off", "GOFLAGS=-mod=mod -buildvcs=false", "CGO_ENABLED=0",
 		"NO_COLOR=", "TERM=dumb")
+	cmd.Env = append(cmd.Env, env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

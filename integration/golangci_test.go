@@ -21,6 +21,18 @@ import (
 // test the plugin as it was.
 func golangciLint(t *testing.T) string {
 	t.Helper()
+	path := golangciLintPath(t)
+	// golangci-lint runs one at a time per temporary directory (it locks
+	// golangci-lint.lock there, and gives up after 5s): the test's own
+	// keeps it from waiting on any other golangci-lint of the machine.
+	t.Setenv("TMPDIR", t.TempDir())
+	return path
+}
+
+// golangciLintPath is golangciLint for a parallel test, which cannot set
+// the environment: it must run golangci-lint with golangciEnv.
+func golangciLintPath(t *testing.T) string {
+	t.Helper()
 	path := os.Getenv("LEAKFIX_GOLANGCI_LINT")
 	if path == "" {
 		t.Skip("LEAKFIX_GOLANGCI_LINT is unset: build a golangci-lint with leakfix's plugin with golangci/build-custom.sh OUTPUT (as .ci/run does) and set LEAKFIX_GOLANGCI_LINT=OUTPUT")
@@ -31,12 +43,12 @@ func golangciLint(t *testing.T) string {
 	if err := sameSources(path); err != nil {
 		t.Fatal(err)
 	}
-	// golangci-lint runs one at a time per temporary directory (it locks
-	// golangci-lint.lock there, and gives up after 5s): the test's own
-	// keeps it from waiting on any other golangci-lint of the machine.
-	t.Setenv("TMPDIR", t.TempDir())
 	return path
 }
+
+// golangciEnv is the environment of a golangci-lint that golangciLintPath
+// found: a temporary directory of the test's own, as golangciLint sets.
+func golangciEnv(t *testing.T) []string { return []string{"TMPDIR=" + t.TempDir()} }
 
 // sameSources checks that the golangci-lint at path was built from the
 // leakfix sources here: its version ends as build-custom.sh stamps it now,
@@ -124,7 +136,7 @@ func leakfixFinding(t *testing.T, linter, file string, line, col int, text strin
 // JSON's fixes, but for those that would edit another file than their
 // finding's, which golangci-lint's --fix cannot.
 func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, jsonFindings []jsonFinding, fixed map[string]string) {
-	gcl := golangciLint(t)
+	gcl, env := golangciLintPath(t), golangciEnv(t)
 	// A fix that would edit another file is none under golangci-lint.
 	want, wantEdits := fileLocalWant(t, mod, jsonFindings, ", declaring cancelOnClose there, and golangci-lint applies only the edits in the finding's own file")
 	var others []string
@@ -139,7 +151,7 @@ func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, jsonFindings [
 		t.Fatal(err)
 	}
 	sarifPath := filepath.Join(t.TempDir(), "golangci.sarif")
-	stdout, _ := runExit(t, dir, 1, gcl, "run", "--output.json.path=stdout", "--output.text.path=", "--output.sarif.path="+sarifPath, "--show-stats=false", "./...")
+	stdout, _ := runExitEnv(t, dir, env, 1, gcl, "run", "--output.json.path=stdout", "--output.text.path=", "--output.sarif.path="+sarifPath, "--show-stats=false", "./...")
 	var got []finding
 	for _, is := range parseGolangciJSON(t, stdout) {
 		got = append(got, leakfixFinding(t, is.FromLinter, is.Pos.Filename, is.Pos.Line, is.Pos.Column, is.Text))
@@ -166,7 +178,7 @@ func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, jsonFindings [
 			afterFix = 1
 		}
 	}
-	runExit(t, dir, afterFix, gcl, "run", "--fix", "./...")
+	runExitEnv(t, dir, env, afterFix, gcl, "run", "--fix", "./...")
 	sameFiles(t, dir, applyEdits(t, mod, wantEdits), fixed)
 }
 

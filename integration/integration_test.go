@@ -83,6 +83,9 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	goBin, _ = filepath.Abs(goBin)
+	// The scenarios run in parallel, each in its own sandbox, and in
+	// parallel with the other slow tests.
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                "testdata",
 		RequireUniqueNames: true,

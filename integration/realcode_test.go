@@ -47,8 +47,10 @@ func TestRealModules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs the tests of real modules")
 	}
+	t.Parallel() // with the other slow tests: each module in its own copies
 	for _, m := range realModules {
 		t.Run(path.Base(m.path), func(t *testing.T) {
+			t.Parallel()
 			src := moduleDir(t, m.path)
 			fixed, pristine := t.TempDir(), t.TempDir()
 			copyCachedModule(t, src, fixed, m.path, m.roots)
@@ -103,6 +105,7 @@ func TestStdDryRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: analyzes the whole standard library")
 	}
+	t.Parallel()
 	var all []string
 	for _, r := range rules.All() {
 		all = append(all, r.Name)

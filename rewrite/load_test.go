@@ -63,3 +63,63 @@ func TestPlanBatches(t *testing.T) {
 		t.Errorf("batches:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// loadHolders gives the packages that "file=" queries give, one query a
+// file: a file of a package, its test files (internal and external), a file
+// that build constraints leave out and one outside the module.
+func TestLoadHoldersAsFileQueries(t *testing.T) {
+	root := t.TempDir()
+	mod := filepath.Join(root, "m")
+	for name, content := range map[string]string{
+		"go.mod":            "module example.com/m\n\ngo 1.22\n",
+		"p/p.go":            "package p\n\nfunc F() {}\n",
+		"p/q.go":            "package p\n",
+		"p/p_test.go":       "package p\n",
+		"p/x_test.go":       "package p_test\n",
+		"p/ignored.go":      "//go:build never\n\npackage p\n",
+		"r/r.go":            "package r\n",
+		"../outside/out.go": "package outside\n",
+	} {
+		writeTestFile(t, filepath.Join(mod, name), content)
+	}
+	var files []string
+	for _, f := range []string{"p/p.go", "p/q.go", "p/p_test.go", "p/x_test.go", "p/ignored.go", "r/r.go", "../outside/out.go"} {
+		files = append(files, filepath.Join(mod, f))
+	}
+	ids := func(pkgs []*packages.Package) []string {
+		var out []string
+		for _, p := range pkgs {
+			out = append(out, p.ID)
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	for _, tests := range []bool{false, true} {
+		cfg := &packages.Config{Mode: listMode, Dir: mod, Tests: tests}
+		var queries []string
+		for _, f := range files {
+			queries = append(queries, "file="+f)
+		}
+		want, err := packages.Load(cfg, queries...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := loadHolders(cfg, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := ids(got), ids(want); !slices.Equal(g, w) {
+			t.Errorf("tests %v: loadHolders gives %q, file= queries %q", tests, g, w)
+		}
+	}
+}
+
+func writeTestFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

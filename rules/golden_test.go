@@ -28,7 +28,12 @@ var update = flag.Bool("update", false, "write the .golden files from the curren
 
 func TestGolden(t *testing.T) {
 	for _, rule := range rules.All() {
-		t.Run(rule.Name, func(t *testing.T) { runGolden(t, rule) })
+		t.Run(rule.Name, func(t *testing.T) {
+			// Each rule in its own module: they load, fix and build
+			// in parallel, overlapping the go command's waits.
+			t.Parallel()
+			runGolden(t, rule)
+		})
 	}
 }
 

@@ -111,6 +111,7 @@ func Size() (int64, error) {
 		{"another rule excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [lost-cancel]\n", missingClose(rules.Selection{}), true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case in its own module
 			mod := t.TempDir()
 			src := leak
 			if !tt.reported {
