@@ -69,7 +69,12 @@ func TestAnalyzers(t *testing.T) {
 		Run: func(pass *analysis.Pass) (any, error) {
 			dir := filepath.Dir(pass.Fset.File(pass.Files[0].Pos()).Name())
 			a, ok := ruleOf[dir]
-			if !ok {
+			switch {
+			case !ok && !strings.HasPrefix(dir, mod+string(filepath.Separator)):
+				// The main package go test generates for a case with
+				// tests ("p.test"), in the build cache: no case.
+				return nil, nil
+			case !ok:
 				return nil, fmt.Errorf("%s is the case of no rule", dir)
 			}
 			return a.Run(pass)
