@@ -200,7 +200,7 @@ func Run(pkg *Package, rs []*Rule) []Finding {
 	skip := suppressions(pkg)
 	all = slices.DeleteFunc(all, func(f Finding) bool {
 		p := pkg.Fset.Position(f.Pos)
-		return skip.generated[pkg.Fset.File(f.Pos)] || skip.lines[fileLine{p.Filename, p.Line}]
+		return skip.generated[pkg.Fset.File(f.Pos)] || skip.silences(f.Rule, p)
 	})
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Pos < all[j].Pos })
 	placeShared(pkg, all)
@@ -256,29 +256,76 @@ type fileLine struct {
 
 type skipped struct {
 	generated map[*token.File]bool
-	lines     map[fileLine]bool // lines whose findings are silenced
+	lines     map[fileLine]string // lines whose findings are silenced: the rule, "" for all
 }
 
-// suppressRx matches //leakfix:ignore (a reason may follow) and
-// //nolint:leakfix, also within a list such as //nolint:errcheck,leakfix.
-var suppressRx = regexp.MustCompile(`^//\s*(leakfix:ignore\b|nolint:([\w-]+,)*(leakfix|all)\b)`)
+// silences reports whether a suppression comment silences a finding of
+// rule at p.
+func (s skipped) silences(rule string, p token.Position) bool {
+	r, ok := s.lines[fileLine{p.Filename, p.Line}]
+	return ok && (r == "" || r == rule)
+}
+
+// suppressRx matches //leakfix:ignore (a reason may follow), a bare
+// //nolint, and //nolint:leakfix, also within a list such as
+// //nolint:errcheck,leakfix: they silence every rule. A //nolint naming
+// bodyclose or sqlclosecheck, the linters that report unclosed response
+// bodies and sql rows, says that the code leaves them open on purpose (a
+// mock response with no body, say): it silences missing-close.
+var suppressRx = regexp.MustCompile(`^//\s*(leakfix:ignore\b|nolint(?:$|\s)|nolint:([\w-]+,)*(leakfix|all|bodyclose|sqlclosecheck)\b)`)
+
+// silencedRule is the rule a suppression comment silences: missing-close
+// for a //nolint list that names bodyclose or sqlclosecheck but not
+// leakfix or all, else "" (every rule).
+func silencedRule(comment string) string {
+	_, list, ok := strings.Cut(comment, "nolint:")
+	fields := strings.Fields(list)
+	if !ok || len(fields) == 0 || strings.HasPrefix(comment, "//nolint ") {
+		return ""
+	}
+	for _, name := range strings.Split(fields[0], ",") {
+		if name == "leakfix" || name == "all" {
+			return ""
+		}
+	}
+	return MissingClose.Name
+}
 
 // suppressions finds the generated files of pkg, and the lines silenced by a
-// suppression comment: the comment's own line and the line below it. Lines
-// are those that //line directives give, as for the findings.
+// suppression comment: the comment's own line and the line below it, and,
+// for a comment in a function's doc comment, every line of the function,
+// as golangci-lint reads //nolint above a declaration. Lines are those
+// that //line directives give, as for the findings.
 func suppressions(pkg *Package) skipped {
-	s := skipped{generated: map[*token.File]bool{}, lines: map[fileLine]bool{}}
+	s := skipped{generated: map[*token.File]bool{}, lines: map[fileLine]string{}}
+	silence := func(file string, from, to int, rule string) {
+		for line := from; line <= to; line++ {
+			if r, ok := s.lines[fileLine{file, line}]; !ok || r != "" {
+				s.lines[fileLine{file, line}] = rule
+			}
+		}
+	}
 	for _, f := range pkg.Files {
 		if _, ok := fix.CgoSource(pkg.Fset, f); ast.IsGenerated(f) && !ok {
 			s.generated[pkg.Fset.File(f.Pos())] = true
 			continue
 		}
+		docOf := map[*ast.CommentGroup]*ast.FuncDecl{}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
+				docOf[fd.Doc] = fd
+			}
+		}
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
-				if suppressRx.MatchString(c.Text) {
-					p := pkg.Fset.Position(c.Slash)
-					s.lines[fileLine{p.Filename, p.Line}] = true
-					s.lines[fileLine{p.Filename, p.Line + 1}] = true
+				if !suppressRx.MatchString(c.Text) {
+					continue
+				}
+				rule := silencedRule(c.Text)
+				p := pkg.Fset.Position(c.Slash)
+				silence(p.Filename, p.Line, p.Line+1, rule)
+				if fd := docOf[cg]; fd != nil {
+					silence(p.Filename, p.Line, pkg.Fset.Position(fd.End()).Line, rule)
 				}
 			}
 		}
