@@ -16,31 +16,20 @@ func TestGolangciLintConfigChange(t *testing.T) {
 	gcl := golangciLint(t)
 	dir := t.TempDir()
 	t.Setenv("GOLANGCI_LINT_CACHE", t.TempDir()) // a cache of the test's own
-	const leak = `package size
-
-import "os"
-
-func Size(path string) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	return st.Size(), nil
-}
-`
 	write := func(name, content string) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write("go.mod", "module example.com/size\n\ngo 1.22\n")
-	write("size.go", leak)
-	write(".golangci.yml", golangciConfig("{}"))
+	// The editors' module: a leak in size/size.go, and the README's
+	// .golangci.yml.
+	for name, content := range editorModule {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(name, content)
+	}
 	const found = "missing-close: f (file from os.Open) is never closed"
 	run := func(status int) string {
 		t.Helper()
