@@ -28,23 +28,7 @@ func TestDependencySummariesCached(t *testing.T) {
 
 	mod := filepath.Join(tmp, "app")
 	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/app\n\ngo 1.26\n\nrequire example.com/remote v1.0.0\n")
-	writeFile(t, filepath.Join(mod, "app.go"), `package app
-
-import (
-	"io"
-	"os"
-
-	"example.com/remote"
-)
-
-func Read(c *remote.Client, path string) ([]byte, error) {
-	f, err := c.OpenFile(path, os.O_RDONLY)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(f)
-}
-`)
+	writeFile(t, filepath.Join(mod, "app.go"), "package app\n\n"+remoteReader)
 	cache := filepath.Join(tmp, "summaries")
 	t.Setenv("GOPROXY", "file://"+filepath.ToSlash(proxy))
 	t.Setenv("GOMODCACHE", filepath.Join(tmp, "modcache"))
@@ -107,23 +91,7 @@ func Read(c *remote.Client, path string) ([]byte, error) {
 	// dependency is learned once, for the first batch, and the second
 	// fixes its leak with what the first learned.
 	t.Setenv("LEAKFIX_CACHE", "off")
-	writeFile(t, filepath.Join(mod, "b", "b.go"), `package b
-
-import (
-	"io"
-	"os"
-
-	"example.com/remote"
-)
-
-func Read(c *remote.Client, path string) ([]byte, error) {
-	f, err := c.OpenFile(path, os.O_RDONLY)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(f)
-}
-`)
+	writeFile(t, filepath.Join(mod, "b", "b.go"), "package b\n\n"+remoteReader)
 	var log2 strings.Builder
 	res, err = driver.Run(driver.Options{
 		Load:  rewrite.LoadConfig{Dir: mod, BatchBytes: 1},
@@ -224,3 +192,20 @@ func TestOpen(t *testing.T) {
 		t.Fatal("driver.Run did not finish: summarizing waits in a circle")
 	}
 }
+
+// remoteReader is a package body that leaks the file remote.Client opens.
+const remoteReader = `import (
+	"io"
+	"os"
+
+	"example.com/remote"
+)
+
+func Read(c *remote.Client, path string) ([]byte, error) {
+	f, err := c.OpenFile(path, os.O_RDONLY)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(f)
+}
+`
