@@ -346,12 +346,8 @@ func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr, owned func
 	}
 	// The method's declaration, found by its name's position when it is
 	// in this package.
-	if c, ok := decl.Inspector().Root().FindByPos(closeFn.Pos(), closeFn.Pos()); ok {
-		for d := range c.Enclosing((*ast.FuncDecl)(nil)) {
-			if fd := d.Node().(*ast.FuncDecl); info.Defs[fd.Name] == closeFn {
-				return fd.Body == nil || !releasesNothing(info, fd.Body)
-			}
-		}
+	if fd := FuncDeclOf(decl.Inspector().Root(), info, closeFn); fd != nil {
+		return fd.Body == nil || !releasesNothing(info, fd.Body)
 	}
 	return true // declared elsewhere: not known to do nothing
 }
@@ -580,4 +576,19 @@ func isNamed(t types.Type, path, name string) bool {
 	}
 	n, ok := types.Unalias(p.Elem()).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == path && n.Obj().Name() == name
+}
+
+// FuncDeclOf is the declaration of fn among the files below root, or nil
+// when it is declared elsewhere: found by the position of its name.
+func FuncDeclOf(root inspector.Cursor, info *types.Info, fn *types.Func) *ast.FuncDecl {
+	c, ok := root.FindByPos(fn.Pos(), fn.Pos())
+	if !ok {
+		return nil
+	}
+	for d := range c.Enclosing((*ast.FuncDecl)(nil)) {
+		if fd := d.Node().(*ast.FuncDecl); info.Defs[fd.Name] == fn {
+			return fd
+		}
+	}
+	return nil
 }

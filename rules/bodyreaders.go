@@ -252,19 +252,9 @@ func bodyReaderFinding(pass *Pass, h *types.Func, calls []readerCall) (f Finding
 	return f, true, true
 }
 
-// funcDecl is the declaration of fn among the package's files, or nil:
-// found by the position of its name.
+// funcDecl is the declaration of fn among the package's files, or nil.
 func (p *Pass) funcDecl(fn *types.Func) *ast.FuncDecl {
-	c, ok := p.Inspector.Root().FindByPos(fn.Pos(), fn.Pos())
-	if !ok {
-		return nil
-	}
-	for d := range c.Enclosing((*ast.FuncDecl)(nil)) {
-		if fd := d.Node().(*ast.FuncDecl); p.Info.Defs[fd.Name] == fn {
-			return fd
-		}
-	}
-	return nil
+	return ownership.FuncDeclOf(p.Inspector.Root(), p.Info, fn)
 }
 
 // andList joins "a", "b", "c" as "a, b and c".
