@@ -124,15 +124,16 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
+	rel := func(path string) string { return relPath(cwd, path) }
 	run := &acrossGroups{
 		res: res, configs: &config.Finder{}, ran: map[*rules.Rule]bool{},
-		resources: &resourceCheck{rel: func(path string) string { return relPath(cwd, path) }},
+		resources: &resourceCheck{rel: rel}, rel: rel,
 	}
 	for _, g := range groups {
 		o := opts
 		o.Load.Dir, o.Args = g.Dir, g.Args
 		if len(groups) > 1 && opts.Log != nil {
-			opts.Log("loading %s from %s", strings.Join(relPaths(g.Args), " "), cmp.Or(relPaths([]string{g.Dir})[0], "."))
+			opts.Log("loading %s from %s", strings.Join(relPaths(rel, g.Args), " "), cmp.Or(rel(g.Dir), "."))
 		}
 		if err := runGroup(o, run); err != nil {
 			return nil, err
@@ -155,18 +156,14 @@ func Run(opts Options) (*Result, error) {
 	return res, nil
 }
 
-// relPaths names absolute paths relative to the current directory, as
-// findings are; other arguments are left as they are.
-func relPaths(paths []string) []string {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return paths
-	}
+// relPaths names absolute paths as rel does, as findings are; other
+// arguments are left as they are.
+func relPaths(rel func(string) string, paths []string) []string {
 	out := make([]string, len(paths))
 	for i, p := range paths {
 		out[i] = p
 		if filepath.IsAbs(p) {
-			out[i] = relPath(cwd, p)
+			out[i] = rel(p)
 		}
 	}
 	return out
@@ -174,13 +171,15 @@ func relPaths(paths []string) []string {
 
 // acrossGroups is what the module groups of one run share: the result, the
 // configs read, the check of the configs' resources, the rules that ran,
-// and the progress.
+// the progress, and how paths are shown (relative to the directory the
+// run started in).
 type acrossGroups struct {
 	res       *Result
 	configs   *config.Finder
 	resources *resourceCheck
 	ran       map[*rules.Rule]bool
 	done      Progress
+	rel       func(string) string
 }
 
 // runGroup runs the pipeline on arguments that one go command loads, and
@@ -191,11 +190,7 @@ func runGroup(opts Options, all *acrossGroups) error {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		return err
-	}
-	rel := func(path string) string { return relPath(cwd, path) }
+	rel := all.rel
 	if opts.Log != nil {
 		build, err := rewrite.DescribeBuild(opts.Load)
 		if err != nil {
