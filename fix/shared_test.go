@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"strings"
 	"testing"
 
 	udiff "github.com/aymanbagabas/go-udiff"
@@ -54,36 +55,42 @@ func TestSharedDeclaration(t *testing.T) {
 	}
 }
 
-// A fix's edits alone carry the shared declaration into its file as
-// SharedEdits has it, apart from the fix's own lines, also when these are
-// the file's last: two fixes then make the identical insertion.
+// A fix's edits alone carry the shared declaration into its file, apart
+// from the fix's own lines, also when these are the file's last: two
+// different fixes make the identical insertion, which the analysis drivers
+// merge into one.
 func TestEditsAloneCarriesSharedEdits(t *testing.T) {
-	src := "package x\n\nimport \"io\"\n\nvar _ io.Writer\n\nfunc f() {\n\t_ = 1\n}\n"
+	src := "package x\n\nimport \"io\"\n\nvar _ io.Writer\n\nfunc f() {\n\t_ = 1\n}\n\nfunc g() {\n\t_ = 2\n}\n"
 	f, file := checked(t, src)
-	fx := useImport(file, "f", "os")
-	fx.Shared = helperDecl
-	edits, err := EditsAlone(f, fx, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shared, err := SharedEdits(f, []*Shared{helperDecl})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range shared {
-		found := false
-		for _, e := range edits["x.go"] {
-			found = found || e == s
+	alone := func(fn, importPath string) []udiff.Edit {
+		t.Helper()
+		fx := useImport(file, fn, importPath)
+		fx.Shared = helperDecl
+		edits, err := EditsAlone(f, fx, f)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !found {
-			t.Errorf("the fix's edits %+v lack the shared insertion %+v", edits["x.go"], s)
-		}
+		return edits["x.go"]
 	}
-	got, err := udiff.Apply(src, edits["x.go"])
+	inF, inG := alone("f", "os"), alone("g", "strings")
+	insertion := func(edits []udiff.Edit) udiff.Edit {
+		t.Helper()
+		for _, e := range edits {
+			if strings.Contains(e.New, "type T struct") {
+				return e
+			}
+		}
+		t.Fatalf("the fix's edits %+v lack the shared declaration", edits)
+		return udiff.Edit{}
+	}
+	if a, b := insertion(inF), insertion(inG); a != b {
+		t.Errorf("two fixes insert the declaration differently:\n%+v\n%+v", a, b)
+	}
+	got, err := udiff.Apply(src, inF)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "package x\n\nimport \"io\"\nimport \"os\"\n\nvar _ io.Writer\n\nfunc f() {\n\t_ = 1\n\tprintln(os.X)\n}\n\ntype T struct{ io.Reader }\n"; got != want {
+	if want := "package x\n\nimport \"io\"\nimport \"os\"\n\nvar _ io.Writer\n\nfunc f() {\n\t_ = 1\n\tprintln(os.X)\n}\n\nfunc g() {\n\t_ = 2\n}\n\ntype T struct{ io.Reader }\n"; got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
