@@ -312,7 +312,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 
 	rep := &report.Report{
 		Dir: cwd, Findings: res.Findings, Changes: res.Changes, Written: written,
-		Rules: rs, Version: version(), Failed: len(res.Errors) > 0, Errors: res.Errors,
+		Rules: rs, Version: version(), Errors: res.Errors,
 	}
 	var err error
 	switch opts.format {

@@ -34,8 +34,6 @@ type Report struct {
 	Rules []*rules.Rule
 	// Version is leakfix's version, for SARIF's tool description.
 	Version string
-	// Failed is set when some package could not be analyzed.
-	Failed bool
 	// Errors are why: the load and type errors, for SARIF's
 	// notifications.
 	Errors []rewrite.Error

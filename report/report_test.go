@@ -202,7 +202,7 @@ func TestSARIFFingerprints(t *testing.T) {
 // positions, and the run did not succeed.
 func TestSARIFNotifications(t *testing.T) {
 	dir := t.TempDir()
-	rep := &Report{Dir: dir, Rules: rules.All(), Failed: true, Errors: []rewrite.Error{
+	rep := &Report{Dir: dir, Rules: rules.All(), Errors: []rewrite.Error{
 		{Pos: filepath.Join(dir, "a.go") + ":3:7", Msg: "undefined: x"},
 		{Msg: "go list failed"},
 	}}
@@ -255,7 +255,7 @@ func TestSARIFMultitool(t *testing.T) {
 	}
 	cases := runCases(t)
 	failed := *cases
-	failed.Failed, failed.Errors = true, []rewrite.Error{{Pos: filepath.Join(cases.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
+	failed.Errors = []rewrite.Error{{Pos: filepath.Join(cases.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
 	for name, rep := range map[string]*Report{"cases": cases, "failed": &failed} {
 		dir := t.TempDir()
 		in, out := filepath.Join(dir, name+".sarif"), filepath.Join(dir, "validation.sarif")

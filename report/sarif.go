@@ -127,7 +127,7 @@ const ruleHelpURL = homepage + "#what-it-fixes"
 func (r *Report) SARIF(w io.Writer) error {
 	run := sarifRun{
 		Tool:        sarifTool{Driver: sarifDriver{Name: "leakfix", Version: sarifVersion(r.Version), InformationURI: homepage, Rules: []sarifRule{}}},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: !r.Failed && len(r.Errors) == 0, ToolExecutionNotifications: r.notifications()}},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0, ToolExecutionNotifications: r.notifications()}},
 		OriginalURIBaseIDs: map[string]sarifArtifactPath{
 			srcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.Dir) + "/"}).String()},
 		},
