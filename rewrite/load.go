@@ -234,13 +234,10 @@ func loadHolders(pcfg *packages.Config, files []string) ([]*packages.Package, er
 // inModule says, as the go command does, when dir is in no module and no
 // workspace: nil when it is.
 func inModule(dir string) error {
-	cmd := exec.Command("go", "env", "GOMOD", "GOWORK")
-	cmd.Dir = dir
-	out, err := cmd.Output()
+	gomod, gowork, err := mainModules(dir)
 	if err != nil {
-		return fmt.Errorf("go env: %w", err)
+		return err
 	}
-	gomod, gowork, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
 	if (gomod == "" || gomod == os.DevNull) && (gowork == "" || gowork == "off") {
 		return errors.New("go.mod file not found in current directory or any parent directory; leakfix analyzes the packages of a module (see 'go help modules')")
 	}

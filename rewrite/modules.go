@@ -150,19 +150,26 @@ func ModuleRoot(dir string) string {
 // The go command is asked, since GOWORK, GOFLAGS=-modfile and the like
 // change its answer.
 func mainModuleKey(dir string) (string, error) {
+	gomod, gowork, err := mainModules(dir)
+	if gowork != "" && gowork != "off" {
+		return gowork, err
+	}
+	return gomod, err
+}
+
+// mainModules asks the go command, run in dir, for its go.mod and go.work
+// files (GOMOD, GOWORK); an error carries what it printed.
+func mainModules(dir string) (gomod, gowork string, err error) {
 	cmd := exec.Command("go", "env", "GOMOD", "GOWORK")
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-			return "", fmt.Errorf("go env in %s: %s", dir, strings.TrimSpace(string(ee.Stderr)))
+			return "", "", fmt.Errorf("go env in %s: %s", dir, strings.TrimSpace(string(ee.Stderr)))
 		}
-		return "", fmt.Errorf("go env in %s: %w", dir, err)
+		return "", "", fmt.Errorf("go env in %s: %w", dir, err)
 	}
-	gomod, gowork, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-	if gowork != "" && gowork != "off" {
-		return gowork, nil
-	}
-	return gomod, nil
+	gomod, gowork, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return gomod, gowork, nil
 }
