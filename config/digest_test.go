@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/leakfix/leakfix/internal/dirs"
@@ -65,5 +66,15 @@ func TestDigestOutsideModules(t *testing.T) {
 	write(t, filepath.Join(dir, FileName), "disable: [missing-close]\n")
 	if Digest(dir) == before {
 		t.Error("the directory's own config did not change the digest")
+	}
+}
+
+// BenchmarkDigest walks a tree the size of a large module: $GOROOT/src,
+// as a go vet run from there would.
+func BenchmarkDigest(b *testing.B) {
+	src := filepath.Join(runtime.GOROOT(), "src")
+	b.Setenv("GOWORK", "off")
+	for b.Loop() {
+		Digest(src)
 	}
 }
