@@ -86,6 +86,7 @@ func (r *Report) fixEdits(f driver.Finding) (map[string][]udiff.Edit, []string) 
 		for _, c := range r.Changes {
 			if c.Path == f.File {
 				edits = map[string][]udiff.Edit{f.File: udiff.Lines(string(c.Old), string(c.New))}
+				break
 			}
 		}
 	}

@@ -214,6 +214,9 @@ func Run(pkg *Package, rs []*Rule) []Finding {
 // rewrite such files). Every such fix gets the same file, whichever entry
 // point runs the rules, since it depends only on the fixes the package has.
 func placeShared(pkg *Package, findings []Finding) {
+	if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Fix != nil && f.Fix.Shared != nil }) {
+		return // most packages: no file's imports need reading
+	}
 	cgo := map[*token.File]bool{}
 	for _, f := range pkg.Files {
 		cgo[pkg.Fset.File(f.Pos())] = fix.UsesCgo(pkg.Fset, f)
