@@ -253,8 +253,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		Progress: func(p driver.Progress) {
 			line.Set(fmt.Sprintf("leakfix: %d/%d packages, %d %s", p.Done, p.Total, p.Findings, plural(p.Findings, "finding")))
 		},
-		EachFix: !textOut,
-		Keep:    keep,
+		Keep: keep,
 	})
 	line.Clear()
 	if err != nil {
@@ -294,7 +293,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 			fmt.Fprintln(stdout, name)
 		}
 		if showDiff {
-			d := diff.Unified(report.PatchPath(cwd, c.Path), c.Old, c.New)
+			d := diff.UnifiedEdits(report.PatchPath(cwd, c.Path), c.Old, c.Edits)
 			if color {
 				d = diff.Colorize(d)
 			}

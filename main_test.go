@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -33,7 +34,7 @@ func TestWriteChangedOnDisk(t *testing.T) {
 			Finding:  rules.Finding{Rule: "missing-close", Message: "f is never closed"},
 			Position: token.Position{Filename: file, Line: 3, Column: 1},
 			File:     file,
-			Fixed:    true,
+			Fix:      &driver.AppliedFix{Message: "close f", Edits: fix.FileEdits{file: {{Start: 20, End: 22, New: "{ /* fixed */ }"}}}},
 		}
 	}
 	res := &driver.Result{

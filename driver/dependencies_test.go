@@ -51,7 +51,7 @@ func TestDependencySummariesCached(t *testing.T) {
 		for _, e := range res.Errors {
 			t.Fatalf("load error: %s: %s", e.Pos, e.Msg)
 		}
-		if len(res.Findings) != 1 || !res.Findings[0].Fixed {
+		if len(res.Findings) != 1 || !res.Findings[0].Fixed() {
 			t.Fatalf("want one fixed finding, got %+v", res.Findings)
 		}
 		return res.Findings[0], log.String()
@@ -83,7 +83,7 @@ func TestDependencySummariesCached(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Fixed || !strings.Contains(res.Findings[0].NoFix, "is not analysed") {
+	if len(res.Findings) != 1 || res.Findings[0].Fixed() || !strings.Contains(res.Findings[0].NoFix, "is not analysed") {
 		t.Errorf("with an entry that knows nothing, want a report of the opener by its shape, got %+v", res.Findings)
 	}
 
@@ -105,7 +105,7 @@ func TestDependencySummariesCached(t *testing.T) {
 	if n := strings.Count(log2.String(), "summarized 1 dependency packages from source"); n != 1 {
 		t.Errorf("two batches: want the dependency learned once, learned %d times; log:\n%s", n, log2.String())
 	}
-	if len(res.Findings) != 2 || !res.Findings[0].Fixed || !res.Findings[1].Fixed {
+	if len(res.Findings) != 2 || !res.Findings[0].Fixed() || !res.Findings[1].Fixed() {
 		t.Errorf("two batches: want both leaks fixed, got %+v", res.Findings)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,7 +18,6 @@ import (
 	"strings"
 	"sync"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/dependencies"
 	"github.com/leakfix/leakfix/fix"
@@ -50,9 +48,6 @@ type Options struct {
 	// Progress, when set, is called as packages are done: once when
 	// analysis starts, then after each package. Calls do not overlap.
 	Progress func(Progress)
-	// EachFix asks for each fixed finding's fix applied alone
-	// (Finding.FixEdits), as JSON and SARIF show each fix on its own.
-	EachFix bool
 	// Keep, when set, says which findings count, by the file on disk
 	// (absolute) and the line there that they start on: the others are
 	// neither reported nor fixed (--new-from-rev keeps the changed lines).
@@ -67,9 +62,9 @@ type Progress struct {
 
 // A Finding is a rule's finding with its resolved position.
 type Finding struct {
-	// Finding is the rule's finding. Its Fix, once applied, keeps its
-	// message and sites, not its Edit, which holds on to the package's
-	// syntax and types, released when the package is done.
+	// Finding is the rule's finding, its Fix taken off once the package
+	// is done (it holds on to the package's syntax and types): what the
+	// run made of it is Fix, or why not NoFix.
 	rules.Finding
 	// Position and EndPosition are where the finding is, as go vet
 	// reports it: //line directives apply.
@@ -77,21 +72,32 @@ type Finding struct {
 	// File is the file on disk that holds the finding, the one its fix
 	// rewrites (absolute).
 	File string
-	// Fixed is set when the fix is in the file's new content.
-	Fixed bool
-	// FixEdits are the edits of this finding's fix alone, when Fixed and
-	// Options.EachFix are set, as line edits of each file it changes (by
-	// absolute path): its own, and the one that declares what the fix
-	// shares with the other fixes of its package, whose insertion is the
-	// same edit in each of them.
-	FixEdits map[string][]udiff.Edit
+	// Fix is the finding's fix when it is among the changes, or nil.
+	Fix *AppliedFix
 }
+
+// An AppliedFix is a fix that is among a run's changes.
+type AppliedFix struct {
+	Message string
+	// Edits are the fix's own, as fix.EditsAlone made them, by file
+	// (absolute): those of its finding's file, and of the one that
+	// declares what it shares with the other fixes of its package, where
+	// its insertion is the same edit in each of them. The changes of a
+	// file are its fixes' edits merged.
+	Edits fix.FileEdits
+}
+
+// Fixed reports whether the finding's fix is among the changes.
+func (f *Finding) Fixed() bool { return f.Fix != nil }
 
 // A FileChange is the fixed content of one file.
 type FileChange struct {
 	Path string // absolute
 	// Old is the content the package was loaded from.
 	Old, New []byte
+	// Edits are those that make New of Old: the merged edits of the
+	// fixes that change the file.
+	Edits []fix.Edit
 }
 
 // Result is what a run found and fixed.
@@ -232,8 +238,8 @@ func runGroup(opts Options, all *acrossGroups) error {
 		}
 		inspectors := summarize(sums, batch.Packages)
 		run := &packageRun{
-			source: batch.Source, analyzes: load.Analyzes, verify: load.Verify,
-			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes, eachFix: opts.EachFix,
+			source: batch.Source, analyzes: load.Analyzes, checked: load.Checked,
+			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes,
 			keep: opts.Keep, logf: logf, rel: rel,
 		}
 		var g errgroup.Group
@@ -478,11 +484,10 @@ func packageDir(p *packages.Package) string {
 type packageRun struct {
 	source       func(file string) ([]byte, bool)            // the content a file was parsed from
 	analyzes     func(p *packages.Package, file string) bool // whether findings in file count
-	verify       func(p *packages.Package, replaced map[string][]byte) error
+	checked      func(p *packages.Package) fix.Package // p, to type-check again with fixes
 	sums         ownership.Summaries
 	rules        []*rules.Rule
 	maxBodyBytes int64 // Options.MaxBodyBytes
-	eachFix      bool  // Options.EachFix
 	logf         func(string, ...any)
 	rel          func(string) string // a path as the user sees it
 
@@ -537,7 +542,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 	}
 	r.logFiles(p, files)
 	var findings []Finding
-	byFile := map[*sourceFile][]int{} // indexes of the fixable findings of each file
+	var fixable []int // indexes of the findings with a fix, in order
 	for _, f := range rules.Run(pkg, r.rules) {
 		sf := files[p.Fset.File(f.Pos)]
 		if !r.analyzes(p, sf.path) || cfg.Excludes(f.Rule, sf.path) || r.keep != nil && !r.keep(sf.path, diskLine(p.Fset, f.Pos, sf)) {
@@ -545,12 +550,12 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		}
 		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.path})
 		if f.Fix != nil {
-			byFile[sf] = append(byFile[sf], len(findings)-1)
+			fixable = append(fixable, len(findings)-1)
 		}
 	}
-	// noFix takes its fix off finding i, and says why: a fix that was
-	// tried, and failed to apply or to type-check, is dropped; one in a
-	// file leakfix may not rewrite is not applied.
+	// noFix says why finding i gets no fix: one that was tried, and
+	// failed to apply or to type-check, is dropped; one in a file
+	// leakfix may not rewrite is not applied.
 	noFix := func(i int, tried bool, why string) {
 		pos := findings[i].Position
 		pos.Filename = r.rel(pos.Filename)
@@ -558,87 +563,93 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		if tried {
 			what = "dropped"
 		}
-		r.logf("%s: %s fix %q: %s", pos, what, findings[i].Fix.Message, why)
-		findings[i].Fix, findings[i].NoFix = nil, why
+		r.logf("%s: %s fix %q: %s", pos, what, findings[i].Finding.Fix.Message, why)
+		findings[i].NoFix = why
 	}
-	replaced := map[string][]byte{}
-	old := map[string][]byte{}
-	accepted := map[string][]int{}
-	for sf, idx := range byFile {
-		src, ok := r.source(sf.path)
-		why := sf.noFix
-		if why == "" && !ok {
-			why = "the file's content is not known" // the load did not read it
-		}
+	// Earlier fixes win where fixes conflict (fix.Select): in the order
+	// of their files' names and their offsets there, which does not
+	// depend on the order the load parsed the files in.
+	slices.SortStableFunc(fixable, func(i, j int) int {
+		a, b := findings[i], findings[j]
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(p.Fset.PositionFor(a.Pos, false).Offset, p.Fset.PositionFor(b.Pos, false).Offset))
+	})
+	var tried []int // the findings whose fixes' edits are in edits
+	var edits []fix.FileEdits
+	for _, i := range fixable {
+		fe, why, made := r.editsOf(p, byPath, findings[i])
 		if why != "" {
-			for _, i := range idx {
-				noFix(i, false, why)
-			}
+			noFix(i, made, why)
 			continue
 		}
-		content, fixes, whyDropped := r.fixFile(p, byPath, sf, src, findings, idx)
-		for _, i := range fixes.dropped {
-			noFix(i, true, whyDropped[i])
-		}
-		if len(fixes.kept) > 0 {
-			replaced[sf.path], old[sf.path], accepted[sf.path] = content, src, fixes.kept
-		}
-	}
-	// The files that declare what the kept fixes share get it, with their
-	// own kept fixes. Each file's fixes type-check on their own, with
-	// those declarations; check them together, unless they are in one
-	// file, and so checked already.
-	needs := map[string][]*fix.Shared{} // declaring file → the declarations
-	for _, idx := range accepted {
-		for _, i := range idx {
-			if sh := findings[i].Fix.Shared; sh != nil {
-				needs[sh.File] = append(needs[sh.File], sh)
-			}
-		}
-	}
-	var why string
-	for _, name := range slices.Sorted(maps.Keys(needs)) {
-		shared := needs[name]
-		var fixes []*fix.Fix
-		for _, i := range accepted[name] {
-			fixes = append(fixes, findings[i].Fix)
-		}
-		content, src, err := r.declare(p, byPath, name, fixes, shared)
-		if err != nil {
-			why = err.Error()
-			break
-		}
-		replaced[name], old[name] = content, src
-	}
-	if why == "" && len(replaced) > 1 {
-		if err := r.verify(p, replaced); err != nil {
-			why = fmt.Sprintf("the fixed package does not type-check: %v", err)
-		}
-	}
-	if why != "" {
-		for _, idx := range accepted {
-			for _, i := range idx {
-				noFix(i, true, why)
-			}
-		}
-		replaced = nil
+		tried, edits = append(tried, i), append(edits, fe)
 	}
 	var changes []FileChange
-	for name, content := range replaced {
-		for _, i := range accepted[name] {
-			findings[i].Fixed = true
+	if len(tried) > 0 {
+		src := func(name string) []byte { b, _ := r.source(name); return b }
+		merged, whys := fix.Select(r.checked(p), src, edits)
+		for k, i := range tried {
+			if whys[k] != nil {
+				noFix(i, true, whys[k].Error())
+				continue
+			}
+			findings[i].Fix = &AppliedFix{Message: findings[i].Finding.Fix.Message, Edits: edits[k]}
 		}
-		changes = append(changes, FileChange{Path: name, Old: old[name], New: content})
-	}
-	if r.eachFix {
-		r.fixEach(p, files, byPath, findings, old)
+		contents, err := merged.ApplyTo(src)
+		if err != nil { // Select applied these very edits
+			panic(fmt.Sprintf("fix.Select's edits do not apply: %v", err))
+		}
+		for _, name := range merged.Files() {
+			changes = append(changes, FileChange{Path: name, Old: src(name), New: contents[name], Edits: merged[name]})
+		}
 	}
 	for i := range findings {
-		if fx := findings[i].Fix; fx != nil {
-			findings[i].Fix = &fix.Fix{Message: fx.Message, Sites: fx.Sites}
-		}
+		findings[i].Finding.Fix = nil
 	}
 	return findings, changes
+}
+
+// editsOf returns the edits of a finding's fix alone (fix.EditsAlone),
+// or why there are none and whether the fix was made (it failed) rather
+// than not tried: a file leakfix does not rewrite, a shared declaration
+// that cannot go where the package's fixes declare it.
+func (r *packageRun) editsOf(p *packages.Package, byPath map[string]*sourceFile, f Finding) (edits fix.FileEdits, why string, made bool) {
+	sf := byPath[f.File]
+	own, why := r.fileToFix(p, sf, f.File)
+	if why != "" {
+		return nil, why, false
+	}
+	decl := own
+	if sh := f.Finding.Fix.Shared; sh != nil && sh.File != f.File {
+		base := filepath.Base(sh.File)
+		switch sf := byPath[sh.File]; {
+		case sf == nil:
+			return nil, fmt.Sprintf("the fix declares %s in %s, which is not a file of the package", sh.Name, base), true
+		case !r.analyzes(p, sh.File):
+			return nil, fmt.Sprintf("the fix declares %s in %s, which is not among the files to fix", sh.Name, r.rel(sh.File)), true
+		default:
+			if decl, why = r.fileToFix(p, sf, sh.File); why != "" {
+				return nil, fmt.Sprintf("the fix declares %s in %s: %s", sh.Name, base, why), true
+			}
+		}
+	}
+	edits, err := fix.EditsAlone(own, f.Finding.Fix, decl)
+	if err != nil {
+		return nil, err.Error(), true
+	}
+	return edits, "", false
+}
+
+// fileToFix is sf, the file of p at path, for fix, or why leakfix does
+// not rewrite it.
+func (r *packageRun) fileToFix(p *packages.Package, sf *sourceFile, path string) (*fix.File, string) {
+	if sf.noFix != "" {
+		return nil, sf.noFix
+	}
+	src, ok := r.source(path)
+	if !ok {
+		return nil, "the file's content is not known" // the load did not read it
+	}
+	return &fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}, ""
 }
 
 // diskLine is the line of the file on disk that pos is on: its own line,
@@ -650,145 +661,6 @@ func diskLine(fset *token.FileSet, pos token.Pos, sf *sourceFile) int {
 		return fset.Position(pos).Line
 	}
 	return p.Line
-}
-
-// fixIndexes are the findings whose fixes a file keeps, and those it drops.
-type fixIndexes struct{ kept, dropped []int }
-
-// fixFile applies the fixes of the findings at idx to the file, keeping
-// those that type-check: all of them when they do together, else each one
-// that does alone and with the ones kept before it. It returns the fixed
-// content and why each dropped fix was dropped.
-func (r *packageRun) fixFile(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, fixIndexes, map[int]string) {
-	content, _, err := r.fixVerified(p, byPath, sf, src, findings, idx)
-	if err == nil {
-		return content, fixIndexes{kept: idx}, nil
-	}
-	if len(idx) == 1 {
-		return nil, fixIndexes{dropped: idx}, map[int]string{idx[0]: err.Error()}
-	}
-	var out fixIndexes
-	why := map[int]string{}
-	for _, i := range idx {
-		try := append(out.kept[:len(out.kept):len(out.kept)], i)
-		if c, _, err := r.fixVerified(p, byPath, sf, src, findings, try); err == nil {
-			content, out.kept = c, try
-		} else {
-			out.dropped = append(out.dropped, i)
-			why[i] = err.Error()
-		}
-	}
-	return content, out, why
-}
-
-// fixVerified applies the fixes of the findings at idx to the file, with
-// the declarations they share that the file holds, declares those that
-// other files hold there, and checks that the package still type-checks
-// with the result. It returns the file's content and that of the other
-// files it changes.
-func (r *packageRun) fixVerified(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, src []byte, findings []Finding, idx []int) ([]byte, map[string][]byte, error) {
-	var fixes []*fix.Fix
-	shared := map[string][]*fix.Shared{} // declaring file → the declarations
-	for _, i := range idx {
-		fx := findings[i].Fix
-		fixes = append(fixes, fx)
-		if fx.Shared != nil {
-			shared[fx.Shared.File] = append(shared[fx.Shared.File], fx.Shared)
-		}
-	}
-	content, err := fix.Apply(fileOf(p, sf, src), fixes, shared[sf.path]...)
-	if err != nil {
-		return nil, nil, err
-	}
-	replaced := map[string][]byte{sf.path: content}
-	others := map[string][]byte{}
-	for name, decls := range shared {
-		if name == sf.path {
-			continue
-		}
-		if others[name], _, err = r.declare(p, byPath, name, nil, decls); err != nil {
-			return nil, nil, err
-		}
-		replaced[name] = others[name]
-	}
-	if err := r.verify(p, replaced); err != nil {
-		return nil, nil, fmt.Errorf("the fixed file does not type-check: %v", err)
-	}
-	return content, others, nil
-}
-
-// declare returns the content of the named file of p with fixes, fixes of
-// its own, applied and the shared declarations appended, and its content
-// as loaded.
-func (r *packageRun) declare(p *packages.Package, byPath map[string]*sourceFile, name string, fixes []*fix.Fix, shared []*fix.Shared) (content, src []byte, err error) {
-	sf := byPath[name]
-	src, ok := r.source(name)
-	base := filepath.Base(name)
-	switch {
-	case sf == nil:
-		return nil, nil, fmt.Errorf("the fix declares %s in %s, which is not a file of the package", shared[0].Name, base)
-	case !r.analyzes(p, name):
-		return nil, nil, fmt.Errorf("the fix declares %s in %s, which is not among the files to fix", shared[0].Name, r.rel(name))
-	case sf.noFix != "":
-		return nil, nil, fmt.Errorf("the fix declares %s in %s: %s", shared[0].Name, base, sf.noFix)
-	case !ok:
-		return nil, nil, fmt.Errorf("the fix declares %s in %s, whose content is not known", shared[0].Name, base)
-	}
-	content, err = fix.Apply(fileOf(p, sf, src), fixes, shared...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("cannot declare %s in %s: %v", shared[0].Name, base, err)
-	}
-	return content, src, nil
-}
-
-// fixEach sets FixEdits on the fixed findings: each fix applied alone to
-// the files' original content. Fixes were verified together; one alone is
-// verified again, and left out (FixEdits nil) should it not type-check.
-func (r *packageRun) fixEach(p *packages.Package, files map[*token.File]*sourceFile, byPath map[string]*sourceFile, findings []Finding, old map[string][]byte) {
-	for i := range findings {
-		f := &findings[i]
-		if !f.Fixed {
-			continue
-		}
-		sf := files[p.Fset.File(f.Pos)]
-		content, others, err := r.fixVerified(p, byPath, sf, old[sf.path], findings, []int{i})
-		if err != nil {
-			continue
-		}
-		fixed := map[string][]byte{sf.path: content}
-		maps.Copy(fixed, others)
-		f.FixEdits = r.fixEdits(p, byPath, sf, f.Fix, fixed)
-	}
-}
-
-// fixEdits returns the edits of fx, a fix of the file sf, alone, which
-// make the files fixed, as fix.EditsAlone has them (a declaration shared
-// with other fixes is the same edit in each of them). A file whose edits
-// do not give its fixed content gets the lines that changed.
-func (r *packageRun) fixEdits(p *packages.Package, byPath map[string]*sourceFile, sf *sourceFile, fx *fix.Fix, fixed map[string][]byte) map[string][]udiff.Edit {
-	src, _ := r.source(sf.path)
-	own := fileOf(p, sf, src)
-	decl := own
-	if sh := fx.Shared; sh != nil && byPath[sh.File] != nil && sh.File != sf.path {
-		src, _ := r.source(sh.File)
-		decl = fileOf(p, byPath[sh.File], src)
-	}
-	edits, err := fix.EditsAlone(own, fx, decl)
-	if err != nil {
-		edits = map[string][]udiff.Edit{}
-	}
-	for name, want := range fixed {
-		src, _ := r.source(name)
-		if got, err := udiff.Apply(string(src), edits[name]); err != nil || got != string(want) {
-			edits[name] = udiff.Lines(string(src), string(want))
-		}
-	}
-	return edits
-}
-
-// fileOf is sf with the content src, for fix.
-func fileOf(p *packages.Package, sf *sourceFile, src []byte) *fix.File {
-	return &fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}
 }
 
 // logFiles says which files of p are analyzed, and which are skipped and

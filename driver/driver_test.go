@@ -103,11 +103,11 @@ func Bad() {
 		t.Fatalf("got %d errors, %d findings, %d changes; want 0, 2, 1", len(res.Errors), len(res.Findings), len(res.Changes))
 	}
 	good, bad := res.Findings[0], res.Findings[1]
-	if !good.Fixed || good.NoFix != "" {
+	if !good.Fixed() || good.NoFix != "" {
 		t.Errorf("the good fix was not kept: %+v", good)
 	}
-	if bad.Fixed || !strings.Contains(bad.NoFix, "does not type-check") || !strings.Contains(bad.NoFix, "undefinedFunction") {
-		t.Errorf("the bad fix: Fixed %v, NoFix %q; want not fixed, with the type error", bad.Fixed, bad.NoFix)
+	if bad.Fixed() || !strings.Contains(bad.NoFix, "does not type-check") || !strings.Contains(bad.NoFix, "undefinedFunction") {
+		t.Errorf("the bad fix: Fixed %v, NoFix %q; want not fixed, with the type error", bad.Fixed(), bad.NoFix)
 	}
 	if got := string(res.Changes[0].New); !strings.Contains(got, "\tok()\n") || strings.Contains(got, "undefinedFunction") {
 		t.Errorf("fixed file:\n%s", got)
@@ -118,8 +118,9 @@ func Bad() {
 	}
 }
 
-// Fixes in two files that type-check each alone but not together are
-// both dropped.
+// Of two fixes in two files that type-check each alone but not
+// together, the first (by file name) is kept and the other dropped,
+// saying why.
 func TestDropsFixesThatDoNotTypeCheckTogether(t *testing.T) {
 	writeModule(t, map[string]string{
 		"p/a.go": "package p\n\nfunc A() {\n\t_ = 1\n}\n",
@@ -156,13 +157,15 @@ func TestDropsFixesThatDoNotTypeCheckTogether(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Changes) > 0 {
-		t.Errorf("%s changed", res.Changes[0].Path)
+	if len(res.Findings) != 2 {
+		t.Fatalf("%d findings, want 2", len(res.Findings))
 	}
-	for _, f := range res.Findings {
-		if f.Fixed || !strings.Contains(f.NoFix, "the fixed package does not type-check") || !strings.Contains(f.NoFix, "helper redeclared") {
-			t.Errorf("%s: Fixed %v, NoFix %q; want not fixed, the package not type-checking", f.Message, f.Fixed, f.NoFix)
-		}
+	a, b := res.Findings[0], res.Findings[1]
+	if len(res.Changes) != 1 || filepath.Base(res.Changes[0].Path) != "a.go" || !a.Fixed() {
+		t.Errorf("A: Fixed %v, NoFix %q, %d changes; want a.go fixed alone", a.Fixed(), a.NoFix, len(res.Changes))
+	}
+	if b.Fixed() || !strings.Contains(b.NoFix, "does not type-check") || !strings.Contains(b.NoFix, "helper redeclared") {
+		t.Errorf("B: Fixed %v, NoFix %q; want not fixed, the package not type-checking with A's fix", b.Fixed(), b.NoFix)
 	}
 }
 
@@ -293,7 +296,7 @@ func Name(path string) string {
 	if len(res.Errors) != 1 || !strings.HasSuffix(res.Errors[0].Pos, "p_test.go:3:13") {
 		t.Errorf("errors: %v, want one, in p_test.go", res.Errors)
 	}
-	if len(res.Findings) != 1 || !res.Findings[0].Fixed || len(res.Changes) != 1 {
+	if len(res.Findings) != 1 || !res.Findings[0].Fixed() || len(res.Changes) != 1 {
 		t.Errorf("findings %v, %d changes; want p.go's leak fixed", res.Findings, len(res.Changes))
 	}
 }
@@ -343,11 +346,11 @@ func UsesHTTP() {
 		t.Fatalf("got %d errors, %d findings, %d changes; want 0, 2, 1", len(res.Errors), len(res.Findings), len(res.Changes))
 	}
 	io, http := res.Findings[0], res.Findings[1]
-	if !io.Fixed {
+	if !io.Fixed() {
 		t.Errorf("the fix importing io was not kept: %q", io.NoFix)
 	}
-	if http.Fixed || !strings.Contains(http.NoFix, `import "net/http": not a dependency of the loaded packages`) {
-		t.Errorf("the fix importing net/http: Fixed %v, NoFix %q", http.Fixed, http.NoFix)
+	if http.Fixed() || !strings.Contains(http.NoFix, `import "net/http": not a dependency of the loaded packages`) {
+		t.Errorf("the fix importing net/http: Fixed %v, NoFix %q", http.Fixed(), http.NoFix)
 	}
 	got := string(res.Changes[0].New)
 	if !strings.Contains(got, "import (\n\t\"io\"\n\t\"os\"\n)") && !strings.Contains(got, "import \"io\"") {

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/leakfix/leakfix/config"
+	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
@@ -196,19 +197,18 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 			return src, ok
 		},
 		analyzes: func(*packages.Package, string) bool { return true },
-		verify: func(p *packages.Package, replaced map[string][]byte) error {
-			return rewrite.Check(p, func(path string) (*types.Package, error) {
+		checked: func(p *packages.Package) fix.Package {
+			return rewrite.Checked(p, func(path string) (*types.Package, error) {
 				if tp, ok := fuzzImports(t, seedImports(t))[path]; ok {
 					return tp, nil
 				}
 				return nil, fmt.Errorf("import %q: not a seed's import", path)
-			}, replaced)
+			})
 		},
-		sums:    sums,
-		rules:   rules.All(),
-		eachFix: true,
-		logf:    func(string, ...any) {},
-		rel:     func(path string) string { return path },
+		sums:  sums,
+		rules: rules.All(),
+		logf:  func(string, ...any) {},
+		rel:   func(path string) string { return path },
 	}
 	_, changes := run.analyze(p, inspectors[p.ID], &config.Config{})
 	if len(changes) == 0 {

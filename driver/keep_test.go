@@ -64,7 +64,7 @@ func New(p string) (string, error) {
 	if !slices.Equal(asked, []int{6, 15}) {
 		t.Errorf("Keep asked about lines %v, want 6 and 15 (New's on disk, generated.y:101 by its directive)", asked)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Position.Line != 6 || !res.Findings[0].Fixed || len(res.Changes) != 1 {
+	if len(res.Findings) != 1 || res.Findings[0].Position.Line != 6 || !res.Findings[0].Fixed() || len(res.Changes) != 1 {
 		t.Fatalf("findings %+v, %d changes; want Old's, fixed", res.Findings, len(res.Changes))
 	}
 	fixed := res.Changes[0].New

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"path/filepath"
@@ -74,8 +73,9 @@ func CgoSource(fset *token.FileSet, f *ast.File) (string, bool) {
 	return orig, orig != fset.File(f.Package).Name()
 }
 
-// Apply applies fixes to f and returns its new content. An error says why
-// the fixes could not be applied; it does not name the file.
+// Edits returns the text edits of f's content that apply fixes to f,
+// together, and declare shared at its end. An error says why the fixes
+// could not be applied; it does not name the file.
 //
 // The file is decorated in plain mode and printed twice: before the fixes
 // edit the decorated tree, and after. The difference between the two prints
@@ -86,13 +86,15 @@ func CgoSource(fset *token.FileSet, f *ast.File) (string, bool) {
 // printed lines at the fix's sites replace the original ones instead.
 // Imports the fixes need are added as a separate small edit. The shared
 // declarations are appended to the file, as SharedEdits has them.
-func Apply(f *File, fixes []*Fix, shared ...*Shared) ([]byte, error) {
+//
+// The edits are sorted, do not overlap, and are whole lines. Whether the
+// result parses and type-checks is Check's to say.
+func Edits(f *File, fixes []*Fix, shared ...*Shared) ([]Edit, error) {
 	file, src := f.Syntax, f.Src
 	if UsesCgo(f.Fset, file) {
 		return nil, ErrCgo
 	}
 	tf := f.Fset.File(file.Pos())
-	name := tf.Name()
 	if tf.Size() != len(src) {
 		return nil, ErrStale
 	}
@@ -151,17 +153,17 @@ func Apply(f *File, fixes []*Fix, shared ...*Shared) ([]byte, error) {
 	if len(edits) == 0 {
 		return nil, errors.New("the fixes changed nothing")
 	}
-	if edits, err = withImports(ed, edits, f, tf, crlf); err != nil {
-		return nil, err
-	}
-	out, err := udiff.Apply(string(src), edits)
+	return withImports(ed, edits, f, tf, crlf)
+}
+
+// Apply returns f's content with fixes applied and shared declared, as
+// Edits has it.
+func Apply(f *File, fixes []*Fix, shared ...*Shared) ([]byte, error) {
+	edits, err := Edits(f, fixes, shared...)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := parser.ParseFile(token.NewFileSet(), name, out, parser.ParseComments|parser.SkipObjectResolution); err != nil {
-		return nil, fmt.Errorf("the fixed file does not parse: %v", err)
-	}
-	return []byte(out), nil
+	return udiff.ApplyBytes(f.Src, edits)
 }
 
 // mapEdits carries line edits of printed (a print of src) over to src. An
@@ -169,24 +171,24 @@ func Apply(f *File, fixes []*Fix, shared ...*Shared) ([]byte, error) {
 // a line beside it, are lines that src has too, up to white space (the
 // printer trims trailing blanks and realigns). It reports false when some
 // edit does not carry over.
-func mapEdits(src, printed string, edits []udiff.Edit) ([]udiff.Edit, bool) {
+func mapEdits(src, printed string, edits []Edit) ([]Edit, bool) {
 	srcLines, printedLines := lineStarts(src), lineStarts(printed)
 	toSrc := alignLines(src, printed, srcLines, printedLines)
 	lineAt := func(off int) int { // the printed line that starts at off
 		i, _ := slices.BinarySearch(printedLines, off)
 		return i
 	}
-	var out []udiff.Edit
+	var out []Edit
 	for _, e := range edits {
 		first, end := lineAt(e.Start), lineAt(e.End)
 		if first == end {
 			// An insertion: after a line src has, or else before one.
 			if j, ok := toSrc[first-1]; ok && first > 0 {
-				out = append(out, udiff.Edit{Start: srcLines[j+1], End: srcLines[j+1], New: e.New})
+				out = append(out, Edit{Start: srcLines[j+1], End: srcLines[j+1], New: e.New})
 				continue
 			}
 			if j, ok := toSrc[first]; ok {
-				out = append(out, udiff.Edit{Start: srcLines[j], End: srcLines[j], New: e.New})
+				out = append(out, Edit{Start: srcLines[j], End: srcLines[j], New: e.New})
 				continue
 			}
 			return nil, false
@@ -201,7 +203,7 @@ func mapEdits(src, printed string, edits []udiff.Edit) ([]udiff.Edit, bool) {
 				return nil, false
 			}
 		}
-		out = append(out, udiff.Edit{Start: srcLines[j], End: srcLines[j+end-first], New: e.New})
+		out = append(out, Edit{Start: srcLines[j], End: srcLines[j+end-first], New: e.New})
 	}
 	return out, true
 }
@@ -211,7 +213,7 @@ func mapEdits(src, printed string, edits []udiff.Edit) ([]udiff.Edit, bool) {
 // what the directive maps the file onto, and would shift the positions of
 // every line after them. (Edits above the first directive shift only lines
 // the file numbers itself.)
-func checkLineDirectives(file *ast.File, tf *token.File, edits []udiff.Edit) error {
+func checkLineDirectives(file *ast.File, tf *token.File, edits []Edit) error {
 	var directives []*ast.Comment
 	for _, cg := range file.Comments {
 		for _, c := range cg.List {
@@ -309,7 +311,7 @@ func toCRLF(s string) string {
 
 // withImports adds to edits, edits of f, the imports the fixes asked ed
 // for, and checks that no edit falls below a line directive.
-func withImports(ed *Editor, edits []udiff.Edit, f *File, tf *token.File, crlf bool) ([]udiff.Edit, error) {
+func withImports(ed *Editor, edits []Edit, f *File, tf *token.File, crlf bool) ([]Edit, error) {
 	if imps := ed.Imports(); len(imps) > 0 {
 		var err error
 		if edits, err = addImports(edits, f.Src, tf, f.Syntax, imps, crlf); err != nil {
@@ -333,19 +335,19 @@ func withImports(ed *Editor, edits []udiff.Edit, f *File, tf *token.File, crlf b
 // otherwise in the first group; the block is never regrouped. A file with only
 // single-line imports gets another single-line import; a file without any
 // gets an import declaration after the package clause.
-func addImports(edits []udiff.Edit, src []byte, tf *token.File, file *ast.File, imps []Import, crlf bool) ([]udiff.Edit, error) {
+func addImports(edits []Edit, src []byte, tf *token.File, file *ast.File, imps []Import, crlf bool) ([]Edit, error) {
 	nl := "\n"
 	if crlf {
 		nl = "\r\n"
 	}
-	var all []udiff.Edit
+	var all []Edit
 	for _, imp := range imps {
 		spec := strconv.Quote(imp.Path)
 		if imp.Name != "" {
 			spec = imp.Name + " " + spec
 		}
 		ie := importEdit(src, tf, file, imp.Path, spec, nl)
-		if slices.ContainsFunc(edits, func(e udiff.Edit) bool { return e.Start < ie.Start && ie.Start <= e.End }) {
+		if slices.ContainsFunc(edits, func(e Edit) bool { return e.Start < ie.Start && ie.Start <= e.End }) {
 			return nil, fmt.Errorf("cannot add the import of %q: a fix rewrites the line where it goes", imp.Path)
 		}
 		all = append(all, ie)
@@ -353,11 +355,11 @@ func addImports(edits []udiff.Edit, src []byte, tf *token.File, file *ast.File, 
 	// Imports come first among edits at the same offset: they go before
 	// any code.
 	all = append(all, edits...)
-	slices.SortStableFunc(all, func(a, b udiff.Edit) int { return a.Start - b.Start })
+	slices.SortStableFunc(all, func(a, b Edit) int { return a.Start - b.Start })
 	return all, nil
 }
 
-func importEdit(src []byte, tf *token.File, file *ast.File, importPath, spec, nl string) udiff.Edit {
+func importEdit(src []byte, tf *token.File, file *ast.File, importPath, spec, nl string) Edit {
 	var block *ast.GenDecl
 	var last *ast.GenDecl
 	for _, d := range file.Decls {
@@ -381,20 +383,20 @@ func importEdit(src []byte, tf *token.File, file *ast.File, importPath, spec, nl
 		for _, s := range group {
 			if strings.Trim(s.(*ast.ImportSpec).Path.Value, "\"`") > importPath {
 				at := lineSpan(src, tf.Offset(s.Pos()), tf.Offset(s.Pos()))[0]
-				return udiff.Edit{Start: at, End: at, New: "\t" + spec + nl}
+				return Edit{Start: at, End: at, New: "\t" + spec + nl}
 			}
 		}
 		at := lineEnd(group[len(group)-1].End())
-		return udiff.Edit{Start: at, End: at, New: "\t" + spec + nl}
+		return Edit{Start: at, End: at, New: "\t" + spec + nl}
 	case block != nil:
 		at := tf.Offset(block.Lparen) + 1
-		return udiff.Edit{Start: at, End: at, New: nl + "\t" + spec + nl}
+		return Edit{Start: at, End: at, New: nl + "\t" + spec + nl}
 	case last != nil:
 		at := lineEnd(last.End())
-		return udiff.Edit{Start: at, End: at, New: "import " + spec + nl}
+		return Edit{Start: at, End: at, New: "import " + spec + nl}
 	default:
 		at := lineEnd(file.Name.End())
-		return udiff.Edit{Start: at, End: at, New: nl + "import " + spec + nl}
+		return Edit{Start: at, End: at, New: nl + "import " + spec + nl}
 	}
 }
 

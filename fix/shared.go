@@ -2,11 +2,7 @@ package fix
 
 import (
 	"bytes"
-	"fmt"
-	"path/filepath"
 	"slices"
-
-	udiff "github.com/aymanbagabas/go-udiff"
 )
 
 // Shared is a declaration that several fixes of a package need (a helper
@@ -32,7 +28,7 @@ type Shared struct {
 // SharedEdits returns the edits that declare shared at the end of f,
 // with the imports the declarations need: the edits every fix that needs
 // them carries into f, the same whichever fix it is.
-func SharedEdits(f *File, shared []*Shared) ([]udiff.Edit, error) {
+func SharedEdits(f *File, shared []*Shared) ([]Edit, error) {
 	if UsesCgo(f.Fset, f.Syntax) {
 		return nil, ErrCgo
 	}
@@ -47,7 +43,7 @@ func SharedEdits(f *File, shared []*Shared) ([]udiff.Edit, error) {
 
 // appendShared returns the insertion of shared (each name once) at
 // the end of src, and records the imports they need on ed.
-func appendShared(ed *Editor, src []byte, shared []*Shared, crlf bool) []udiff.Edit {
+func appendShared(ed *Editor, src []byte, shared []*Shared, crlf bool) []Edit {
 	var text string
 	var seen []string
 	for _, s := range shared {
@@ -66,31 +62,7 @@ func appendShared(ed *Editor, src []byte, shared []*Shared, crlf bool) []udiff.E
 	if crlf {
 		text = toCRLF(text)
 	}
-	return []udiff.Edit{{Start: len(src), End: len(src), New: text}}
-}
-
-// EditsAlone returns the edits of fx, a fix of f, applied alone, by file
-// name: the lines it changes in f, and, when it shares a declaration, the
-// insertion SharedEdits makes in decl, the file that declares it (f
-// itself, or another), the same in every fix that shares it. A line diff
-// of the fixed files could place that insertion otherwise beside the
-// fix's own changes, and two fixes would then declare it twice.
-func EditsAlone(f *File, fx *Fix, decl *File) (map[string][]udiff.Edit, error) {
-	fixed, err := Apply(f, []*Fix{fx})
-	if err != nil {
-		return nil, err
-	}
-	edits := map[string][]udiff.Edit{f.name(): udiff.Lines(string(f.Src), string(fixed))}
-	if fx.Shared != nil {
-		shared, err := SharedEdits(decl, []*Shared{fx.Shared})
-		if err != nil {
-			return nil, fmt.Errorf("cannot declare %s in %s: %v", fx.Shared.Name, filepath.Base(decl.name()), err)
-		}
-		name := decl.name()
-		edits[name] = append(edits[name], shared...)
-		slices.SortStableFunc(edits[name], func(a, b udiff.Edit) int { return a.Start - b.Start })
-	}
-	return edits, nil
+	return []Edit{{Start: len(src), End: len(src), New: text}}
 }
 
 // name is the name of f's token.File.

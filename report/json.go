@@ -43,11 +43,11 @@ func (r *Report) JSONLines(w io.Writer) error {
 			EndColumn: f.EndPosition.Column,
 			Rule:      f.Rule,
 			Message:   f.Text(),
-			Fixable:   f.Fixed,
+			Fixable:   f.Fixed(),
 			Evidence:  f.Evidence,
 		}
-		if f.Fixed {
-			edits, files := r.fixEdits(f)
+		if f.Fixed() {
+			edits, files := fixEdits(f)
 			for _, path := range files {
 				jf.Fix += diff.UnifiedEdits(PatchPath(r.Dir, path), r.source(path), edits[path])
 			}

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/leakfix/leakfix/fix"
 )
 
 // rdjson is reviewdog's diagnostic format, the JSON of its DiagnosticResult
@@ -82,8 +82,8 @@ func (r *Report) RDJSON(w io.Writer) error {
 			Severity: severity,
 			Code:     rdjsonCode{Value: f.Rule, URL: ruleHelpURL},
 		}
-		if f.Fixed {
-			if edits, files := r.fixEdits(f); len(files) > 1 {
+		if f.Fixed() {
+			if edits, files := fixEdits(f); len(files) > 1 {
 				var others []string
 				for _, path := range files[1:] {
 					others = append(others, filepath.Base(path))
@@ -112,7 +112,7 @@ func (r *Report) RDJSON(w io.Writer) error {
 // they go before. Lines deleted, and lines replaced where the file or the
 // fix does not end the last one with a plain line break ("\n", not "\r\n",
 // which a range of whole lines leaves out too), are an exact range.
-func rdjsonEdit(src []byte, e udiff.Edit) rdjsonSuggestion {
+func rdjsonEdit(src []byte, e fix.Edit) rdjsonSuggestion {
 	endsLine := func(b []byte) bool {
 		return bytes.HasSuffix(b, []byte("\n")) && !bytes.HasSuffix(b, []byte("\r\n"))
 	}

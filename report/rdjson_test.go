@@ -126,9 +126,9 @@ func TestRDJSON(t *testing.T) {
 			t.Errorf("diagnostic %d: %+v; finding %s: %s", i, d, f.Position, f.Rule)
 			continue
 		}
-		edits, files := rep.fixEdits(f)
+		edits, files := fixEdits(f)
 		switch {
-		case !f.Fixed:
+		case !f.Fixed():
 			if len(d.Suggestions) > 0 || d.Message != f.Text() {
 				t.Errorf("%s: unfixed finding: message %q, %d suggestions", f.Position, d.Message, len(d.Suggestions))
 			}

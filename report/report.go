@@ -3,18 +3,15 @@
 // code-scanning dashboards such as GitHub's) and as rdjson (for reviewdog,
 // which posts findings on code review). Every format carries the same
 // findings with the same text (rules.Finding.Text); JSON, SARIF and rdjson
-// carry each finding's fix on its own, computed by the driver
-// (Options.EachFix).
+// carry each finding's fix on its own, as the driver made its edits.
 package report
 
 import (
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/internal/dirs"
 	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
@@ -53,7 +50,7 @@ func (r *Report) Remaining() int {
 	return n
 }
 
-func (r *Report) gone(f driver.Finding) bool { return f.Fixed && r.Written[f.File] }
+func (r *Report) gone(f driver.Finding) bool { return f.Fixed() && r.Written[f.File] }
 
 // rel is a finding's path as shown: relative to Dir.
 func (r *Report) rel(path string) string { return RelPath(r.Dir, path) }
@@ -77,21 +74,15 @@ func (r *Report) source(path string) []byte {
 }
 
 // fixEdits returns the edits of a fixed finding's fix, by file (absolute
-// path), as line edits of the files' original content, and the files in
-// order: the finding's own first. They are the fix's alone, or, should
-// those be unavailable, the changes of all the fixes of its file.
-func (r *Report) fixEdits(f driver.Finding) (map[string][]udiff.Edit, []string) {
-	edits := f.FixEdits
-	if edits == nil {
-		for _, c := range r.Changes {
-			if c.Path == f.File {
-				edits = map[string][]udiff.Edit{f.File: udiff.Lines(string(c.Old), string(c.New))}
-				break
-			}
-		}
+// path), and the files in order: the finding's own first. An unfixed
+// finding has none.
+func fixEdits(f driver.Finding) (fix.FileEdits, []string) {
+	if f.Fix == nil {
+		return nil, nil
 	}
+	edits := f.Fix.Edits
 	files := []string{f.File}
-	for _, path := range slices.Sorted(maps.Keys(edits)) {
+	for _, path := range edits.Files() {
 		if path != f.File {
 			files = append(files, path)
 		}

@@ -29,10 +29,9 @@ func runCases(t *testing.T) *Report {
 		}
 	}
 	res, err := driver.Run(driver.Options{
-		Load:    rewrite.LoadConfig{Dir: mod, Tests: true},
-		Args:    []string{"./..."},
-		Rules:   rules.All(),
-		EachFix: true,
+		Load:  rewrite.LoadConfig{Dir: mod, Tests: true},
+		Args:  []string{"./..."},
+		Rules: rules.All(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -74,8 +73,8 @@ func TestSARIFValidates(t *testing.T) {
 		t.Fatalf("want one run with %d results, got %s", len(rep.Findings), out.Bytes())
 	}
 	for i, res := range log.Runs[0].Results {
-		if f := rep.Findings[i]; res.RuleID != f.Rule || (len(res.Fixes) == 1) != f.Fixed {
-			t.Errorf("result %d: rule %q, %d fixes; finding %s: %s fixed=%v", i, res.RuleID, len(res.Fixes), f.Position, f.Rule, f.Fixed)
+		if f := rep.Findings[i]; res.RuleID != f.Rule || (len(res.Fixes) == 1) != f.Fixed() {
+			t.Errorf("result %d: rule %q, %d fixes; finding %s: %s fixed=%v", i, res.RuleID, len(res.Fixes), f.Position, f.Rule, f.Fixed())
 		}
 	}
 }
@@ -101,8 +100,8 @@ func TestJSONLines(t *testing.T) {
 			}
 		}
 		fix, hasFix := got["fix"].(string)
-		if got["fixable"] != f.Fixed || hasFix != f.Fixed {
-			t.Errorf("line %d: fixable %v, fix %v; finding fixed=%v", n+1, got["fixable"], hasFix, f.Fixed)
+		if got["fixable"] != f.Fixed() || hasFix != f.Fixed() {
+			t.Errorf("line %d: fixable %v, fix %v; finding fixed=%v", n+1, got["fixable"], hasFix, f.Fixed())
 		}
 		if name := filepath.ToSlash(got["file"].(string)); hasFix && !strings.HasPrefix(fix, "diff --git a/"+name+" b/"+name+"\n--- a/"+name+"\n") {
 			t.Errorf("line %d: the fix is not a diff of %s:\n%s", n+1, got["file"], fix)

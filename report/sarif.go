@@ -14,8 +14,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/fix"
 )
 
 // The SARIF 2.1.0 log, as much of it as leakfix fills in.
@@ -167,7 +167,7 @@ func (r *Report) SARIF(w io.Writer) error {
 				},
 			}}},
 		}
-		if f.Fixed {
+		if f.Fixed() {
 			res.Fixes = []sarifFix{r.sarifFix(f, where)}
 		}
 		run.Results = append(run.Results, res)
@@ -280,7 +280,7 @@ func splitPos(pos string) (file string, line, col int, ok bool) {
 // sarifFix is a fixed finding's fix, as replacements of whole lines of the
 // original files it changes: its own, then any other.
 func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
-	edits, files := r.fixEdits(f)
+	edits, files := fixEdits(f)
 	var changes []sarifArtifactChange
 	for _, path := range files {
 		loc := where
@@ -289,16 +289,12 @@ func (r *Report) sarifFix(f driver.Finding, where sarifArtifactPath) sarifFix {
 		}
 		changes = append(changes, r.sarifChange(loc, r.source(path), edits[path]))
 	}
-	message := "apply leakfix's fix"
-	if f.Fix != nil {
-		message = f.Fix.Message
-	}
-	return sarifFix{Description: sarifText{message}, ArtifactChanges: changes}
+	return sarifFix{Description: sarifText{f.Fix.Message}, ArtifactChanges: changes}
 }
 
 // sarifChange is the change that edits, line edits of old, make to the
 // file at where.
-func (r *Report) sarifChange(where sarifArtifactPath, old []byte, edits []udiff.Edit) sarifArtifactChange {
+func (r *Report) sarifChange(where sarifArtifactPath, old []byte, edits []fix.Edit) sarifArtifactChange {
 	change := sarifArtifactChange{ArtifactLocation: where}
 	for _, e := range edits {
 		startLine, startCol := lineColumn(old, e.Start)

@@ -8,18 +8,18 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
-// Verify type-checks p again, in memory, with some of its files replaced
-// by new content and some added (both keyed by file name), and returns the
-// first error. Imports resolve to the types the load read from export data,
-// also one that only the new content has, so this costs one type-check of
-// one package, and every type is the one the rest of the run sees.
-func (l *Load) Verify(p *packages.Package, replaced map[string][]byte) error {
-	return Check(p, l.exports.byPath, replaced)
+// Checked describes p for fix.Check, which type-checks it again, in
+// memory, with fixed files. Imports resolve to the types the load read
+// from export data, also one that only a fix imports, so a check costs one
+// type-check of one package, and every type is the one the rest of the run
+// sees.
+func (l *Load) Checked(p *packages.Package) fix.Package {
+	return Checked(p, l.exports.byPath)
 }
 
-// Check is Verify for a package checked outside a Load: p's own imports
-// resolve to the types p was checked with, others through more.
-func Check(p *packages.Package, more func(path string) (*types.Package, error), replaced map[string][]byte) error {
+// Checked is Load.Checked for a package checked outside a Load: p's own
+// imports resolve to the types p was checked with, others through more.
+func Checked(p *packages.Package, more func(path string) (*types.Package, error)) fix.Package {
 	pkg := fix.Package{
 		Path:  p.PkgPath,
 		Fset:  p.Fset,
@@ -38,7 +38,7 @@ func Check(p *packages.Package, more func(path string) (*types.Package, error), 
 	if p.Module != nil && p.Module.GoVersion != "" {
 		pkg.GoVersion = "go" + p.Module.GoVersion
 	}
-	return fix.Check(pkg, replaced)
+	return pkg
 }
 
 type importerFunc func(path string) (*types.Package, error)

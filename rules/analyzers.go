@@ -5,14 +5,12 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"maps"
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/ownership"
@@ -164,17 +162,17 @@ func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, pr presentation)
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Inspector:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
 	}
+	var findings []Finding
 	for _, f := range Run(pkg, rs) {
-		if cfg.Excludes(f.Rule, pass.Fset.File(f.Pos).Name()) {
-			continue
+		if !cfg.Excludes(f.Rule, pass.Fset.File(f.Pos).Name()) {
+			findings = append(findings, f)
 		}
+	}
+	fixes := suggestedFixes(pass, findings, pr.fileLocal)
+	for i, f := range findings {
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: f.Rule}
-		if f.Fix != nil {
-			if sf, why := suggestedFix(pass, f, pr.fileLocal); why != "" {
-				f.Fix, f.NoFix = nil, why
-			} else {
-				d.SuggestedFixes = []analysis.SuggestedFix{sf}
-			}
+		if fixes[i] != nil {
+			d.SuggestedFixes = []analysis.SuggestedFix{*fixes[i]}
 		}
 		d.Message = f.Text()
 		if pr.ruleInMessage {
@@ -202,67 +200,95 @@ func projectConfig(pass *analysis.Pass) (*config.Config, error) {
 	return configs.For(filepath.Dir(pass.Fset.File(pass.Files[0].Pos()).Name()))
 }
 
-// suggestedFix turns a finding's fix into text edits: the file is fixed by
-// fix.Apply, as on the command line, the fixed package must type-check, as
-// on the command line, and the edits are the lines that changed. A fix
-// that needs a shared declaration carries its insertion into the file Run
-// chose for it, as fix.SharedEdits has it: the same edits in every fix of
-// the package that needs it, which the drivers merge into one; unless
-// fileLocal, where such a fix is not offered. It returns why there is no
-// fix when there is none.
-func suggestedFix(pass *analysis.Pass, f Finding, fileLocal bool) (analysis.SuggestedFix, string) {
+// suggestedFixes turns the findings' fixes into text edits, the ones the
+// command line makes (fix.EditsAlone) and chooses (fix.Select: merged in
+// order, the package type-checked with all of them), and returns each
+// finding's, or nil, where a finding without one says why in its NoFix.
+// A fix that needs a shared declaration carries its insertion into the
+// file Run chose for it, the same edit in every fix of the package that
+// needs it, which the drivers merge into one; unless fileLocal, where
+// such a fix is not offered.
+func suggestedFixes(pass *analysis.Pass, findings []Finding, fileLocal bool) []*analysis.SuggestedFix {
+	out := make([]*analysis.SuggestedFix, len(findings))
+	sources := map[string][]byte{}
+	var tried []int
+	var edits []fix.FileEdits
+	for i, f := range findings {
+		if f.Fix == nil {
+			continue
+		}
+		fe, why := fixEdits(pass, f, sources, fileLocal)
+		if why != "" {
+			findings[i].Fix, findings[i].NoFix = nil, why
+			continue
+		}
+		tried, edits = append(tried, i), append(edits, fe)
+	}
+	if len(tried) == 0 {
+		return out
+	}
+	_, whys := fix.Select(checkedPackage(pass), func(name string) []byte { return sources[name] }, edits)
+	for k, i := range tried {
+		if whys[k] != nil {
+			findings[i].Fix, findings[i].NoFix = nil, whys[k].Error()
+			continue
+		}
+		sf := &analysis.SuggestedFix{Message: findings[i].Fix.Message}
+		for _, name := range edits[k].Files() {
+			tf := pass.Fset.File(fileNamed(pass, name).Pos())
+			for _, e := range edits[k][name] {
+				sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
+					Pos:     tf.Pos(e.Start),
+					End:     tf.Pos(e.End),
+					NewText: []byte(e.New),
+				})
+			}
+		}
+		out[i] = sf
+	}
+	return out
+}
+
+// fixEdits returns the edits of a finding's fix alone, reading the files
+// it edits into sources, or why it has none.
+func fixEdits(pass *analysis.Pass, f Finding, sources map[string][]byte, fileLocal bool) (fix.FileEdits, string) {
+	fileOf := func(file *ast.File) (*fix.File, string) {
+		name := pass.Fset.File(file.Pos()).Name()
+		if _, ok := sources[name]; !ok {
+			src, err := pass.ReadFile(name)
+			if err != nil {
+				return nil, err.Error()
+			}
+			sources[name] = src
+		}
+		return &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: sources[name]}, ""
+	}
 	file := fileAt(pass.Files, f.Pos)
 	if file == nil {
-		return analysis.SuggestedFix{}, "the finding is in no file of the package"
+		return nil, "the finding is in no file of the package"
 	}
-	tf := pass.Fset.File(file.Pos())
-	src, err := pass.ReadFile(tf.Name())
-	if err != nil {
-		return analysis.SuggestedFix{}, err.Error()
+	own, why := fileOf(file)
+	if why != "" {
+		return nil, why
 	}
-	own := &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: src}
-	sources := map[string][]byte{tf.Name(): src}
 	decl := own
-	if sh := f.Fix.Shared; sh != nil && sh.File != tf.Name() {
+	if sh := f.Fix.Shared; sh != nil && sh.File != own.Fset.File(file.Pos()).Name() {
 		if fileLocal {
-			return analysis.SuggestedFix{}, fmt.Sprintf("the fix also edits %s, declaring %s there, and golangci-lint applies only the edits in the finding's own file", filepath.Base(sh.File), sh.Name)
+			return nil, fmt.Sprintf("the fix also edits %s, declaring %s there, and golangci-lint applies only the edits in the finding's own file", filepath.Base(sh.File), sh.Name)
 		}
 		df := fileNamed(pass, sh.File)
 		if df == nil {
-			return analysis.SuggestedFix{}, fmt.Sprintf("%s would be declared in %s, which is not a file of the package", sh.Name, filepath.Base(sh.File))
+			return nil, fmt.Sprintf("%s would be declared in %s, which is not a file of the package", sh.Name, filepath.Base(sh.File))
 		}
-		if sources[sh.File], err = pass.ReadFile(sh.File); err != nil {
-			return analysis.SuggestedFix{}, err.Error()
+		if decl, why = fileOf(df); why != "" {
+			return nil, why
 		}
-		decl = &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: df, Src: sources[sh.File]}
 	}
 	edits, err := fix.EditsAlone(own, f.Fix, decl)
 	if err != nil {
-		return analysis.SuggestedFix{}, err.Error()
+		return nil, err.Error()
 	}
-	replaced := map[string][]byte{}
-	for name, es := range edits {
-		content, err := udiff.Apply(string(sources[name]), es)
-		if err != nil {
-			return analysis.SuggestedFix{}, fmt.Sprintf("the fix's edits of %s overlap: %v", filepath.Base(name), err)
-		}
-		replaced[name] = []byte(content)
-	}
-	if err := fix.Check(checkedPackage(pass), replaced); err != nil {
-		return analysis.SuggestedFix{}, fmt.Sprintf("the fixed file does not type-check: %v", err)
-	}
-	sf := analysis.SuggestedFix{Message: f.Fix.Message}
-	for _, name := range slices.Sorted(maps.Keys(edits)) {
-		tf := pass.Fset.File(fileNamed(pass, name).Pos())
-		for _, e := range edits[name] {
-			sf.TextEdits = append(sf.TextEdits, analysis.TextEdit{
-				Pos:     tf.Pos(e.Start),
-				End:     tf.Pos(e.End),
-				NewText: []byte(e.New),
-			})
-		}
-	}
-	return sf, ""
+	return edits, ""
 }
 
 // fileNamed returns the file of the pass whose token.File has the name.
