@@ -2,6 +2,7 @@ package driver
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/leakfix/leakfix/rewrite"
@@ -68,19 +69,19 @@ func BenchmarkLoadStd(b *testing.B) {
 // BenchmarkModule measures, on the module in $LEAKFIX_BENCH_MODULE with its
 // tests, the floor (list, parse, type-check), and the dry run with the
 // dependency summaries cold (an empty cache, learned from source each
-// time) and warm (read from the cache). It is skipped when the variable
-// is not set.
+// time) and warm (read from the cache). $LEAKFIX_BENCH_ARGS, when set, are
+// the packages (space-separated patterns), else ./... It is skipped when
+// the module is not set. BenchmarkPeakMemoryModule measures the peak
+// memory of the same dry run.
 //
 //	LEAKFIX_BENCH_MODULE=$HOME/src/helm go test ./driver -run '^$' -bench Module -benchtime 3x
+//	LEAKFIX_BENCH_MODULE=$HOME/src/nats-server LEAKFIX_BENCH_ARGS=./server go test ./driver -run '^$' -bench Module -benchtime 3x
 func BenchmarkModule(b *testing.B) {
-	dir := os.Getenv("LEAKFIX_BENCH_MODULE")
-	if dir == "" {
-		b.Skip("LEAKFIX_BENCH_MODULE is not set")
-	}
+	dir, args := benchModule(b)
 	cfg := rewrite.LoadConfig{Dir: dir, Tests: true}
 	b.Run("Load", func(b *testing.B) {
 		for b.Loop() {
-			load, err := rewrite.LoadPackages(cfg, []string{"./..."})
+			load, err := rewrite.LoadPackages(cfg, args)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -90,7 +91,7 @@ func BenchmarkModule(b *testing.B) {
 	})
 	run := func(b *testing.B, cache string) {
 		b.Setenv("LEAKFIX_CACHE", cache)
-		if _, err := Run(Options{Load: cfg, Args: []string{"./..."}, Rules: rules.All()}); err != nil {
+		if _, err := Run(Options{Load: cfg, Args: args, Rules: rules.All()}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -106,4 +107,17 @@ func BenchmarkModule(b *testing.B) {
 			run(b, warm)
 		}
 	})
+}
+
+// benchModule is the module and the packages BenchmarkModule measures.
+func benchModule(b *testing.B) (dir string, args []string) {
+	dir = os.Getenv("LEAKFIX_BENCH_MODULE")
+	if dir == "" {
+		b.Skip("LEAKFIX_BENCH_MODULE is not set")
+	}
+	args = strings.Fields(os.Getenv("LEAKFIX_BENCH_ARGS"))
+	if len(args) == 0 {
+		args = []string{"./..."}
+	}
+	return dir, args
 }

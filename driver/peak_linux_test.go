@@ -27,38 +27,54 @@ func BenchmarkPeakMemoryStd(b *testing.B) {
 			name = "Tests"
 		}
 		b.Run(name, func(b *testing.B) {
-			var peak int64
-			for b.Loop() {
-				cmd := exec.Command(os.Args[0], "-test.run=^TestDryRunStdInProcess$", "-test.v")
-				cmd.Env = append(os.Environ(), "LEAKFIX_DRY_RUN_STD_TESTS="+strconv.FormatBool(tests))
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					b.Fatalf("%v\n%s", err, out)
-				}
-				m := peakRx.FindSubmatch(out)
-				if m == nil {
-					b.Fatalf("no peak reported:\n%s", out)
-				}
-				n, _ := strconv.ParseInt(string(m[1]), 10, 64)
-				peak = max(peak, n)
-			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+			reportPeak(b, "LEAKFIX_DRY_RUN_TESTS="+strconv.FormatBool(tests), "LEAKFIX_DRY_RUN_ARGS=std")
 		})
 	}
 }
 
+// BenchmarkPeakMemoryModule is BenchmarkPeakMemoryStd for the packages
+// BenchmarkModule measures, with their tests.
+//
+//	LEAKFIX_BENCH_MODULE=$HOME/src/nats-server LEAKFIX_BENCH_ARGS=./server go test ./driver -run '^$' -bench PeakMemoryModule -benchtime 1x
+func BenchmarkPeakMemoryModule(b *testing.B) {
+	dir, args := benchModule(b)
+	reportPeak(b, "LEAKFIX_DRY_RUN_TESTS=true", "LEAKFIX_DRY_RUN_DIR="+dir, "LEAKFIX_DRY_RUN_ARGS="+strings.Join(args, " "))
+}
+
+// reportPeak runs TestDryRunInProcess with env, and reports its peak
+// resident memory.
+func reportPeak(b *testing.B, env ...string) {
+	var peak int64
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestDryRunInProcess$", "-test.v")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		m := peakRx.FindSubmatch(out)
+		if m == nil {
+			b.Fatalf("no peak reported:\n%s", out)
+		}
+		n, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		peak = max(peak, n)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+}
+
 var peakRx = regexp.MustCompile(`peak resident memory: (\d+) bytes`)
 
-// TestDryRunStdInProcess is BenchmarkPeakMemoryStd's child process. It
-// reports its own peak, which the parent cannot measure exactly: the
-// kernel counts the parent's memory in the child's rusage, as the child
-// starts out sharing it.
-func TestDryRunStdInProcess(t *testing.T) {
-	tests, err := strconv.ParseBool(os.Getenv("LEAKFIX_DRY_RUN_STD_TESTS"))
+// TestDryRunInProcess is the child process of the BenchmarkPeakMemory
+// benchmarks. It reports its own peak, which the parent cannot measure
+// exactly: the kernel counts the parent's memory in the child's rusage,
+// as the child starts out sharing it.
+func TestDryRunInProcess(t *testing.T) {
+	tests, err := strconv.ParseBool(os.Getenv("LEAKFIX_DRY_RUN_TESTS"))
 	if err != nil {
-		t.Skip("run by BenchmarkPeakMemoryStd")
+		t.Skip("run by the BenchmarkPeakMemory benchmarks")
 	}
-	res, err := Run(Options{Load: rewrite.LoadConfig{Tests: tests}, Args: []string{"std"}, Rules: rules.All()})
+	load := rewrite.LoadConfig{Dir: os.Getenv("LEAKFIX_DRY_RUN_DIR"), Tests: tests}
+	res, err := Run(Options{Load: load, Args: strings.Fields(os.Getenv("LEAKFIX_DRY_RUN_ARGS")), Rules: rules.All()})
 	if err != nil {
 		t.Fatal(err)
 	}
