@@ -25,10 +25,11 @@ import (
 	"github.com/leakfix/leakfix/changed"
 	"github.com/leakfix/leakfix/diff"
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/progress"
 	"github.com/leakfix/leakfix/report"
-	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
+	"github.com/leakfix/leakfix/write"
 	"github.com/spf13/cobra"
 	"golang.org/x/tools/go/analysis/unitchecker"
 )
@@ -245,7 +246,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 		logf = line.Interrupting(func(format string, a ...any) { fmt.Fprintf(stderr, "leakfix: "+format+"\n", a...) })
 	}
 	res, err := driver.Run(driver.Options{
-		Load:         rewrite.LoadConfig{Tags: opts.tags, Tests: opts.tests},
+		Load:         load.Config{Tags: opts.tags, Tests: opts.tests},
 		Args:         args,
 		Selection:    &selection,
 		MaxBodyBytes: opts.maxBodyBytes,
@@ -300,7 +301,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 			io.WriteString(stdout, d)
 		}
 		if opts.write {
-			if err := rewrite.WriteFile(c.Path, c.Old, c.New); err != nil {
+			if err := write.File(c.Path, c.Old, c.New); err != nil {
 				fmt.Fprintf(stderr, "leakfix: %s\n", writeError(name, err))
 				status = exitErrors
 				continue
@@ -343,7 +344,7 @@ func writeError(name string, err error) string {
 		op, err = pe.Op, pe.Err
 	}
 	msg := fmt.Sprintf("%s %s: %v", op, name, err)
-	if errors.Is(err, rewrite.ErrChangedOnDisk) {
+	if errors.Is(err, write.ErrChangedOnDisk) {
 		msg += "; not overwritten (run leakfix again)"
 	}
 	return msg

@@ -30,7 +30,7 @@ import (
 )
 
 // A Loader lists the dependencies of the loaded packages and type-checks
-// one from source (rewrite.Load does).
+// one from source (load.Plan does).
 type Loader interface {
 	Dependency(path string) (*packages.Package, bool)
 	CheckDependency(meta *packages.Package, prune func([]*ast.File)) (*packages.Package, error)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -24,7 +24,7 @@ func BenchmarkDryRunStd(b *testing.B) {
 			var findings, changes int
 			for b.Loop() {
 				res, err := Run(Options{
-					Load:  rewrite.LoadConfig{Tests: tests},
+					Load:  load.Config{Tests: tests},
 					Args:  []string{"std"},
 					Rules: rules.All(),
 				})
@@ -52,14 +52,14 @@ func BenchmarkLoadStd(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				load, err := rewrite.LoadPackages(rewrite.LoadConfig{Tests: tests}, []string{"std"})
+				plan, err := load.Packages(load.Config{Tests: tests}, []string{"std"})
 				if err != nil {
 					b.Fatal(err)
 				}
-				for range load.Batches() {
+				for range plan.Batches() {
 				}
-				if len(load.Errors) > 0 {
-					b.Fatalf("load error: %s: %s", load.Errors[0].Pos, load.Errors[0].Msg)
+				if len(plan.Errors) > 0 {
+					b.Fatalf("load error: %s: %s", plan.Errors[0].Pos, plan.Errors[0].Msg)
 				}
 			}
 		})
@@ -78,14 +78,14 @@ func BenchmarkLoadStd(b *testing.B) {
 //	LEAKFIX_BENCH_MODULE=$HOME/src/nats-server LEAKFIX_BENCH_ARGS=./server go test ./driver -run '^$' -bench Module -benchtime 3x
 func BenchmarkModule(b *testing.B) {
 	dir, args := benchModule(b)
-	cfg := rewrite.LoadConfig{Dir: dir, Tests: true}
+	cfg := load.Config{Dir: dir, Tests: true}
 	b.Run("Load", func(b *testing.B) {
 		for b.Loop() {
-			load, err := rewrite.LoadPackages(cfg, args)
+			plan, err := load.Packages(cfg, args)
 			if err != nil {
 				b.Fatal(err)
 			}
-			for range load.Batches() {
+			for range plan.Batches() {
 			}
 		}
 	})

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/leakfix/leakfix/driver"
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/zip"
@@ -40,7 +40,7 @@ func TestDependencySummariesCached(t *testing.T) {
 	run := func() (driver.Finding, string) {
 		var log strings.Builder
 		res, err := driver.Run(driver.Options{
-			Load:  rewrite.LoadConfig{Dir: mod},
+			Load:  load.Config{Dir: mod},
 			Args:  []string{"./..."},
 			Rules: []*rules.Rule{rules.MissingClose},
 			Log:   func(format string, args ...any) { fmt.Fprintf(&log, format+"\n", args...) },
@@ -79,7 +79,7 @@ func TestDependencySummariesCached(t *testing.T) {
 	// The entry is what decides: one that covers OpenFile but learned
 	// nothing of it leaves the opener to its shape, reported and not fixed.
 	writeFile(t, entries[0], `{"Covered":["OpenFile"],"Summaries":{}}`)
-	res, err := driver.Run(driver.Options{Load: rewrite.LoadConfig{Dir: mod}, Args: []string{"./..."}, Rules: []*rules.Rule{rules.MissingClose}})
+	res, err := driver.Run(driver.Options{Load: load.Config{Dir: mod}, Args: []string{"./..."}, Rules: []*rules.Rule{rules.MissingClose}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestDependencySummariesCached(t *testing.T) {
 	writeFile(t, filepath.Join(mod, "b", "b.go"), "package b\n\n"+remoteReader)
 	var log2 strings.Builder
 	res, err = driver.Run(driver.Options{
-		Load:  rewrite.LoadConfig{Dir: mod, BatchBytes: 1},
+		Load:  load.Config{Dir: mod, BatchBytes: 1},
 		Args:  []string{"./..."},
 		Rules: []*rules.Rule{rules.MissingClose},
 		Log:   func(format string, args ...any) { fmt.Fprintf(&log2, format+"\n", args...) },
@@ -172,7 +172,7 @@ func TestOpen(t *testing.T) {
 	}
 	done := make(chan *driver.Result, 1)
 	go func() {
-		res, err := driver.Run(driver.Options{Load: rewrite.LoadConfig{Dir: mod, Tests: true}, Args: []string{"./..."}, Rules: []*rules.Rule{rules.MissingClose}})
+		res, err := driver.Run(driver.Options{Load: load.Config{Dir: mod, Tests: true}, Args: []string{"./..."}, Rules: []*rules.Rule{rules.MissingClose}})
 		if err != nil {
 			t.Error(err)
 		}

@@ -21,8 +21,8 @@ import (
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/dependencies"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/ownership"
-	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/ast/inspector"
@@ -31,7 +31,7 @@ import (
 
 // Options configure a run.
 type Options struct {
-	Load  rewrite.LoadConfig
+	Load  load.Config
 	Args  []string      // package patterns or .go files
 	Rules []*rules.Rule // the rules to run, unless Selection is set
 	// Selection, when set, chooses each package's rules in place of
@@ -104,7 +104,7 @@ type FileChange struct {
 type Result struct {
 	Findings []Finding    // sorted by position
 	Changes  []FileChange // sorted by path
-	Errors   []rewrite.Error
+	Errors   []load.Error
 	// Warnings are what the user should know though nothing failed: a
 	// named file that the build leaves out, patterns that matched no
 	// package, a resource of .leakfix.yaml that names no function.
@@ -115,13 +115,13 @@ type Result struct {
 }
 
 // Run runs the pipeline. Packages are loaded in batches (see
-// rewrite.Load): each batch is summarized, analyzed, fixed and verified,
+// load.Plan): each batch is summarized, analyzed, fixed and verified,
 // and released before the next one is loaded.
 //
 // Named files of several modules are loaded module by module (see
-// rewrite.GroupByModule), and the results put together.
+// load.GroupByModule), and the results put together.
 func Run(opts Options) (*Result, error) {
-	groups, err := rewrite.GroupByModule(opts.Load, opts.Args)
+	groups, err := load.GroupByModule(opts.Load, opts.Args)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	// Sorted, and a bad config that several packages share said once.
-	slices.SortFunc(res.Errors, func(a, b rewrite.Error) int { return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Msg, b.Msg)) })
+	slices.SortFunc(res.Errors, func(a, b load.Error) int { return cmp.Or(cmp.Compare(a.Pos, b.Pos), cmp.Compare(a.Msg, b.Msg)) })
 	res.Errors = slices.Compact(res.Errors)
 	slices.SortFunc(res.Findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Position.Filename, b.Position.Filename),
@@ -198,24 +198,24 @@ func runGroup(opts Options, all *acrossGroups) error {
 	}
 	rel := all.rel
 	if opts.Log != nil {
-		build, err := rewrite.DescribeBuild(opts.Load)
+		build, err := load.DescribeBuild(opts.Load)
 		if err != nil {
 			return err
 		}
 		logf("build configuration: %s", build)
 	}
-	load, err := rewrite.LoadPackages(opts.Load, opts.Args)
+	plan, err := load.Packages(opts.Load, opts.Args)
 	if err != nil {
 		return err
 	}
-	for _, f := range load.Unloaded {
+	for _, f := range plan.Unloaded {
 		why := "its build constraints exclude it"
 		if strings.HasSuffix(f, "_test.go") && !opts.Load.Tests {
 			why = "it is a test file, and tests are left out (--test=false)"
 		}
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s is not analyzed: %s", rel(f), why))
 	}
-	if load.NoMatch {
+	if plan.NoMatch {
 		patterns := strings.Join(opts.Args, " ")
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%q matched no packages", cmp.Or(patterns, ".")))
 	}
@@ -225,20 +225,20 @@ func runGroup(opts Options, all *acrossGroups) error {
 		progress = func(Progress) {}
 	}
 	done := all.done
-	done.Total += load.Planned()
+	done.Total += plan.Planned()
 	progress(done)
 	var mu sync.Mutex
 	cache := dependencies.DefaultCache()
 	learned := map[string]map[string]bool{} // dependencies' functions learned by earlier batches
-	for batch := range load.Batches() {
-		deps, stats := dependencies.Learn(load, batch.Packages, cache, learned)
+	for batch := range plan.Batches() {
+		deps, stats := dependencies.Learn(plan, batch.Packages, cache, learned)
 		sums.add(deps)
 		if stats.Packages > 0 {
 			logf("summarized %d dependency packages from source (%d from the cache in %s)", stats.Packages, stats.Cached, cmp.Or(cache.Dir, "no directory"))
 		}
 		inspectors := summarize(sums, batch.Packages)
 		run := &packageRun{
-			source: batch.Source, analyzes: load.Analyzes, checked: load.Checked,
+			source: batch.Source, analyzes: plan.Analyzes, checked: plan.Checked,
 			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes,
 			keep: opts.Keep, logf: logf, rel: rel,
 		}
@@ -253,7 +253,7 @@ func runGroup(opts Options, all *acrossGroups) error {
 					mu.Lock()
 					defer mu.Unlock()
 					if r != nil {
-						res.Errors = append(res.Errors, rewrite.Error{Msg: fmt.Sprintf("internal error analyzing %s (please report it): %v\n%s", p.PkgPath, r, debug.Stack())})
+						res.Errors = append(res.Errors, load.Error{Msg: fmt.Sprintf("internal error analyzing %s (please report it): %v\n%s", p.PkgPath, r, debug.Stack())})
 					}
 					done.Done++
 					done.Total = max(done.Total, done.Done) // a package whose tests fail comes alone
@@ -285,7 +285,7 @@ func runGroup(opts Options, all *acrossGroups) error {
 		}
 		g.Wait()
 	}
-	res.Errors = append(res.Errors, load.Errors...)
+	res.Errors = append(res.Errors, plan.Errors...)
 	all.done = done
 	return nil
 }
@@ -454,7 +454,7 @@ func (s *syncSummaries) addFrom(m ownership.SummaryMap, canonical bool) {
 // configErrors reports a bad config file like load errors: each mistake
 // at its position, so that it is printed relative to the current
 // directory.
-func configErrors(err error) []rewrite.Error {
+func configErrors(err error) []load.Error {
 	var list config.Errors
 	var one *config.Error
 	switch {
@@ -462,11 +462,11 @@ func configErrors(err error) []rewrite.Error {
 	case errors.As(err, &one):
 		list = config.Errors{one}
 	default:
-		return []rewrite.Error{{Msg: err.Error()}}
+		return []load.Error{{Msg: err.Error()}}
 	}
-	var out []rewrite.Error
+	var out []load.Error
 	for _, e := range list {
-		out = append(out, rewrite.Error{Pos: e.Pos(), Msg: e.Msg})
+		out = append(out, load.Error{Pos: e.Pos(), Msg: e.Msg})
 	}
 	return out
 }
@@ -484,7 +484,7 @@ func packageDir(p *packages.Package) string {
 type packageRun struct {
 	source       func(file string) ([]byte, bool)            // the content a file was parsed from
 	analyzes     func(p *packages.Package, file string) bool // whether findings in file count
-	checked      func(p *packages.Package) fix.Package // p, to type-check again with fixes
+	checked      func(p *packages.Package) fix.Package       // p, to type-check again with fixes
 	sums         ownership.Summaries
 	rules        []*rules.Rule
 	maxBodyBytes int64 // Options.MaxBodyBytes
@@ -519,7 +519,7 @@ func sourceFiles(p *packages.Package) map[*token.File]*sourceFile {
 		} else {
 			sf.built = !slices.Contains(p.GoFiles, sf.path)
 			sf.generated = ast.IsGenerated(f)
-			sf.noFix = rewrite.NotRewritable(p, f)
+			sf.noFix = load.NotRewritable(p, f)
 		}
 		files[tf] = sf
 	}

@@ -15,8 +15,9 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
+	"github.com/leakfix/leakfix/write"
 )
 
 // writeModule writes a module named example.com/m with the given files
@@ -194,7 +195,7 @@ func TestChangeOldIsLoadedContent(t *testing.T) {
 	if got := string(res.Changes[0].Old); got != src {
 		t.Errorf("Old is %q, want the loaded content %q", got, src)
 	}
-	if err := rewrite.WriteFile(path, res.Changes[0].Old, res.Changes[0].New); err == nil {
+	if err := write.File(path, res.Changes[0].Old, res.Changes[0].New); err == nil {
 		t.Error("WriteFile overwrote the file edited meanwhile")
 	}
 }
@@ -251,7 +252,7 @@ func Use(p string) {
 		}
 	}}
 	res, err := Run(Options{
-		Load:  rewrite.LoadConfig{BatchBytes: 1},
+		Load:  load.Config{BatchBytes: 1},
 		Args:  []string{"./..."},
 		Rules: []*rules.Rule{rules.MissingClose, probe},
 	})
@@ -289,7 +290,7 @@ func Name(path string) string {
 `,
 		"p/p_test.go": "package p\n\nvar _ int = \"not an int\"\n",
 	})
-	res, err := Run(Options{Load: rewrite.LoadConfig{Tests: true}, Args: []string{"./..."}, Rules: rules.All()})
+	res, err := Run(Options{Load: load.Config{Tests: true}, Args: []string{"./..."}, Rules: rules.All()})
 	if err != nil {
 		t.Fatal(err)
 	}

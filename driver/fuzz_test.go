@@ -19,8 +19,8 @@ import (
 
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/ownership"
-	"github.com/leakfix/leakfix/rewrite"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/packages"
 )
@@ -198,7 +198,7 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 		},
 		analyzes: func(*packages.Package, string) bool { return true },
 		checked: func(p *packages.Package) fix.Package {
-			return rewrite.Checked(p, func(path string) (*types.Package, error) {
+			return load.Checked(p, func(path string) (*types.Package, error) {
 				if tp, ok := fuzzImports(t, seedImports(t))[path]; ok {
 					return tp, nil
 				}

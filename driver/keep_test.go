@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -42,7 +42,7 @@ func New(p string) (string, error) {
 		t.Helper()
 		var asked []int
 		res, err := Run(Options{
-			Load:  rewrite.LoadConfig{Tests: true},
+			Load:  load.Config{Tests: true},
 			Args:  []string{"./..."},
 			Rules: rules.All(),
 			Keep: func(path string, line int) bool {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -73,8 +73,8 @@ func TestDryRunInProcess(t *testing.T) {
 	if err != nil {
 		t.Skip("run by the BenchmarkPeakMemory benchmarks")
 	}
-	load := rewrite.LoadConfig{Dir: os.Getenv("LEAKFIX_DRY_RUN_DIR"), Tests: tests}
-	res, err := Run(Options{Load: load, Args: strings.Fields(os.Getenv("LEAKFIX_DRY_RUN_ARGS")), Rules: rules.All()})
+	cfg := load.Config{Dir: os.Getenv("LEAKFIX_DRY_RUN_DIR"), Tests: tests}
+	res, err := Run(Options{Load: cfg, Args: strings.Fields(os.Getenv("LEAKFIX_DRY_RUN_ARGS")), Rules: rules.All()})
 	if err != nil {
 		t.Fatal(err)
 	}

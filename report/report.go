@@ -13,7 +13,7 @@ import (
 	"github.com/leakfix/leakfix/driver"
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/internal/dirs"
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -33,7 +33,7 @@ type Report struct {
 	Version string
 	// Errors are why: the load and type errors, for SARIF's
 	// notifications.
-	Errors []rewrite.Error
+	Errors []load.Error
 
 	sources map[string][]byte
 }
@@ -99,7 +99,7 @@ func fixEdits(f driver.Finding) (fix.FileEdits, []string) {
 func PatchPath(dir, path string) string {
 	root := gitTopLevel(filepath.Dir(path))
 	if root == "" {
-		root = rewrite.ModuleRoot(filepath.Dir(path))
+		root = load.ModuleRoot(filepath.Dir(path))
 	}
 	if root == "" {
 		root = dir

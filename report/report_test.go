@@ -15,7 +15,7 @@ import (
 	"github.com/leakfix/leakfix/driver"
 	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/internal/sarifschema"
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -29,7 +29,7 @@ func runCases(t *testing.T) *Report {
 		}
 	}
 	res, err := driver.Run(driver.Options{
-		Load:  rewrite.LoadConfig{Dir: mod, Tests: true},
+		Load:  load.Config{Dir: mod, Tests: true},
 		Args:  []string{"./..."},
 		Rules: rules.All(),
 	})
@@ -201,7 +201,7 @@ func TestSARIFFingerprints(t *testing.T) {
 // positions, and the run did not succeed.
 func TestSARIFNotifications(t *testing.T) {
 	dir := t.TempDir()
-	rep := &Report{Dir: dir, Rules: rules.All(), Errors: []rewrite.Error{
+	rep := &Report{Dir: dir, Rules: rules.All(), Errors: []load.Error{
 		{Pos: filepath.Join(dir, "a.go") + ":3:7", Msg: "undefined: x"},
 		{Msg: "go list failed"},
 	}}
@@ -254,7 +254,7 @@ func TestSARIFMultitool(t *testing.T) {
 	}
 	cases := runCases(t)
 	failed := *cases
-	failed.Errors = []rewrite.Error{{Pos: filepath.Join(cases.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
+	failed.Errors = []load.Error{{Pos: filepath.Join(cases.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
 	for name, rep := range map[string]*Report{"cases": cases, "failed": &failed} {
 		dir := t.TempDir()
 		in, out := filepath.Join(dir, name+".sarif"), filepath.Join(dir, "validation.sarif")

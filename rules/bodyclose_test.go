@@ -13,7 +13,7 @@ import (
 	"github.com/aymanbagabas/go-udiff"
 	"github.com/leakfix/leakfix/driver"
 	"github.com/leakfix/leakfix/internal/cases"
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -40,7 +40,7 @@ func TestBodyclose(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := driver.Run(driver.Options{
-		Load:  rewrite.LoadConfig{Dir: mod, Tests: true},
+		Load:  load.Config{Dir: mod, Tests: true},
 		Args:  []string{"./..."},
 		Rules: []*rules.Rule{rules.MissingClose, rules.DeferInLoop, rules.EarlyCancel},
 	})

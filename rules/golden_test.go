@@ -13,7 +13,7 @@ import (
 
 	"github.com/leakfix/leakfix/driver"
 	"github.com/leakfix/leakfix/internal/cases"
-	"github.com/leakfix/leakfix/rewrite"
+	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 )
 
@@ -54,7 +54,7 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 	}
 	run := func() *driver.Result {
 		res, err := driver.Run(driver.Options{
-			Load:  rewrite.LoadConfig{Dir: mod, Tests: true},
+			Load:  load.Config{Dir: mod, Tests: true},
 			Args:  []string{"./..."},
 			Rules: []*rules.Rule{rule},
 		})

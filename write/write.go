@@ -1,4 +1,6 @@
-package rewrite
+// Package write replaces files with their fixed content, atomically, and
+// only when they still hold what leakfix read.
+package write
 
 import (
 	"bytes"
@@ -19,7 +21,7 @@ type writeReadOnlyError string
 func (e writeReadOnlyError) Error() string        { return string(e) }
 func (e writeReadOnlyError) Is(target error) bool { return target == fs.ErrPermission }
 
-// WriteFile replaces the file at path with data atomically: it resolves
+// File replaces the file at path with data atomically: it resolves
 // symlinks (writing through to the target, leaving the link itself a link),
 // checks that the target's current content equals expected (else returns an
 // error wrapping ErrChangedOnDisk, naming the path), writes data to a
@@ -29,7 +31,7 @@ func (e writeReadOnlyError) Is(target error) bool { return target == fs.ErrPermi
 // (e.g. "write foo.go: permission denied") and are *fs.PathError values with
 // Op "write".
 //
-// WriteFile refuses, with an error matching fs.ErrPermission, to replace a
+// File refuses, with an error matching fs.ErrPermission, to replace a
 // file that lacks owner write permission or lives in a directory that lacks
 // it, even when the process could do so anyway (as root can): a read-only
 // mode is taken as a request not to modify the file.
@@ -39,7 +41,7 @@ func (e writeReadOnlyError) Is(target error) bool { return target == fs.ErrPermi
 // it cannot close it entirely. The replacement file is a new inode: the
 // owner and group of the old file are kept when the process is allowed to
 // set them, but other hard links to the old file keep the old content.
-func WriteFile(path string, expected, data []byte) (err error) {
+func File(path string, expected, data []byte) (err error) {
 	fail := func(err error) error {
 		return &fs.PathError{Op: "write", Path: path, Err: writeStripPathError(err)}
 	}

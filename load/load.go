@@ -1,11 +1,8 @@
-// Package rewrite loads packages, applies fixes to their decorated syntax
-// trees, verifies the result and writes it back.
-//
-// Only the named packages are type-checked from source; their dependencies
-// come from export data. Only files with fixes are decorated, and only the
-// parts of a restored file at a fix site are kept, so every other byte of
-// the file stays as it was.
-package rewrite
+// Package load lists the packages the command line names and type-checks
+// them from source, in batches, their dependencies read from export data;
+// it groups named files by the module that holds them, and describes a
+// loaded package for fix.Check, which type-checks it again with fixes.
+package load
 
 import (
 	"cmp"
@@ -30,8 +27,8 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
-// LoadConfig says how to load packages.
-type LoadConfig struct {
+// Config says how to load packages.
+type Config struct {
 	Dir   string // where to run the go command ("" for the current directory)
 	Tags  string // build tags, as for go build -tags
 	Tests bool   // include _test.go files
@@ -41,14 +38,14 @@ type LoadConfig struct {
 	BatchBytes int64
 }
 
-// DefaultBatchBytes is the default LoadConfig.BatchBytes: enough packages
+// DefaultBatchBytes is the default Config.BatchBytes: enough packages
 // to keep every core busy type-checking them. A package's syntax trees and
 // type information take about twenty times the size of its source.
 func DefaultBatchBytes() int64 {
 	return max(1<<20, 512<<10*int64(runtime.GOMAXPROCS(0)))
 }
 
-// A Load is the command line's arguments, listed: which packages to
+// A Plan is the command line's arguments, listed: which packages to
 // analyze, in batches that are parsed, type-checked and analyzed one after
 // the other, so that memory holds the syntax and types of one batch at a
 // time, not of every package.
@@ -58,7 +55,7 @@ func DefaultBatchBytes() int64 {
 // source, its imports read from export data, the packages of earlier
 // batches included: so packages do not wait for each other, and every
 // package sees the same types for a dependency.
-type Load struct {
+type Plan struct {
 	// Errors are the load, parse and type errors, one per problem, as
 	// "file:line:col: message" where there is a position. Batches add
 	// theirs as they load.
@@ -94,7 +91,7 @@ type Batch struct {
 	// Packages are the packages to analyze: each file belongs to exactly
 	// one of them (a package's test variant replaces it, since it has all
 	// its files). Packages that fail to load or type-check are left out,
-	// and their errors added to the Load's.
+	// and their errors added to the Plan's.
 	Packages []*packages.Package
 	// sources holds the content each file was parsed from.
 	sources map[string][]byte
@@ -114,10 +111,10 @@ const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 	packages.NeedImports | packages.NeedDeps | packages.NeedExportFile |
 	packages.NeedTypesSizes | packages.NeedModule
 
-// LoadPackages lists args: package patterns as go build takes them, or .go
+// Packages lists args: package patterns as go build takes them, or .go
 // files, each standing for the package that holds it. Batches then loads
 // the packages.
-func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
+func Packages(cfg Config, args []string) (*Plan, error) {
 	patterns, files, err := classifyArgs(cfg.Dir, args)
 	if err != nil {
 		return nil, err
@@ -133,7 +130,7 @@ func LoadPackages(cfg LoadConfig, args []string) (*Load, error) {
 	if cfg.Tags != "" {
 		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
 	}
-	l := &Load{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet()}
+	l := &Plan{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet()}
 	l.exports = newExportData(l.fset)
 	var roots []*packages.Package
 	// Packages named by a pattern are analyzed whole; those reached only
@@ -251,7 +248,7 @@ func inModule(dir string) error {
 // "leakfix c/c.go" judges a call into them as "leakfix ./..." does. The
 // modules the main module depends on are not: their summaries would cost
 // type-checking them all.
-func (l *Load) ownDependencies(roots []*packages.Package) []*packages.Package {
+func (l *Plan) ownDependencies(roots []*packages.Package) []*packages.Package {
 	listed := map[string]bool{}
 	for _, p := range roots {
 		listed[p.ID] = true
@@ -278,7 +275,7 @@ func (l *Load) ownDependencies(roots []*packages.Package) []*packages.Package {
 // Planned is the number of packages Batches is to yield, as far as is
 // known before type-checking them: a package whose test variant fails to
 // type-check comes too, without its tests.
-func (l *Load) Planned() int {
+func (l *Plan) Planned() int {
 	n := 0
 	for _, batch := range l.batches {
 		first, _ := splitFallback(batch)
@@ -290,7 +287,7 @@ func (l *Load) Planned() int {
 // Analyzes reports whether leakfix analyzes the named file of p: every
 // file of a package named by a pattern, and only the named files of a
 // package reached through them.
-func (l *Load) Analyzes(p *packages.Package, file string) bool {
+func (l *Plan) Analyzes(p *packages.Package, file string) bool {
 	return !l.restricted[p.ID] || l.Only[file]
 }
 
@@ -298,7 +295,7 @@ func (l *Load) Analyzes(p *packages.Package, file string) bool {
 // and yields each batch. A batch is not referenced once the next one is
 // asked for, so its memory can be reclaimed. Problems with the packages go
 // to l.Errors.
-func (l *Load) Batches() iter.Seq[*Batch] {
+func (l *Plan) Batches() iter.Seq[*Batch] {
 	return func(yield func(*Batch) bool) {
 		for _, pkgs := range l.batches {
 			b := l.check(pkgs)
@@ -319,7 +316,7 @@ func (l *Load) Batches() iter.Seq[*Batch] {
 // variant ("p [p.test]") is checked instead of the package itself, which
 // is checked only when the variant fails, and generated test mains not at
 // all.
-func (l *Load) check(pkgs []*packages.Package) *Batch {
+func (l *Plan) check(pkgs []*packages.Package) *Batch {
 	b := &Batch{sources: map[string][]byte{}}
 	first, fallback := splitFallback(pkgs)
 	parsed := l.parse(b, slices.Concat(first, fallback))
@@ -372,7 +369,7 @@ type parsedFile struct {
 
 // parse parses the files of pkgs, each once, in parallel, and records
 // their content in b.
-func (l *Load) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
+func (l *Plan) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 	var names []string
 	for _, p := range pkgs {
 		for _, name := range p.CompiledGoFiles {
@@ -415,7 +412,7 @@ func (l *Load) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 
 // typeCheck type-checks pkgs from their parsed files, in parallel, and
 // returns a package for each, with syntax, types and errors.
-func (l *Load) typeCheck(pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
+func (l *Plan) typeCheck(pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
 	out := make([]*packages.Package, len(pkgs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -429,13 +426,13 @@ func (l *Load) typeCheck(pkgs []*packages.Package, parsed map[string]parsedFile)
 	return out
 }
 
-func (l *Load) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
+func (l *Plan) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
 	return l.typeCheckFiles(l.fset, meta, parsed)
 }
 
 // typeCheckFiles type-checks meta from the files in parsed, whose
 // positions are in fset.
-func (l *Load) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
+func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
 	p := &packages.Package{
 		ID: meta.ID, Name: meta.Name, PkgPath: meta.PkgPath, Dir: meta.Dir,
 		GoFiles: meta.GoFiles, CompiledGoFiles: meta.CompiledGoFiles, IgnoredFiles: meta.IgnoredFiles,
@@ -505,7 +502,7 @@ func (l *Load) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 
 // Dependency returns the listed package at the import path path (its plain
 // variant, not a test's), which the loaded packages depend on.
-func (l *Load) Dependency(path string) (*packages.Package, bool) {
+func (l *Plan) Dependency(path string) (*packages.Package, bool) {
 	p, ok := l.exports.meta[path]
 	return p, ok && p.PkgPath == path
 }
@@ -518,7 +515,7 @@ func (l *Load) Dependency(path string) (*packages.Package, bool) {
 // importers see). Errors that the dropped bodies cause (an import only
 // they used) are ignored, as are any others; only files that cannot be
 // read or parsed at all fail it.
-func (l *Load) CheckDependency(meta *packages.Package, prune func([]*ast.File)) (*packages.Package, error) {
+func (l *Plan) CheckDependency(meta *packages.Package, prune func([]*ast.File)) (*packages.Package, error) {
 	fset := token.NewFileSet()
 	parsed := make(map[string]parsedFile, len(meta.CompiledGoFiles))
 	var files []*ast.File
@@ -541,7 +538,7 @@ func (l *Load) CheckDependency(meta *packages.Package, prune func([]*ast.File)) 
 }
 
 // addErrors records the errors of p, each once.
-func (l *Load) addErrors(p *packages.Package) {
+func (l *Plan) addErrors(p *packages.Package) {
 	typeErrs := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
 	for _, e := range p.Errors {
 		if typeErrs && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
@@ -665,7 +662,7 @@ func NotRewritable(p *packages.Package, f *ast.File) string {
 // DescribeBuild describes the build configuration that decides which files
 // are loaded: the target platform, cgo, build tags and tests, as the go
 // command sees them in cfg.Dir.
-func DescribeBuild(cfg LoadConfig) (string, error) {
+func DescribeBuild(cfg Config) (string, error) {
 	cmd := exec.Command("go", "env", "GOOS", "GOARCH", "CGO_ENABLED")
 	cmd.Dir = cfg.Dir
 	out, err := cmd.Output()

@@ -1,4 +1,4 @@
-package rewrite
+package load
 
 import (
 	"os"
@@ -67,7 +67,7 @@ func TestGroupByModule(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := GroupByModule(LoadConfig{Dir: tc.dir}, tc.args)
+			got, err := GroupByModule(Config{Dir: tc.dir}, tc.args)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestGroupByModule(t *testing.T) {
 	t.Run("workspace", func(t *testing.T) {
 		write("go.work", "go 1.22\n\nuse (\n\t./svc\n\t./tools\n)\n")
 		args := []string{"svc/a/a.go", "tools/t.go"}
-		got, err := GroupByModule(LoadConfig{Dir: root}, args)
+		got, err := GroupByModule(Config{Dir: root}, args)
 		if err != nil {
 			t.Fatal(err)
 		}

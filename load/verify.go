@@ -1,4 +1,4 @@
-package rewrite
+package load
 
 import (
 	"fmt"
@@ -13,11 +13,11 @@ import (
 // from export data, also one that only a fix imports, so a check costs one
 // type-check of one package, and every type is the one the rest of the run
 // sees.
-func (l *Load) Checked(p *packages.Package) fix.Package {
+func (l *Plan) Checked(p *packages.Package) fix.Package {
 	return Checked(p, l.exports.byPath)
 }
 
-// Checked is Load.Checked for a package checked outside a Load: p's own
+// Checked is Plan.Checked for a package checked outside a Plan: p's own
 // imports resolve to the types p was checked with, others through more.
 func Checked(p *packages.Package, more func(path string) (*types.Package, error)) fix.Package {
 	pkg := fix.Package{

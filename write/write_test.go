@@ -1,4 +1,4 @@
-package rewrite
+package write
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-// Tests in this file use only WriteFile and ErrChangedOnDisk from the
+// Tests in this file use only File and ErrChangedOnDisk from the
 // package, so that they build alongside the rest of it.
 
 const (
@@ -82,7 +82,7 @@ func wfCheckDir(t *testing.T, dir string, want ...string) {
 func wfCheckError(t *testing.T, err error, path string, contains ...string) {
 	t.Helper()
 	if err == nil {
-		t.Fatalf("WriteFile(%s) succeeded, want error", path)
+		t.Fatalf("File(%s) succeeded, want error", path)
 	}
 	msg := err.Error()
 	if prefix := "write " + path + ": "; !strings.HasPrefix(msg, prefix) {
@@ -100,7 +100,7 @@ func TestWriteFileKeepsMode(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			path := wfNewFile(t, dir, "x.go", mode)
-			if err := WriteFile(path, []byte(wfOld), []byte(wfNew)); err != nil {
+			if err := File(path, []byte(wfOld), []byte(wfNew)); err != nil {
 				t.Fatal(err)
 			}
 			wfCheckContent(t, path, wfNew)
@@ -114,7 +114,7 @@ func TestWriteFileRelativePath(t *testing.T) {
 	dir := t.TempDir()
 	wfNewFile(t, dir, "x.go", 0o644)
 	t.Chdir(dir)
-	if err := WriteFile("x.go", []byte(wfOld), []byte(wfNew)); err != nil {
+	if err := File("x.go", []byte(wfOld), []byte(wfNew)); err != nil {
 		t.Fatal(err)
 	}
 	wfCheckContent(t, "x.go", wfNew)
@@ -124,11 +124,11 @@ func TestWriteFileRelativePath(t *testing.T) {
 func TestWriteFileEmpty(t *testing.T) {
 	dir := t.TempDir()
 	path := wfNewFile(t, dir, "x.go", 0o644)
-	if err := WriteFile(path, []byte(wfOld), nil); err != nil {
+	if err := File(path, []byte(wfOld), nil); err != nil {
 		t.Fatal(err)
 	}
 	wfCheckContent(t, path, "")
-	if err := WriteFile(path, nil, []byte(wfNew)); err != nil {
+	if err := File(path, nil, []byte(wfNew)); err != nil {
 		t.Fatal(err)
 	}
 	wfCheckContent(t, path, wfNew)
@@ -152,7 +152,7 @@ func TestWriteFileSymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := WriteFile(link, []byte(wfOld), []byte(wfNew)); err != nil {
+	if err := File(link, []byte(wfOld), []byte(wfNew)); err != nil {
 		t.Fatal(err)
 	}
 	wfCheckContent(t, target, wfNew)
@@ -183,7 +183,7 @@ func TestWriteFileSymlinkedDirectory(t *testing.T) {
 	if err := os.Symlink("real", filepath.Join(dir, "alias")); err != nil {
 		t.Skipf("cannot create symlinks: %v", err)
 	}
-	if err := WriteFile(filepath.Join(dir, "alias", "x.go"), []byte(wfOld), []byte(wfNew)); err != nil {
+	if err := File(filepath.Join(dir, "alias", "x.go"), []byte(wfOld), []byte(wfNew)); err != nil {
 		t.Fatal(err)
 	}
 	wfCheckContent(t, target, wfNew)
@@ -195,7 +195,7 @@ func TestWriteFileChangedOnDisk(t *testing.T) {
 	dir := t.TempDir()
 	path := wfNewFile(t, dir, "x.go", 0o644)
 	// leakfix read something else than what the file holds now.
-	err := WriteFile(path, []byte("package p\n"), []byte(wfNew))
+	err := File(path, []byte("package p\n"), []byte(wfNew))
 	wfCheckError(t, err, path, "changed on disk")
 	if !errors.Is(err, ErrChangedOnDisk) {
 		t.Errorf("error %v does not wrap ErrChangedOnDisk", err)
@@ -208,7 +208,7 @@ func TestWriteFileChangedOnDisk(t *testing.T) {
 func TestWriteFileReadOnly(t *testing.T) {
 	dir := t.TempDir()
 	path := wfNewFile(t, dir, "x.go", 0o444)
-	err := WriteFile(path, []byte(wfOld), []byte(wfNew))
+	err := File(path, []byte(wfOld), []byte(wfNew))
 	wfCheckError(t, err, path, "read-only")
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("error %v does not match fs.ErrPermission", err)
@@ -232,7 +232,7 @@ func TestWriteFileReadOnlyDirectory(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Chmod(dir, 0o755) })
 
-	err := WriteFile(path, []byte(wfOld), []byte(wfNew))
+	err := File(path, []byte(wfOld), []byte(wfNew))
 	wfCheckError(t, err, path, "read-only")
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("error %v does not match fs.ErrPermission", err)
@@ -245,7 +245,7 @@ func TestWriteFileReadOnlyDirectory(t *testing.T) {
 func TestWriteFileMissing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "missing.go")
-	err := WriteFile(path, nil, []byte(wfNew))
+	err := File(path, nil, []byte(wfNew))
 	wfCheckError(t, err, path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("error %v does not match fs.ErrNotExist", err)
@@ -257,7 +257,7 @@ func TestWriteFileMissing(t *testing.T) {
 	if err := os.Symlink("missing.go", link); err != nil {
 		t.Skipf("cannot create symlinks: %v", err)
 	}
-	wfCheckError(t, WriteFile(link, nil, []byte(wfNew)), link)
+	wfCheckError(t, File(link, nil, []byte(wfNew)), link)
 	wfCheckDir(t, dir, "dangling.go")
 }
 
@@ -267,7 +267,7 @@ func TestWriteFileNotRegular(t *testing.T) {
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	wfCheckError(t, WriteFile(sub, nil, []byte(wfNew)), sub, "not a regular file")
+	wfCheckError(t, File(sub, nil, []byte(wfNew)), sub, "not a regular file")
 	wfCheckDir(t, dir, "sub.go")
 	wfCheckDir(t, sub)
 }
@@ -284,7 +284,7 @@ func TestWriteFileKeepsOwner(t *testing.T) {
 	if err := os.Chown(path, uid, gid); err != nil {
 		t.Skipf("cannot chown: %v", err)
 	}
-	if err := WriteFile(path, []byte(wfOld), []byte(wfNew)); err != nil {
+	if err := File(path, []byte(wfOld), []byte(wfNew)); err != nil {
 		t.Fatal(err)
 	}
 	wfCheckContent(t, path, wfNew)
@@ -294,7 +294,7 @@ func TestWriteFileKeepsOwner(t *testing.T) {
 	}
 	v := reflect.ValueOf(info.Sys()).Elem()
 	if gotUID, gotGID := v.FieldByName("Uid").Uint(), v.FieldByName("Gid").Uint(); gotUID != uid || gotGID != gid {
-		t.Errorf("owner after WriteFile = %d:%d, want %d:%d", gotUID, gotGID, uid, gid)
+		t.Errorf("owner after File = %d:%d, want %d:%d", gotUID, gotGID, uid, gid)
 	}
 	wfCheckDir(t, dir, "x.go")
 }

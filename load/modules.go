@@ -1,4 +1,4 @@
-package rewrite
+package load
 
 import (
 	"cmp"
@@ -16,7 +16,7 @@ import (
 // An ArgGroup is the part of the command line that one go command lists:
 // the arguments, and the directory to run it in.
 type ArgGroup struct {
-	Dir  string // as LoadConfig.Dir
+	Dir  string // as Config.Dir
 	Args []string
 }
 
@@ -37,7 +37,7 @@ type ArgGroup struct {
 //
 // Each group is loaded on its own: two modules may depend on different
 // versions of one package, and a load holds one package for each path.
-func GroupByModule(cfg LoadConfig, args []string) ([]ArgGroup, error) {
+func GroupByModule(cfg Config, args []string) ([]ArgGroup, error) {
 	patterns, files, err := classifyArgs(cfg.Dir, args)
 	if err != nil {
 		return nil, err
