@@ -25,6 +25,7 @@ import (
 	"github.com/leakfix/leakfix/changed"
 	"github.com/leakfix/leakfix/diff"
 	"github.com/leakfix/leakfix/driver"
+	"github.com/leakfix/leakfix/internal/dirs"
 	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/progress"
 	"github.com/leakfix/leakfix/report"
@@ -289,7 +290,7 @@ func showResult(res *driver.Result, opts options, rs []*rules.Rule, cwd string, 
 	color := showDiff && diff.ShouldColor(opts.color, asFile(stdout))
 	written := map[string]bool{}
 	for _, c := range res.Changes {
-		name := report.RelPath(cwd, c.Path)
+		name := dirs.Rel(cwd, c.Path)
 		if opts.list {
 			fmt.Fprintln(stdout, name)
 		}

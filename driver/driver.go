@@ -21,6 +21,7 @@ import (
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/dependencies"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/dirs"
 	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rules"
@@ -130,7 +131,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
-	rel := func(path string) string { return relPath(cwd, path) }
+	rel := func(path string) string { return dirs.Rel(cwd, path) }
 	run := &acrossGroups{
 		res: res, configs: &config.Finder{}, ran: map[*rules.Rule]bool{},
 		resources: &resourceCheck{rel: rel}, rel: rel,
@@ -238,7 +239,7 @@ func runGroup(opts Options, all *acrossGroups) error {
 		}
 		inspectors := summarize(sums, batch.Packages)
 		run := &packageRun{
-			source: batch.Source, analyzes: plan.Analyzes, checked: plan.Checked,
+			source: batch.Source, kinds: batch.Kinds, analyzes: plan.Analyzes, checked: plan.Checked,
 			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes,
 			keep: opts.Keep, logf: logf, rel: rel,
 		}
@@ -483,6 +484,7 @@ func packageDir(p *packages.Package) string {
 // besides each package.
 type packageRun struct {
 	source       func(file string) ([]byte, bool)            // the content a file was parsed from
+	kinds        map[*ast.File]fix.FileKind                  // what each file is (load.Batch.Kinds)
 	analyzes     func(p *packages.Package, file string) bool // whether findings in file count
 	checked      func(p *packages.Package) fix.Package       // p, to type-check again with fixes
 	sums         ownership.Summaries
@@ -494,34 +496,20 @@ type packageRun struct {
 	keep func(file string, line int) bool // Options.Keep, or nil
 }
 
-// A sourceFile is one syntax tree of a package and the file on disk it
-// stands for.
+// A sourceFile is one syntax tree of a package and what it is, as the
+// load classified it: the file on disk it stands for (for cmd/cgo's
+// output, the file cgo translated), whether it is generated, written by
+// the build, and why leakfix does not rewrite it.
 type sourceFile struct {
 	syntax *ast.File
-	path   string // the file on disk: for cmd/cgo's output, the file cgo translated
-	// generated files are skipped: the rules report nothing in them.
-	generated bool
-	// built files are written by the build (by cgo, say) and not the
-	// translation of a file of the user's.
-	built bool
-	// noFix says why leakfix does not rewrite the file, or is "".
-	noFix string
+	kind   fix.FileKind
 }
 
 // sourceFiles maps each file of p to the file on disk it stands for.
-func sourceFiles(p *packages.Package) map[*token.File]*sourceFile {
+func (r *packageRun) sourceFiles(p *packages.Package) map[*token.File]*sourceFile {
 	files := map[*token.File]*sourceFile{}
 	for _, f := range p.Syntax {
-		tf := p.Fset.File(f.Pos())
-		sf := &sourceFile{syntax: f, path: tf.Name()}
-		if orig, ok := fix.CgoSource(p.Fset, f); ok {
-			sf.path, sf.noFix = orig, fix.ErrCgo.Error()
-		} else {
-			sf.built = !slices.Contains(p.GoFiles, sf.path)
-			sf.generated = ast.IsGenerated(f)
-			sf.noFix = load.NotRewritable(p, f)
-		}
-		files[tf] = sf
+		files[p.Fset.File(f.Pos())] = &sourceFile{syntax: f, kind: r.kinds[f]}
 	}
 	return files
 }
@@ -534,21 +522,22 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		Summaries: r.sums, Acquirers: cfg.Acquirers(),
 		MaxBodyBytes: cmp.Or(r.maxBodyBytes, cfg.MaxBodyBytes),
 		Inspector:    in,
+		Kinds:        r.kinds,
 	}
-	files := sourceFiles(p)
+	files := r.sourceFiles(p)
 	byPath := map[string]*sourceFile{}
 	for _, sf := range files {
-		byPath[sf.path] = sf
+		byPath[sf.kind.Path] = sf
 	}
 	r.logFiles(p, files)
 	var findings []Finding
 	var fixable []int // indexes of the findings with a fix, in order
 	for _, f := range rules.Run(pkg, r.rules) {
 		sf := files[p.Fset.File(f.Pos)]
-		if !r.analyzes(p, sf.path) || cfg.Excludes(f.Rule, sf.path) || r.keep != nil && !r.keep(sf.path, diskLine(p.Fset, f.Pos, sf)) {
+		if !r.analyzes(p, sf.kind.Path) || cfg.Excludes(f.Rule, sf.kind.Path) || r.keep != nil && !r.keep(sf.kind.Path, diskLine(p.Fset, f.Pos, sf)) {
 			continue
 		}
-		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.path})
+		findings = append(findings, Finding{Finding: f, Position: p.Fset.Position(f.Pos), EndPosition: p.Fset.Position(f.End), File: sf.kind.Path})
 		if f.Fix != nil {
 			fixable = append(fixable, len(findings)-1)
 		}
@@ -642,14 +631,14 @@ func (r *packageRun) editsOf(p *packages.Package, byPath map[string]*sourceFile,
 // fileToFix is sf, the file of p at path, for fix, or why leakfix does
 // not rewrite it.
 func (r *packageRun) fileToFix(p *packages.Package, sf *sourceFile, path string) (*fix.File, string) {
-	if sf.noFix != "" {
-		return nil, sf.noFix
+	if why := sf.kind.NoFix(); why != "" {
+		return nil, why
 	}
 	src, ok := r.source(path)
 	if !ok {
 		return nil, "the file's content is not known" // the load did not read it
 	}
-	return &fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src}, ""
+	return &fix.File{Fset: p.Fset, Pkg: p.Types, Info: p.TypesInfo, Syntax: sf.syntax, Src: src, Kind: &sf.kind}, ""
 }
 
 // diskLine is the line of the file on disk that pos is on: its own line,
@@ -657,7 +646,7 @@ func (r *packageRun) fileToFix(p *packages.Package, sf *sourceFile, path string)
 // directives give the lines of the file translated.
 func diskLine(fset *token.FileSet, pos token.Pos, sf *sourceFile) int {
 	p := fset.PositionFor(pos, false)
-	if p.Filename != sf.path {
+	if p.Filename != sf.kind.Path {
 		return fset.Position(pos).Line
 	}
 	return p.Line
@@ -669,15 +658,15 @@ func diskLine(fset *token.FileSet, pos token.Pos, sf *sourceFile) int {
 func (r *packageRun) logFiles(p *packages.Package, files map[*token.File]*sourceFile) {
 	var analyzed, notes []string
 	for _, sf := range files {
-		name := r.rel(sf.path)
+		name := r.rel(sf.kind.Path)
 		switch {
-		case sf.built || !r.analyzes(p, sf.path):
-		case sf.generated:
+		case sf.kind.Built || !r.analyzes(p, sf.kind.Path):
+		case sf.kind.Generated:
 			notes = append(notes, fmt.Sprintf("skipped %s: generated", name))
 		default:
 			analyzed = append(analyzed, name)
-			if sf.noFix != "" {
-				notes = append(notes, fmt.Sprintf("%s: findings reported, not fixed: %s", name, sf.noFix))
+			if why := sf.kind.NoFix(); why != "" {
+				notes = append(notes, fmt.Sprintf("%s: findings reported, not fixed: %s", name, why))
 			}
 		}
 	}
@@ -692,13 +681,4 @@ func (r *packageRun) logFiles(p *packages.Package, files map[*token.File]*source
 	for _, n := range notes {
 		r.logf("%s", n)
 	}
-}
-
-// relPath makes path relative to dir, also when it lies outside it
-// (../pkg/file.go).
-func relPath(dir, path string) string {
-	if rel, err := filepath.Rel(dir, path); err == nil {
-		return rel
-	}
-	return path
 }

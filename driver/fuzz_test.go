@@ -171,7 +171,7 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 	}
 	sizes := types.SizesFor("gc", build.Default.GOARCH)
 	conf := types.Config{
-		Importer: importerFunc(func(path string) (*types.Package, error) {
+		Importer: fix.ImporterFunc(func(path string) (*types.Package, error) {
 			if path == "unsafe" {
 				return types.Unsafe, nil
 			}
@@ -196,6 +196,7 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 			src, ok := files[name]
 			return src, ok
 		},
+		kinds:    fix.ClassifyAll(fset, syntax, names),
 		analyzes: func(*packages.Package, string) bool { return true },
 		checked: func(p *packages.Package) fix.Package {
 			return load.Checked(p, func(path string) (*types.Package, error) {
@@ -223,10 +224,6 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 	}
 	return out, true
 }
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 // seedImports lists the packages the seeds import.
 func seedImports(tb testing.TB) []string {

@@ -13,10 +13,6 @@ import (
 	"github.com/dave/dst"
 )
 
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
-
 // checked parses and type-checks src as a one-file package, with every
 // import resolved to an empty package.
 func checked(t *testing.T, src string) (*File, *ast.File) {
@@ -31,7 +27,7 @@ func checked(t *testing.T, src string) (*File, *ast.File) {
 		Uses: map[*ast.Ident]types.Object{}, Implicits: map[ast.Node]types.Object{},
 	}
 	conf := types.Config{
-		Importer: importerFunc(func(p string) (*types.Package, error) {
+		Importer: ImporterFunc(func(p string) (*types.Package, error) {
 			pkg := types.NewPackage(p, path.Base(p))
 			pkg.MarkComplete()
 			return pkg, nil

@@ -23,6 +23,11 @@ type Package struct {
 	GoVersion string // "go1.22", or "" for the newest
 }
 
+// ImporterFunc is a types.Importer that is a function.
+type ImporterFunc func(path string) (*types.Package, error)
+
+func (f ImporterFunc) Import(path string) (*types.Package, error) { return f(path) }
+
 // Check type-checks pkg again, in memory, with some of its files replaced
 // by new content (keyed by file name), and returns the first error.
 //

@@ -28,7 +28,7 @@ func TestCheckWithoutOtherBodies(t *testing.T) {
 		}
 		files = append(files, f)
 	}
-	pkg := Package{Path: "p", Fset: fset, Files: files, Importer: importerFunc(func(string) (*types.Package, error) { return dep, nil })}
+	pkg := Package{Path: "p", Fset: fset, Files: files, Importer: ImporterFunc(func(string) (*types.Package, error) { return dep, nil })}
 	for _, tt := range []struct{ a, wantErr string }{
 		{"package p\n\nfunc A() { _ = B() }\n", ""},
 		{"package p\n\nfunc A() {}\n\nfunc helper() {}\n", "helper redeclared"},

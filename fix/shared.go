@@ -29,12 +29,9 @@ type Shared struct {
 // with the imports the declarations need: the edits every fix that needs
 // them carries into f, the same whichever fix it is.
 func SharedEdits(f *File, shared []*Shared) ([]Edit, error) {
-	if UsesCgo(f.Fset, f.Syntax) {
-		return nil, ErrCgo
-	}
-	tf := f.Fset.File(f.Syntax.Pos())
-	if tf.Size() != len(f.Src) {
-		return nil, ErrStale
+	tf, err := f.rewritable()
+	if err != nil {
+		return nil, err
 	}
 	ed := newEditor(f, nil, nil)
 	edits := appendShared(ed, f.Src, shared, mostlyCRLF(f.Src))

@@ -93,6 +93,9 @@ type Batch struct {
 	// its files). Packages that fail to load or type-check are left out,
 	// and their errors added to the Plan's.
 	Packages []*packages.Package
+	// Kinds say what each file of Packages is (fix.Classify), decided
+	// here once for every stage after.
+	Kinds map[*ast.File]fix.FileKind
 	// sources holds the content each file was parsed from.
 	sources map[string][]byte
 	files   []*token.File // every file parsed for the batch
@@ -329,9 +332,11 @@ func (l *Plan) check(pkgs []*packages.Package) *Batch {
 	}
 	fallback = slices.DeleteFunc(fallback, func(p *packages.Package) bool { return !failed[p.PkgPath] })
 	checked = append(checked, l.typeCheck(fallback, parsed)...)
+	b.Kinds = map[*ast.File]fix.FileKind{}
 	for _, p := range checked {
 		if len(p.Errors) == 0 {
 			b.Packages = append(b.Packages, p)
+			maps.Copy(b.Kinds, fix.ClassifyAll(p.Fset, p.Syntax, p.GoFiles))
 		} else {
 			l.addErrors(p)
 		}
@@ -467,7 +472,7 @@ func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 		FileVersions: map[*ast.File]string{},
 	}
 	conf := &types.Config{
-		Importer: importerFunc(func(path string) (*types.Package, error) {
+		Importer: fix.ImporterFunc(func(path string) (*types.Package, error) {
 			if path == "unsafe" {
 				return types.Unsafe, nil
 			}
@@ -642,21 +647,6 @@ func sourceBytes(pkgs []*packages.Package) int64 {
 // _test.go files: "p [p.test]".
 func isTestVariant(p *packages.Package) bool {
 	return p.ID == p.PkgPath+" ["+p.PkgPath+".test]"
-}
-
-// NotRewritable says why leakfix must not rewrite f, a file of p, or
-// returns "" when it may: f must be Go source as written (not the output of
-// cgo or another tool that the build runs), not generated, and not use cgo.
-func NotRewritable(p *packages.Package, f *ast.File) string {
-	switch {
-	case fix.UsesCgo(p.Fset, f):
-		return fix.ErrCgo.Error()
-	case !slices.Contains(p.GoFiles, p.Fset.File(f.Pos()).Name()):
-		return "the file is produced by the build, not written by hand"
-	case ast.IsGenerated(f):
-		return "the file is generated"
-	}
-	return ""
 }
 
 // DescribeBuild describes the build configuration that decides which files

@@ -46,11 +46,11 @@ func GroupByModule(cfg Config, args []string) ([]ArgGroup, error) {
 	if err != nil {
 		return nil, err
 	}
-	here := ModuleRoot(dir)
+	here := dirs.ModuleRoot(dir)
 	moduleOf := map[string]string{} // file → the directory of its go.mod, "" for none
 	var others []string             // module directories other than here
 	for _, f := range files {
-		m := ModuleRoot(filepath.Dir(f))
+		m := dirs.ModuleRoot(filepath.Dir(f))
 		moduleOf[f] = m
 		if m != "" && m != here && !slices.Contains(others, m) {
 			others = append(others, m)
@@ -135,14 +135,6 @@ func classifyArgs(dir string, args []string) (patterns []string, files map[strin
 		files[arg] = abs
 	}
 	return patterns, files, nil
-}
-
-// ModuleRoot returns the directory of the go.mod that the go command
-// would use in dir (the nearest one in dir or above it), or "" when there
-// is none.
-func ModuleRoot(dir string) string {
-	root, _ := dirs.Above(dir, "go.mod")
-	return root
 }
 
 // mainModuleKey names what the go command, run in dir, takes as its main

@@ -25,7 +25,7 @@ func Checked(p *packages.Package, more func(path string) (*types.Package, error)
 		Fset:  p.Fset,
 		Files: p.Syntax,
 		Sizes: p.TypesSizes,
-		Importer: importerFunc(func(path string) (*types.Package, error) {
+		Importer: fix.ImporterFunc(func(path string) (*types.Package, error) {
 			if path == "unsafe" {
 				return types.Unsafe, nil
 			}
@@ -40,10 +40,6 @@ func Checked(p *packages.Package, more func(path string) (*types.Package, error)
 	}
 	return pkg
 }
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 // errNotListed is why a package that no listed package depends on cannot
 // be imported by a fix: its export data was never built.

@@ -53,7 +53,7 @@ func (r *Report) Remaining() int {
 func (r *Report) gone(f driver.Finding) bool { return f.Fixed() && r.Written[f.File] }
 
 // rel is a finding's path as shown: relative to Dir.
-func (r *Report) rel(path string) string { return RelPath(r.Dir, path) }
+func (r *Report) rel(path string) string { return dirs.Rel(r.Dir, path) }
 
 // source returns a file's content as it was analyzed.
 func (r *Report) source(path string) []byte {
@@ -99,12 +99,12 @@ func fixEdits(f driver.Finding) (fix.FileEdits, []string) {
 func PatchPath(dir, path string) string {
 	root := gitTopLevel(filepath.Dir(path))
 	if root == "" {
-		root = load.ModuleRoot(filepath.Dir(path))
+		root = dirs.ModuleRoot(filepath.Dir(path))
 	}
 	if root == "" {
 		root = dir
 	}
-	return filepath.ToSlash(RelPath(root, path))
+	return filepath.ToSlash(dirs.Rel(root, path))
 }
 
 // gitTopLevel returns the top level of the git work tree that holds dir,
@@ -113,13 +113,4 @@ func PatchPath(dir, path string) string {
 func gitTopLevel(dir string) string {
 	top, _ := dirs.Above(dir, ".git")
 	return top
-}
-
-// RelPath makes path relative to dir, also when it lies outside it
-// (../pkg/file.go), so diff headers stay a/ and b/ relative.
-func RelPath(dir, path string) string {
-	if rel, err := filepath.Rel(dir, path); err == nil {
-		return rel
-	}
-	return path
 }

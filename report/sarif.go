@@ -16,6 +16,7 @@ import (
 
 	"github.com/leakfix/leakfix/driver"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/dirs"
 )
 
 // The SARIF 2.1.0 log, as much of it as leakfix fills in.
@@ -244,11 +245,11 @@ func RelPos(dir, pos string) string {
 	file, line, col, ok := splitPos(pos)
 	switch {
 	case !ok:
-		return RelPath(dir, pos)
+		return dirs.Rel(dir, pos)
 	case col == 0:
-		return fmt.Sprintf("%s:%d", RelPath(dir, file), line)
+		return fmt.Sprintf("%s:%d", dirs.Rel(dir, file), line)
 	}
-	return fmt.Sprintf("%s:%d:%d", RelPath(dir, file), line, col)
+	return fmt.Sprintf("%s:%d:%d", dirs.Rel(dir, file), line, col)
 }
 
 // splitPos splits "file:line:col" or "file:line" from the right (a file

@@ -161,6 +161,7 @@ func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, pr presentation)
 		// limit comes from .leakfix.yaml, or is the default.
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Inspector:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
+		Kinds:        fix.ClassifyAll(pass.Fset, pass.Files, nil),
 	}
 	var findings []Finding
 	for _, f := range Run(pkg, rs) {
@@ -168,7 +169,7 @@ func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, pr presentation)
 			findings = append(findings, f)
 		}
 	}
-	fixes := suggestedFixes(pass, findings, pr.fileLocal)
+	fixes := suggestedFixes(pass, pkg.Kinds, findings, pr.fileLocal)
 	for i, f := range findings {
 		d := analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: f.Rule}
 		if fixes[i] != nil {
@@ -208,7 +209,7 @@ func projectConfig(pass *analysis.Pass) (*config.Config, error) {
 // file Run chose for it, the same edit in every fix of the package that
 // needs it, which the drivers merge into one; unless fileLocal, where
 // such a fix is not offered.
-func suggestedFixes(pass *analysis.Pass, findings []Finding, fileLocal bool) []*analysis.SuggestedFix {
+func suggestedFixes(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, findings []Finding, fileLocal bool) []*analysis.SuggestedFix {
 	out := make([]*analysis.SuggestedFix, len(findings))
 	sources := map[string][]byte{}
 	var tried []int
@@ -217,7 +218,7 @@ func suggestedFixes(pass *analysis.Pass, findings []Finding, fileLocal bool) []*
 		if f.Fix == nil {
 			continue
 		}
-		fe, why := fixEdits(pass, f, sources, fileLocal)
+		fe, why := fixEdits(pass, kinds, f, sources, fileLocal)
 		if why != "" {
 			findings[i].Fix, findings[i].NoFix = nil, why
 			continue
@@ -251,7 +252,7 @@ func suggestedFixes(pass *analysis.Pass, findings []Finding, fileLocal bool) []*
 
 // fixEdits returns the edits of a finding's fix alone, reading the files
 // it edits into sources, or why it has none.
-func fixEdits(pass *analysis.Pass, f Finding, sources map[string][]byte, fileLocal bool) (fix.FileEdits, string) {
+func fixEdits(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, f Finding, sources map[string][]byte, fileLocal bool) (fix.FileEdits, string) {
 	fileOf := func(file *ast.File) (*fix.File, string) {
 		name := pass.Fset.File(file.Pos()).Name()
 		if _, ok := sources[name]; !ok {
@@ -261,7 +262,8 @@ func fixEdits(pass *analysis.Pass, f Finding, sources map[string][]byte, fileLoc
 			}
 			sources[name] = src
 		}
-		return &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: sources[name]}, ""
+		kind := kinds[file]
+		return &fix.File{Fset: pass.Fset, Pkg: pass.Pkg, Info: pass.TypesInfo, Syntax: file, Src: sources[name], Kind: &kind}, ""
 	}
 	file := fileAt(pass.Files, f.Pos)
 	if file == nil {
@@ -333,7 +335,7 @@ func checkedPackage(pass *analysis.Pass) fix.Package {
 		Path:  pass.Pkg.Path(),
 		Fset:  pass.Fset,
 		Files: pass.Files,
-		Importer: importerFunc(func(path string) (*types.Package, error) {
+		Importer: fix.ImporterFunc(func(path string) (*types.Package, error) {
 			if p, ok := imports[path]; ok {
 				return p, nil
 			}
@@ -360,10 +362,6 @@ func completed(p *types.Package) *types.Package {
 	c.MarkComplete()
 	return c
 }
-
-type importerFunc func(path string) (*types.Package, error)
-
-func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
 
 // fileAt returns the file of files that holds pos.
 func fileAt(files []*ast.File, pos token.Pos) *ast.File {

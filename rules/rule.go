@@ -79,6 +79,18 @@ type Package struct {
 	// Inspector walks Files; nil to build one. (Sharing the one the
 	// summaries were computed with saves building it twice.)
 	Inspector *inspector.Inspector
+	// Kinds say what each of Files is, as the entry point that loaded
+	// them classified them (fix.Classify); nil to classify them here.
+	// Nothing is reported in a generated file.
+	Kinds map[*ast.File]fix.FileKind
+}
+
+// kind is what f, one of p's files, is.
+func (p *Package) kind(f *ast.File) fix.FileKind {
+	if k, ok := p.Kinds[f]; ok {
+		return k
+	}
+	return fix.Classify(p.Fset, f, nil)
 }
 
 // DefaultMaxBodyBytes is net/http's own default for multipart memory.
@@ -219,7 +231,7 @@ func placeShared(pkg *Package, findings []Finding) {
 	}
 	cgo := map[*token.File]bool{}
 	for _, f := range pkg.Files {
-		cgo[pkg.Fset.File(f.Pos())] = fix.UsesCgo(pkg.Fset, f)
+		cgo[pkg.Fset.File(f.Pos())] = pkg.kind(f).Cgo
 	}
 	type candidate struct {
 		test, cgo bool
@@ -315,7 +327,7 @@ func suppressions(pkg *Package) skipped {
 		}
 	}
 	for _, f := range pkg.Files {
-		if _, ok := fix.CgoSource(pkg.Fset, f); ast.IsGenerated(f) && !ok {
+		if pkg.kind(f).Generated {
 			s.generated[pkg.Fset.File(f.Pos())] = true
 			continue
 		}

@@ -23,3 +23,21 @@ func Above(dir, name string) (string, bool) {
 		dir = parent
 	}
 }
+
+// ModuleRoot returns the directory of the go.mod that the go command
+// would use in dir (the nearest one in dir or above it), or "" when there
+// is none.
+func ModuleRoot(dir string) string {
+	root, _ := Above(dir, "go.mod")
+	return root
+}
+
+// Rel makes path relative to dir, also when it lies outside it
+// (../pkg/file.go), as leakfix shows paths and names them in diff
+// headers; a path it cannot make relative stays as it is.
+func Rel(dir, path string) string {
+	if rel, err := filepath.Rel(dir, path); err == nil {
+		return rel
+	}
+	return path
+}
