@@ -23,6 +23,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/ast/inspector"
@@ -74,7 +75,7 @@ func Learn(l Loader, pkgs []*packages.Package, cache Cache, learned map[string]m
 	for _, p := range pkgs {
 		for _, obj := range p.TypesInfo.Uses {
 			fn, ok := obj.(*types.Func)
-			if !ok || fn.Pkg() == nil || ownership.IsStandardPath(fn.Pkg().Path()) {
+			if !ok || fn.Pkg() == nil || syntax.IsStandardPath(fn.Pkg().Path()) {
 				continue
 			}
 			if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/ownership"
 	"github.com/leakfix/leakfix/rules"
@@ -254,7 +255,7 @@ func importsModules(src []byte) bool {
 		return false
 	}
 	for _, spec := range f.Imports {
-		if path, err := strconv.Unquote(spec.Path.Value); err == nil && !ownership.IsStandardPath(path) {
+		if path, err := strconv.Unquote(spec.Path.Value); err == nil && !syntax.IsStandardPath(path) {
 			return true
 		}
 	}

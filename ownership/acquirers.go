@@ -6,8 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
-	"strings"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -110,7 +110,7 @@ func (t Acquirers) Of(fset *token.FileSet, info *types.Info, call *ast.CallExpr,
 			}
 		}
 	}
-	if IsStandardPath(fn.Pkg().Path()) {
+	if syntax.IsStandardPath(fn.Pkg().Path()) {
 		return nil, false
 	}
 	if a, ok := implementationsReturn(fset, info, fn, call.Pos(), sums); ok {
@@ -129,7 +129,7 @@ func learned(fn *types.Func, r Returned) *Acquirer {
 func byShape(fn *types.Func) (*Acquirer, bool) {
 	results := fn.Signature().Results()
 	n := results.Len()
-	if n < 2 || !IsError(results.At(n-1).Type()) {
+	if n < 2 || !syntax.IsError(results.At(n-1).Type()) {
 		return nil, false // an accessor, or not an opener's shape
 	}
 	for i := range n - 1 {
@@ -151,9 +151,9 @@ func byShape(fn *types.Func) (*Acquirer, bool) {
 // nil when it has no Close method and is not an *http.Response.
 func resultKind(t types.Type) *Kind {
 	switch {
-	case isNamed(t, "net/http", "Response"):
+	case syntax.IsPointerTo(t, "net/http", "Response"):
 		return ResponseBody
-	case isNamed(t, "database/sql", "Rows"):
+	case syntax.IsPointerTo(t, "database/sql", "Rows"):
 		return Rows
 	}
 	if _, ok := t.Underlying().(*types.Signature); ok {
@@ -163,18 +163,6 @@ func resultKind(t types.Type) *Kind {
 		return Closer
 	}
 	return nil
-}
-
-// IsError reports whether t is the predeclared error type.
-func IsError(t types.Type) bool {
-	return types.Identical(t, types.Universe.Lookup("error").Type())
-}
-
-// IsStandardPath reports whether the package at path is in the standard
-// library: no dot in its first element.
-func IsStandardPath(path string) bool {
-	first, _, _ := strings.Cut(path, "/")
-	return !strings.Contains(first, ".")
 }
 
 // returnsAcquired learns what resource, if any, the function declared at
@@ -271,7 +259,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 	}
 	var returns []*ast.ReturnStmt
 	for c := range decl.Preorder((*ast.ReturnStmt)(nil)) {
-		if fn, _ := enclosing(c); fn == decl {
+		if fn, _ := syntax.EnclosingFunc(c); fn == decl {
 			returns = append(returns, c.Node().(*ast.ReturnStmt))
 		}
 	}
@@ -279,7 +267,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 	n := results.Len()
 	// failing reports whether ret returns an error that is not nil.
 	failing := func(ret *ast.ReturnStmt) bool {
-		return n > 1 && len(ret.Results) == n && IsError(results.At(n-1).Type()) && !IsNil(info, ret.Results[n-1])
+		return n > 1 && len(ret.Results) == n && syntax.IsError(results.At(n-1).Type()) && !syntax.IsNil(info, ret.Results[n-1])
 	}
 	// beside reports whether the function has a result other than i that
 	// can be released: the connection of a handshake's response.
@@ -305,7 +293,7 @@ func returnsAcquired(fset *token.FileSet, info *types.Info, decl inspector.Curso
 				found = &r
 			case isResource:
 				ok = false // two kinds
-			case len(ret.Results) == n && IsNil(info, ret.Results[i]):
+			case len(ret.Results) == n && syntax.IsNil(info, ret.Results[i]):
 				nils = true // nil where the acquisition failed
 			default:
 				ok = false
@@ -346,7 +334,7 @@ func freshCloser(info *types.Info, decl inspector.Cursor, e ast.Expr, owned func
 	}
 	// The method's declaration, found by its name's position when it is
 	// in this package.
-	if fd := FuncDeclOf(decl.Inspector().Root(), info, closeFn); fd != nil {
+	if fd := syntax.FuncDeclOf(decl.Inspector().Root(), info, closeFn); fd != nil {
 		return fd.Body == nil || !releasesNothing(info, fd.Body)
 	}
 	return true // declared elsewhere: not known to do nothing
@@ -517,19 +505,6 @@ func onlyReturned(info *types.Info, decl inspector.Cursor, j Judgement) bool {
 	return true
 }
 
-func enclosing(c inspector.Cursor) (inspector.Cursor, bool) {
-	for fn := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return fn, true
-	}
-	return inspector.Cursor{}, false
-}
-
-// IsNil reports whether e is the predeclared nil.
-func IsNil(info *types.Info, e ast.Expr) bool {
-	id, ok := ast.Unparen(e).(*ast.Ident)
-	return ok && info.Uses[id] == types.Universe.Lookup("nil")
-}
-
 // RequestArg is the argument of the acquiring call that holds the request
 // its response answers: client.Do(req), or a helper of the program that
 // returns client.Do of its request.
@@ -555,7 +530,7 @@ func (a *Acquisition) RequestArg() (ast.Expr, bool) {
 func mayReturnResource(sig *types.Signature) bool {
 	for v := range sig.Results().Variables() {
 		t := v.Type()
-		if kindOf(t) == ResponseBody || isNamed(t, "mime/multipart", "Form") {
+		if kindOf(t) == ResponseBody || syntax.IsPointerTo(t, "mime/multipart", "Form") {
 			return true
 		}
 		if _, ok := t.Underlying().(*types.Signature); ok {
@@ -566,29 +541,4 @@ func mayReturnResource(sig *types.Signature) bool {
 		}
 	}
 	return false
-}
-
-// isNamed reports whether t is a pointer to the named type path.name.
-func isNamed(t types.Type, path, name string) bool {
-	p, ok := t.Underlying().(*types.Pointer)
-	if !ok {
-		return false
-	}
-	n, ok := types.Unalias(p.Elem()).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == path && n.Obj().Name() == name
-}
-
-// FuncDeclOf is the declaration of fn among the files below root, or nil
-// when it is declared elsewhere: found by the position of its name.
-func FuncDeclOf(root inspector.Cursor, info *types.Info, fn *types.Func) *ast.FuncDecl {
-	c, ok := root.FindByPos(fn.Pos(), fn.Pos())
-	if !ok {
-		return nil
-	}
-	for d := range c.Enclosing((*ast.FuncDecl)(nil)) {
-		if fd := d.Node().(*ast.FuncDecl); info.Defs[fd.Name] == fn {
-			return fd
-		}
-	}
-	return nil
 }

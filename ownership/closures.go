@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -62,7 +63,7 @@ func (f *follower) literalOf(c inspector.Cursor) (literalRun, []token.Pos) {
 	case edge.CallExpr_Args:
 		// filepath.WalkDir(root, func(...) error {...}): called before
 		// the call returns.
-		if callsBeforeReturning[CalleeName(f.info, outermost.Parent().Node().(*ast.CallExpr))] {
+		if callsBeforeReturning[syntax.CalleeName(f.info, outermost.Parent().Node().(*ast.CallExpr))] {
 			return runsHere, nil
 		}
 	case edge.AssignStmt_Rhs, edge.ValueSpec_Values:

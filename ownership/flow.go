@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -56,14 +57,11 @@ func Find(fset *token.FileSet, info *types.Info, root inspector.Cursor, table Ac
 			continue
 		}
 		a := &Acquisition{Call: call, Acquirer: acq, Cursor: c}
-		inFunc := false
-		for fn := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-			a.Func, inFunc = fn, true
-			break
-		}
+		fn, inFunc := syntax.EnclosingFunc(c)
 		if !inFunc {
 			continue // a package-level var initializer: no function owns it
 		}
+		a.Func = fn
 		a.bind(info)
 		out = append(out, a)
 	}
@@ -121,7 +119,7 @@ func (a *Acquisition) bind(info *types.Info) {
 	results := info.TypeOf(a.Call)
 	if tuple, ok := results.(*types.Tuple); ok && tuple.Len() == len(lhs) {
 		last := tuple.At(tuple.Len() - 1)
-		if types.Identical(last.Type(), types.Universe.Lookup("error").Type()) {
+		if syntax.IsError(last.Type()) {
 			if id, ok := lhs[len(lhs)-1].(*ast.Ident); ok && id.Name != "_" {
 				a.Err, _ = info.ObjectOf(id).(*types.Var)
 			}
@@ -258,9 +256,9 @@ func (j Judgement) NeededBy(info *types.Info, n ast.Node) bool {
 		}
 		if sel, ok := n.(*ast.SelectorExpr); ok {
 			if id, ok := sel.X.(*ast.Ident); ok && j.holds(info.Uses[id]) {
-				switch t := info.TypeOf(id).String(); {
-				case t == "*net/http.Response" && sel.Sel.Name != "Body",
-					t == "*os.File" && sel.Sel.Name == "Name":
+				switch t := info.TypeOf(id); {
+				case syntax.IsPointerTo(t, "net/http", "Response") && sel.Sel.Name != "Body",
+					syntax.IsPointerTo(t, "os", "File") && sel.Sel.Name == "Name":
 					return false
 				}
 			}
@@ -381,7 +379,7 @@ func (f *follower) note(v Verdict, at ast.Node, format string, args ...any) {
 // declaredInside reports whether v is a local variable of f's function
 // (not a named result, not a variable of an enclosing function).
 func (f *follower) declaredInside(v *types.Var) bool {
-	ftype, body := FuncParts(f.fn.Node())
+	ftype, body := syntax.FuncParts(f.fn.Node())
 	if ftype.Params != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End() {
 		return true
 	}
@@ -526,7 +524,7 @@ func (f *follower) useInPlace(c inspector.Cursor, r role) {
 			} else {
 				f.note(HandedOn, sel, "its %s method is passed on as a value", sel.Sel.Name)
 			}
-		case called && r != holder && stdlibArgs[CalleeName(f.info, parent.Parent().Node().(*ast.CallExpr))] == wraps:
+		case called && r != holder && stdlibArgs[syntax.CalleeName(f.info, parent.Parent().Node().(*ast.CallExpr))] == wraps:
 			// r.IOReadCloser(): a reader over the receiver.
 			f.useWrapper(parent.Parent(), wrapper)
 		case !called && f.info.Selections[sel] != nil && f.info.Selections[sel].Kind() == types.MethodVal:

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -142,11 +143,11 @@ func FollowPaths(info *types.Info, a *Acquisition, j Judgement) (*Paths, bool) {
 	if !ok && !a.inIfInit() {
 		return nil, false // not where a statement goes, nor an if's init
 	}
-	_, body := FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	if body == nil {
 		return nil, false
 	}
-	p := &Paths{InLoop: InLoopOf(stmt, a.Func)}
+	p := &Paths{InLoop: syntax.InLoop(stmt)}
 	w := &walker{info: info, sums: j.sums, a: a, events: j.events, exits: map[exitKey]*Exit{}, paths: p, bits: map[*types.Var]uint64{}}
 	for _, v := range append([]*types.Var{a.Var}, j.Vars...) {
 		if _, ok := w.bits[v]; !ok && len(w.bits) < 64 {
@@ -188,7 +189,7 @@ func errAssignments(info *types.Info, a *Acquisition) []token.Pos {
 		return nil
 	}
 	var out []token.Pos
-	_, body := FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -206,59 +207,6 @@ func errAssignments(info *types.Info, a *Acquisition) []token.Pos {
 		return true
 	})
 	return out
-}
-
-// StmtList returns the statement list of a block, case clause or comm
-// clause.
-func StmtList(n ast.Node) []ast.Stmt {
-	switch n := n.(type) {
-	case *ast.BlockStmt:
-		return n.List
-	case *ast.CaseClause:
-		return n.Body
-	case *ast.CommClause:
-		return n.Body
-	}
-	return nil
-}
-
-// FuncParts returns the type and body of a function declaration or
-// literal.
-func FuncParts(n ast.Node) (*ast.FuncType, *ast.BlockStmt) {
-	switch fn := n.(type) {
-	case *ast.FuncDecl:
-		return fn.Type, fn.Body
-	case *ast.FuncLit:
-		return fn.Type, fn.Body
-	}
-	return nil, nil
-}
-
-// Loop returns the innermost loop of its function that the acquisition is
-// in.
-func Loop(a *Acquisition) (inspector.Cursor, bool) {
-	for e := range a.Cursor.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		switch e.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			return e, true
-		}
-		break
-	}
-	return inspector.Cursor{}, false
-}
-
-// InLoopOf reports whether c is inside a for or range statement of the
-// function fn.
-func InLoopOf(c, fn inspector.Cursor) bool {
-	for e := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		switch e.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			return true
-		default:
-			return false
-		}
-	}
-	return false
 }
 
 // A status is where one path stands with the resource.
@@ -343,7 +291,7 @@ func (s state) filter(keep func(fact) bool) state {
 // acquisition's block after it, and assigned nowhere else but where it is
 // declared (to false, or its zero value).
 func acquiredFlag(info *types.Info, a *Acquisition, stmt inspector.Cursor) (*types.Var, ast.Stmt) {
-	if !InStmtList(stmt) {
+	if !syntax.InStmtList(stmt) {
 		return nil, nil
 	}
 	var flag *types.Var
@@ -368,7 +316,7 @@ func acquiredFlag(info *types.Info, a *Acquisition, stmt inspector.Cursor) (*typ
 		return nil, nil
 	}
 	// Assigned nowhere else but where it is declared, to false.
-	_, body := FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	ok := true
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -649,7 +597,7 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 		// hold of the variables declared in them.
 		var inside ast.Node = t.stmt
 		if s.Tok == token.CONTINUE {
-			inside = LoopBody(t.stmt)
+			inside = syntax.LoopBody(t.stmt)
 		}
 		st := w.drop(in, inside, exitKey{stmt: s})
 		if s.Tok == token.BREAK {
@@ -745,7 +693,7 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 		return out.union(t.breaks)
 
 	case *ast.ExprStmt:
-		if Terminates(w.info, s) {
+		if syntax.Terminates(w.info, s) {
 			return nil // a panic or exit: a deferred close is the only kind that would run
 		}
 		st := w.apply(s, in)
@@ -757,17 +705,6 @@ func (w *walker) stmt(s ast.Stmt, in state) state {
 	}
 	// Assignments, declarations, defer, go, send, inc/dec: simple statements.
 	return w.apply(s, in)
-}
-
-// LoopBody is the body of a for or range statement, or nil.
-func LoopBody(s ast.Node) *ast.BlockStmt {
-	switch s := s.(type) {
-	case *ast.ForStmt:
-		return s.Body
-	case *ast.RangeStmt:
-		return s.Body
-	}
-	return nil
 }
 
 // branches splits st between the two branches of an if on cond: where the
@@ -790,7 +727,7 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 	case *ast.CallExpr:
 		// os.IsNotExist(err), errors.Is(err, ...): true only when err is
 		// not nil; assert.NoError(t, err): true only when it is nil.
-		name := CalleeName(w.info, c)
+		name := syntax.CalleeName(w.info, c)
 		if w.a.Err == nil || !impliesError[name] && !assertsNoError[name] || !slices.ContainsFunc(c.Args, func(e ast.Expr) bool {
 			id, ok := ast.Unparen(e).(*ast.Ident)
 			return ok && w.info.Uses[id] == w.a.Err
@@ -819,14 +756,14 @@ func (w *walker) branches(cond ast.Expr, st state) (thenSt, elseSt state) {
 		return st, st
 	}
 	x, y := ast.Unparen(b.X), ast.Unparen(b.Y)
-	if IsNil(w.info, x) {
+	if syntax.IsNil(w.info, x) {
 		x, y = y, x
 	}
 	if sel, ok := x.(*ast.SelectorExpr); ok && w.a.Acquirer.Kind.Field != "" && sel.Sel.Name == w.a.Acquirer.Kind.Field {
 		x = ast.Unparen(sel.X) // resp.Body != nil says what resp != nil does
 	}
 	id, ok := x.(*ast.Ident)
-	if !ok || !IsNil(w.info, y) {
+	if !ok || !syntax.IsNil(w.info, y) {
 		return st, st
 	}
 	v, _ := w.info.Uses[id].(*types.Var)

@@ -6,9 +6,9 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // LiveAfter returns the statement after which the resource is live: the
@@ -49,13 +49,13 @@ func isAssertCheck(info *types.Info, s *ast.IfStmt, err *types.Var) bool {
 		return false
 	}
 	call, ok := ast.Unparen(not.X).(*ast.CallExpr)
-	if !ok || !assertsNoError[CalleeName(info, call)] {
+	if !ok || !assertsNoError[syntax.CalleeName(info, call)] {
 		return false
 	}
 	return slices.ContainsFunc(call.Args, func(e ast.Expr) bool {
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		return ok && info.Uses[id] == err
-	}) && Terminates(info, s.Body.List[len(s.Body.List)-1])
+	}) && syntax.Terminates(info, s.Body.List[len(s.Body.List)-1])
 }
 
 // failsOnError lists the functions that end the test when their error
@@ -85,7 +85,7 @@ func ChecksError(info *types.Info, s ast.Stmt, err *types.Var, sums Summaries) b
 	if !ok {
 		return false
 	}
-	known := failsOnError[CalleeName(info, call)]
+	known := failsOnError[syntax.CalleeName(info, call)]
 	for i, arg := range call.Args {
 		id, ok := ast.Unparen(arg).(*ast.Ident)
 		if !ok || info.Uses[id] != err {
@@ -107,7 +107,7 @@ func ChecksError(info *types.Info, s ast.Stmt, err *types.Var, sums Summaries) b
 func failsOnErrorParams(info *types.Info, params []*types.Var, body *ast.BlockStmt) []int {
 	var out []int
 	for i, p := range params {
-		if !types.Identical(p.Type(), types.Universe.Lookup("error").Type()) {
+		if !syntax.IsError(p.Type()) {
 			continue
 		}
 		for _, s := range body.List {
@@ -149,24 +149,12 @@ func afterDefersOf(info *types.Info, c inspector.Cursor, v *types.Var) ast.Stmt 
 			break
 		}
 		d, ok := next.Node().(*ast.DeferStmt)
-		if !ok || !Uses(info, d, v) {
+		if !ok || !syntax.Uses(info, d, v) {
 			break
 		}
 		c = next
 	}
 	return c.Node().(ast.Stmt)
-}
-
-// Uses reports whether v appears in n.
-func Uses(info *types.Info, n ast.Node, v *types.Var) bool {
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // stmtCursor returns the cursor of the acquiring statement when it stands
@@ -177,7 +165,7 @@ func (a *Acquisition) stmtCursor() (inspector.Cursor, bool) {
 	}
 	for c := range a.Cursor.Enclosing() {
 		if c.Node() == a.Stmt {
-			return c, InStmtList(c)
+			return c, syntax.InStmtList(c)
 		}
 	}
 	return inspector.Cursor{}, false
@@ -190,17 +178,6 @@ func (a *Acquisition) inIfInit() bool {
 		if c.Node() == a.Stmt {
 			return c.ParentEdgeKind() == edge.IfStmt_Init
 		}
-	}
-	return false
-}
-
-// InStmtList reports whether the node at c stands directly in the statement
-// list of a block, case clause or comm clause: where statements can be
-// inserted before and after it.
-func InStmtList(c inspector.Cursor) bool {
-	switch c.ParentEdgeKind() {
-	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
-		return true
 	}
 	return false
 }
@@ -219,47 +196,8 @@ func isErrCheck(info *types.Info, s *ast.IfStmt, err *types.Var) bool {
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		return ok && info.ObjectOf(id) == err
 	}
-	if !(isErr(cond.X) && IsNil(info, cond.Y) || IsNil(info, cond.X) && isErr(cond.Y)) {
+	if !(isErr(cond.X) && syntax.IsNil(info, cond.Y) || syntax.IsNil(info, cond.X) && isErr(cond.Y)) {
 		return false
 	}
-	return len(s.Body.List) > 0 && Terminates(info, s.Body.List[len(s.Body.List)-1])
-}
-
-// noReturn lists functions that never return to their caller.
-var noReturn = map[string]bool{
-	"os.Exit": true, "runtime.Goexit": true,
-	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
-	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
-	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
-	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
-	"(*testing.common).Fatal": true, "(*testing.common).Fatalf": true, "(*testing.common).FailNow": true,
-	"(testing.TB).Fatal": true, "(testing.TB).Fatalf": true, "(testing.TB).FailNow": true,
-	"(testing.TB).Skip": true, "(testing.TB).Skipf": true, "(testing.TB).SkipNow": true,
-	"(*testing.common).Skip": true, "(*testing.common).Skipf": true, "(*testing.common).SkipNow": true,
-}
-
-// Terminates reports whether control never flows past s to the statement
-// after it: a return, a branch, a panic or a call that never returns.
-func Terminates(info *types.Info, s ast.Stmt) bool {
-	switch s := s.(type) {
-	case *ast.ReturnStmt:
-		return true
-	case *ast.BranchStmt:
-		return s.Tok != token.FALLTHROUGH
-	case *ast.BlockStmt:
-		return len(s.List) > 0 && Terminates(info, s.List[len(s.List)-1])
-	case *ast.ExprStmt:
-		call, ok := ast.Unparen(s.X).(*ast.CallExpr)
-		if !ok {
-			return false
-		}
-		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-			if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "panic" {
-				return true
-			}
-		}
-		fn, ok := typeutil.Callee(info, call).(*types.Func)
-		return ok && noReturn[fn.FullName()]
-	}
-	return false
+	return len(s.Body.List) > 0 && syntax.Terminates(info, s.Body.List[len(s.Body.List)-1])
 }

@@ -12,13 +12,10 @@
 package ownership
 
 import (
-	"go/ast"
 	"go/constant"
 	"go/types"
 	"maps"
 	"os"
-
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // A Kind is a kind of resource and how it is released.
@@ -229,14 +226,6 @@ func With(extra Acquirers) Acquirers {
 	t := maps.Clone(acquirers)
 	maps.Copy(t, extra)
 	return t
-}
-
-// CalleeName is the full name of the function or method call calls, or "".
-func CalleeName(info *types.Info, call *ast.CallExpr) string {
-	if fn, ok := typeutil.Callee(info, call).(*types.Func); ok {
-		return fn.FullName()
-	}
-	return ""
 }
 
 // OpensForWriting reports whether the acquisition opens a file that may be

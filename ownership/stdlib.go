@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -118,11 +119,11 @@ func init() {
 // it but a package variable, which the table's takes list names
 // (log.SetOutput, pprof.StartCPUProfile). 0 when nothing is known.
 func stdlibEffect(info *types.Info, call *ast.CallExpr, arg int) argEffect {
-	if e, ok := stdlibArgs[CalleeName(info, call)]; ok {
+	if e, ok := stdlibArgs[syntax.CalleeName(info, call)]; ok {
 		return e
 	}
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || !IsStandardPath(fn.Pkg().Path()) {
+	if !ok || fn.Pkg() == nil || !syntax.IsStandardPath(fn.Pkg().Path()) {
 		return 0
 	}
 	sig := fn.Signature()
@@ -159,5 +160,5 @@ func cannotHold(t types.Type) bool {
 		b, ok := u.Elem().Underlying().(*types.Basic)
 		return ok && b.Kind() == types.Byte
 	}
-	return IsError(t)
+	return syntax.IsError(t)
 }

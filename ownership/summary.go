@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -203,7 +204,7 @@ func Summarize(fset *token.FileSet, info *types.Info, in *inspector.Inspector, i
 func bodiesReplaced(info *types.Info, body *ast.BlockStmt, params []*types.Var) ([]int, bool) {
 	var requests []int
 	for i, p := range params {
-		if IsRequest(p.Type()) {
+		if syntax.IsPointerTo(p.Type(), "net/http", "Request") {
 			requests = append(requests, i)
 		}
 	}
@@ -235,16 +236,6 @@ func bodiesReplaced(info *types.Info, body *ast.BlockStmt, params []*types.Var) 
 	})
 	slices.Sort(limits)
 	return limits, true
-}
-
-// IsRequest reports whether t is *net/http.Request.
-func IsRequest(t types.Type) bool {
-	p, ok := t.Underlying().(*types.Pointer)
-	if !ok {
-		return false
-	}
-	n, ok := types.Unalias(p.Elem()).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "Request"
 }
 
 // watched notes whether a summary of one of keys, the functions being
@@ -337,7 +328,7 @@ func hasReleaseMethod(t types.Type, name string) bool {
 	}
 	sig := fn.Signature()
 	res := sig.Results()
-	return sig.Params().Len() == 0 && (res.Len() == 0 || res.Len() == 1 && IsError(res.At(0).Type()))
+	return sig.Params().Len() == 0 && (res.Len() == 0 || res.Len() == 1 && syntax.IsError(res.At(0).Type()))
 }
 
 // kindOf is the kind of resource a value of type t is followed as.
@@ -346,9 +337,9 @@ func kindOf(t types.Type) *Kind {
 		return funcKind
 	}
 	switch {
-	case isNamed(t, "net/http", "Response"):
+	case syntax.IsPointerTo(t, "net/http", "Response"):
 		return ResponseBody
-	case isNamed(t, "encoding/csv", "Writer"):
+	case syntax.IsPointerTo(t, "encoding/csv", "Writer"):
 		return CSVWriter // WriteAll flushes it too
 	case releaseMethodOf(t) == "Flush":
 		return flusherKind

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -123,7 +124,7 @@ func leaksAfterReader(pass *Pass, r released) (*types.Func, readerCall, bool) {
 func readerCallBefore(pass *Pass, a *ownership.Acquisition, exit ast.Stmt) (*types.Func, *ast.CallExpr, int, bool) {
 	stmts := []ast.Stmt{exit}
 	if c, ok := a.Func.FindNode(exit); ok {
-		list := ownership.StmtList(c.Parent().Node())
+		list := syntax.StmtList(c.Parent().Node())
 		i := slices.Index(list, exit)
 		switch ifs, isIf := c.Parent().Parent().Node().(*ast.IfStmt); {
 		case i > 0:
@@ -171,7 +172,7 @@ func readsBody(pass *Pass, h *types.Func, param int) bool {
 	if param >= params.Len() {
 		return false
 	}
-	if ptr, ok := params.At(param).Type().(*types.Pointer); !ok || !isNamed(ptr.Elem(), "net/http", "Response") {
+	if ptr, ok := params.At(param).Type().(*types.Pointer); !ok || !syntax.IsNamed(ptr.Elem(), "net/http", "Response") {
 		return false
 	}
 	sum, ok := pass.Summaries.Summary(h)
@@ -254,7 +255,7 @@ func bodyReaderFinding(pass *Pass, h *types.Func, calls []readerCall) (f Finding
 
 // funcDecl is the declaration of fn among the package's files, or nil.
 func (p *Pass) funcDecl(fn *types.Func) *ast.FuncDecl {
-	return ownership.FuncDeclOf(p.Inspector.Root(), p.Info, fn)
+	return syntax.FuncDeclOf(p.Inspector.Root(), p.Info, fn)
 }
 
 // andList joins "a", "b", "c" as "a, b and c".

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 )
 
@@ -94,7 +95,7 @@ func explicitOrder(pass *Pass, a *ownership.Acquisition, under *types.Var) {
 		return found
 	}
 	for c := range a.Func.Preorder((*ast.BlockStmt)(nil), (*ast.CaseClause)(nil), (*ast.CommClause)(nil)) {
-		list := ownership.StmtList(c.Node())
+		list := syntax.StmtList(c.Node())
 		for i, closing := range list {
 			if !releasesIn(closing, under, nil) || releasesIn(closing, a.Var, a.Acquirer.Kind) {
 				continue
@@ -126,7 +127,7 @@ func moveUp(pass *Pass, a *ownership.Acquisition, under *types.Var, stmts []ast.
 		return nil, fmt.Sprintf("line %d may return, and above the close it would leave %s open", pass.Fset.Position(late.Pos()).Line, under.Name())
 	}
 	for _, s := range stmts[1 : len(stmts)-1] {
-		if ownership.Uses(pass.Info, s, a.Var) || ownership.Uses(pass.Info, s, under) || leaves(s) {
+		if syntax.Uses(pass.Info, s, a.Var) || syntax.Uses(pass.Info, s, under) || leaves(s) {
 			return nil, fmt.Sprintf("line %d, between the close and the release, uses them or may leave", pass.Fset.Position(s.Pos()).Line)
 		}
 	}
@@ -157,7 +158,7 @@ func releaseOf(info *types.Info, call *ast.CallExpr, v *types.Var, kind *ownersh
 // the kind's release methods do.
 func deferredReleases(pass *Pass, fn ast.Node, v *types.Var, kind *ownership.Kind) []*ast.DeferStmt {
 	releases := func(call *ast.CallExpr) bool { return releaseOf(pass.Info, call, v, kind) }
-	_, body := ownership.FuncParts(fn)
+	_, body := syntax.FuncParts(fn)
 	var out []*ast.DeferStmt
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -188,10 +189,10 @@ func deferredReleases(pass *Pass, fn ast.Node, v *types.Var, kind *ownership.Kin
 // writer: then the writer's defer is registered on the same paths, after.
 func moveDefer(pass *Pass, a *ownership.Acquisition, under *types.Var, dw, du *ast.DeferStmt) (*fix.Fix, string) {
 	c, ok := a.Func.FindNode(dw)
-	if !ok || !ownership.InStmtList(c) {
+	if !ok || !syntax.InStmtList(c) {
 		return nil, "the defer is not in a statement list"
 	}
-	list := ownership.StmtList(c.Parent().Node())
+	list := syntax.StmtList(c.Parent().Node())
 	i, j := slices.Index(list, ast.Stmt(dw)), slices.Index(list, ast.Stmt(du))
 	if i < 0 || j < 0 {
 		return nil, fmt.Sprintf("the defer on line %d is in another block", pass.Fset.Position(du.Pos()).Line)

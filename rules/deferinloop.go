@@ -9,6 +9,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -62,7 +63,7 @@ Example:
 
 func runDeferInLoop(pass *Pass) {
 	for _, a := range pass.acquisitions() {
-		loop, ok := ownership.Loop(a)
+		loop, ok := syntax.Loop(a.Cursor)
 		if !ok || a.Var == nil || a.Acquirer.Kind.Func {
 			// A deferred cancel in a loop may be meant to keep its
 			// context alive for goroutines started in the loop.
@@ -83,7 +84,7 @@ func runDeferInLoop(pass *Pass) {
 			Message:  fmt.Sprintf("%s is released by a defer in a loop, which holds it until the function returns", describe(pass.Info, a)),
 			Evidence: string(a.Acquirer.Evidence),
 		}
-		switch body := ownership.LoopBody(loop.Node()); {
+		switch body := syntax.LoopBody(loop.Node()); {
 		case !lastBeforeReturn(loop, a.Func) && !unusedAfter(pass, j, loop, d):
 			f.NoFix = "code after the loop may rely on every iteration's resource being held until the function returns"
 		case wrappable(pass, body, d):
@@ -100,7 +101,7 @@ func runDeferInLoop(pass *Pass) {
 func releasingDefer(a *ownership.Acquisition, j ownership.Judgement, loop inspector.Cursor) (*ast.DeferStmt, bool) {
 	for c := range loop.Preorder((*ast.DeferStmt)(nil)) {
 		d := c.Node().(*ast.DeferStmt)
-		if fn, _ := enclosingFunc(c); fn != a.Func {
+		if fn, _ := syntax.EnclosingFunc(c); fn != a.Func {
 			continue
 		}
 		if len(j.Releases) > 0 && !slices.ContainsFunc(j.Releases, func(p token.Pos) bool { return p < d.Pos() || p >= d.End() }) {
@@ -118,7 +119,7 @@ func releasingDefer(a *ownership.Acquisition, j ownership.Judgement, loop inspec
 // there (net/http's transport_test holds its bodies on purpose, and says
 // so).
 func unusedAfter(pass *Pass, j ownership.Judgement, loop inspector.Cursor, d *ast.DeferStmt) bool {
-	body := ownership.LoopBody(loop.Node())
+	body := syntax.LoopBody(loop.Node())
 	inside := func(p token.Pos) bool { return body.Pos() <= p && p < body.End() }
 	if len(j.HandOffs) > 0 || slices.ContainsFunc(j.Vars, func(v *types.Var) bool { return !inside(v.Pos()) }) {
 		return false
@@ -151,7 +152,7 @@ func unusedAfter(pass *Pass, j ownership.Judgement, loop inspector.Cursor, d *as
 		}
 		return true
 	})
-	fn, _ := enclosingFunc(loop)
+	fn, _ := syntax.EnclosingFunc(loop)
 	used := false
 	for c := range fn.Preorder((*ast.Ident)(nil)) {
 		if id := c.Node().(*ast.Ident); id.Pos() >= loop.Node().End() && derived[pass.Info.Uses[id]] {
@@ -164,7 +165,7 @@ func unusedAfter(pass *Pass, j ownership.Judgement, loop inspector.Cursor, d *as
 // copied reports whether a value of type t carries nothing of a resource:
 // a number, string or boolean, or an error.
 func copied(t types.Type) bool {
-	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+	if syntax.IsError(t) {
 		return true
 	}
 	b, ok := t.Underlying().(*types.Basic)
@@ -194,7 +195,7 @@ func commented(pass *Pass, d *ast.DeferStmt) bool {
 // followed by a return whose results call nothing.
 func lastBeforeReturn(loop, fn inspector.Cursor) bool {
 	parent := loop.Parent()
-	if _, body := ownership.FuncParts(fn.Node()); parent.Node() != body {
+	if _, body := syntax.FuncParts(fn.Node()); parent.Node() != body {
 		return false
 	}
 	next, ok := loop.NextSibling()
@@ -212,13 +213,6 @@ func lastBeforeReturn(loop, fn inspector.Cursor) bool {
 		return !calls
 	})
 	return !calls
-}
-
-func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
-	for fn := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return fn, true
-	}
-	return inspector.Cursor{}, false
 }
 
 // wrappable reports whether moving body into a function literal changes
@@ -285,11 +279,7 @@ func wrapBody(body *ast.BlockStmt) *fix.Fix {
 				return err
 			}
 			block := d.(*dst.BlockStmt)
-			lit := &dst.FuncLit{
-				Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}},
-				Body: &dst.BlockStmt{List: block.List},
-			}
-			call := &dst.ExprStmt{X: &dst.CallExpr{Fun: lit}}
+			call := &dst.ExprStmt{X: syntax.FuncLitCall(block.List...)}
 			call.Decs.Before, call.Decs.After = dst.NewLine, dst.NewLine
 			block.List = []dst.Stmt{call}
 			return nil

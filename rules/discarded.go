@@ -6,9 +6,9 @@ import (
 	"go/types"
 
 	"github.com/dave/dst"
-	"golang.org/x/tools/go/ast/edge"
 
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 )
 
@@ -39,7 +39,7 @@ func releaseDiscarded(pass *Pass, a *ownership.Acquisition) (*fix.Fix, string) {
 		return nil, "the result is discarded, and " + why
 	}
 	results, _ := pass.Info.TypeOf(a.Call).(*types.Tuple)
-	if results == nil || results.Len() < 2 || !ownership.IsError(results.At(results.Len()-1).Type()) {
+	if results == nil || results.Len() < 2 || !syntax.IsError(results.At(results.Len()-1).Type()) {
 		return nil, "the result is discarded, and the call has no error to check before a release"
 	}
 	if !inStmtList(a) {
@@ -124,14 +124,8 @@ func discardName(k *ownership.Kind) string {
 // block, a case or comm clause), where another can go after it.
 func inStmtList(a *ownership.Acquisition) bool {
 	c := a.Cursor.Parent()
-	if _, ok := c.Node().(ast.Stmt); !ok {
-		return false
-	}
-	switch c.ParentEdgeKind() {
-	case edge.BlockStmt_List, edge.CaseClause_Body, edge.CommClause_Body:
-		return true
-	}
-	return false
+	_, ok := c.Node().(ast.Stmt)
+	return ok && syntax.InStmtList(c)
 }
 
 func allBlank(exprs []ast.Expr) bool {

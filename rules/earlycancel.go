@@ -9,6 +9,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -119,7 +120,7 @@ func derivedContext(info *types.Info, c *ownership.Acquisition) *types.Var {
 // deferredCall finds "defer cancel()" in the acquiring function itself.
 func deferredCall(pass *Pass, c *ownership.Acquisition) (*ast.DeferStmt, bool) {
 	for dc := range c.Func.Preorder((*ast.DeferStmt)(nil)) {
-		if fn, _ := enclosingFunc(dc); fn != c.Func {
+		if fn, _ := syntax.EnclosingFunc(dc); fn != c.Func {
 			continue
 		}
 		d := dc.Node().(*ast.DeferStmt)
@@ -158,7 +159,7 @@ func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var, derived ast.
 			if n.Pos() < derived.End() || n.End() > r.Call.Pos() {
 				continue
 			}
-			if fn, _ := enclosingFunc(c); fn != r.Func {
+			if fn, _ := syntax.EnclosingFunc(c); fn != r.Func {
 				continue
 			}
 			for lhs, rhs := range assignedPairs(n) {
@@ -174,7 +175,7 @@ func madeWith(pass *Pass, r *ownership.Acquisition, ctx *types.Var, derived ast.
 
 // carries reports whether call makes a request with ctx.
 func carries(info *types.Info, call *ast.CallExpr, ctx *types.Var) bool {
-	switch ownership.CalleeName(info, call) {
+	switch syntax.CalleeName(info, call) {
 	case "(*net/http.Request).WithContext", "(*net/http.Request).Clone", "net/http.NewRequestWithContext":
 		return len(call.Args) > 0 && isVar(info, call.Args[0], ctx)
 	}
@@ -354,7 +355,7 @@ func splitReturn(pass *Pass, c *ownership.Acquisition, d *ast.DeferStmt, ret *as
 	if scope := pass.Types.Scope().Innermost(ret.Pos()); scope != nil {
 		// err may be reused or shadowed, since the fix returns right
 		// after; but not if it names something else.
-		if _, obj := scope.LookupParent("err", ret.Pos()); obj != nil && !(isVariable(obj) && types.Identical(obj.Type(), types.Universe.Lookup("error").Type())) {
+		if _, obj := scope.LookupParent("err", ret.Pos()); obj != nil && !(isVariable(obj) && syntax.IsError(obj.Type())) {
 			errName = freshName(pass, c.Func.Node(), "err")
 		}
 	}
@@ -419,7 +420,7 @@ func visible(pass *Pass, v *types.Var, pos token.Pos) bool {
 // topLevel is the statement of its function's body that holds the
 // acquisition.
 func topLevel(a *ownership.Acquisition) ast.Stmt {
-	_, body := ownership.FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	for _, s := range body.List {
 		if s.Pos() <= a.Call.Pos() && a.Call.End() <= s.End() {
 			return s
@@ -448,7 +449,7 @@ func freshName(pass *Pass, fn ast.Node, base string) string {
 // inLoop reports whether the statement s of fn is in one of fn's loops.
 func inLoop(fn inspector.Cursor, s ast.Stmt) bool {
 	c, ok := fn.FindNode(s)
-	return !ok || ownership.InLoopOf(c, fn)
+	return !ok || syntax.InLoop(c)
 }
 
 // onlyUsedIn reports whether the cancel func is used only by the defer.
@@ -469,8 +470,8 @@ func stmtAt(pass *Pass, r *ownership.Acquisition, pos token.Pos) (ast.Stmt, bool
 		return nil, false
 	}
 	for s := range c.Enclosing() {
-		if st, ok := s.Node().(ast.Stmt); ok && ownership.InStmtList(s) {
-			if fn, _ := enclosingFunc(s); fn != r.Func {
+		if st, ok := s.Node().(ast.Stmt); ok && syntax.InStmtList(s) {
+			if fn, _ := syntax.EnclosingFunc(s); fn != r.Func {
 				return nil, false // inside a function literal
 			}
 			return st, true
@@ -488,10 +489,7 @@ func guardedCall(cancel string) *dst.CallExpr {
 		Body: &dst.BlockStmt{List: []dst.Stmt{call}},
 	}
 	guard.Decs.Before, guard.Decs.After = dst.NewLine, dst.NewLine
-	return &dst.CallExpr{Fun: &dst.FuncLit{
-		Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}},
-		Body: &dst.BlockStmt{List: []dst.Stmt{guard}},
-	}}
+	return syntax.FuncLitCall(guard)
 }
 
 // bodyTakesCancel is
@@ -541,7 +539,7 @@ func isOurWrapper(obj types.Object) bool {
 	rc, cancel := st.Field(0), st.Field(1)
 	sig, ok := cancel.Type().Underlying().(*types.Signature)
 	closer := types.NewMethodSet(types.NewPointer(obj.Type())).Lookup(obj.Pkg(), "Close")
-	return rc.Embedded() && rc.Type().String() == "io.ReadCloser" && cancel.Name() == "cancel" && ok && sig.Params().Len() == 0 && sig.Results().Len() == 0 &&
+	return rc.Embedded() && syntax.IsNamed(rc.Type(), "io", "ReadCloser") && cancel.Name() == "cancel" && ok && sig.Params().Len() == 0 && sig.Results().Len() == 0 &&
 		closer != nil && len(closer.Index()) == 1
 }
 

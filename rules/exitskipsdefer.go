@@ -13,7 +13,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
-	"github.com/leakfix/leakfix/ownership"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -94,16 +94,13 @@ func runExitSkipsDefer(pass *Pass) {
 		if !losesWork(pass.Info, d.Node().(*ast.DeferStmt).Call) {
 			continue
 		}
-		for fn := range d.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-			if !seen[fn.Node()] {
-				seen[fn.Node()] = true
-				funcs = append(funcs, fn)
-			}
-			break
+		if fn, ok := syntax.EnclosingFunc(d); ok && !seen[fn.Node()] {
+			seen[fn.Node()] = true
+			funcs = append(funcs, fn)
 		}
 	}
 	for _, c := range funcs {
-		_, body := ownership.FuncParts(c.Node())
+		_, body := syntax.FuncParts(c.Node())
 		if body == nil {
 			continue
 		}
@@ -180,7 +177,7 @@ func lostDefers(pass *Pass, body *ast.BlockStmt) ([]*ast.DeferStmt, []exit) {
 			}
 		case *ast.ExprStmt:
 			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
-				if name := ownership.CalleeName(pass.Info, call); exitsAtOnce[name] {
+				if name := syntax.CalleeName(pass.Info, call); exitsAtOnce[name] {
 					exits = append(exits, exit{stmt: n, call: call, name: name, inLiteral: depth > 0})
 				}
 			}
@@ -228,7 +225,7 @@ func losesWork(info *types.Info, call *ast.CallExpr) bool {
 		})
 		return found
 	}
-	switch ownership.CalleeName(info, call) {
+	switch syntax.CalleeName(info, call) {
 	case "os.Remove", "os.RemoveAll", "runtime/pprof.StopCPUProfile", "runtime/trace.Stop":
 		return true
 	}
@@ -244,7 +241,7 @@ func losesWork(info *types.Info, call *ast.CallExpr) bool {
 		if p, ok := recv.Underlying().(*types.Pointer); ok {
 			recv = p.Elem()
 		}
-		return hasMethod(recv, "Flush") || isNamed(recv, "mime/multipart", "Writer")
+		return hasMethod(recv, "Flush") || syntax.IsNamed(recv, "mime/multipart", "Writer")
 	}
 	return false
 }
@@ -283,7 +280,7 @@ func testMainReturns(pass *Pass, decl *ast.FuncDecl, body *ast.BlockStmt, exits 
 		return nil, "TestMain exits other than by a final os.Exit(m.Run())"
 	}
 	run, ok := ast.Unparen(last.call.Args[0]).(*ast.CallExpr)
-	if !ok || ownership.CalleeName(pass.Info, run) != "(*testing.M).Run" {
+	if !ok || syntax.CalleeName(pass.Info, run) != "(*testing.M).Run" {
 		return nil, "its os.Exit is not given m.Run()'s code directly"
 	}
 	fx := &fix.Fix{
@@ -354,7 +351,7 @@ func runMain(pass *Pass, decl *ast.FuncDecl, exits []exit) (*fix.Fix, string) {
 		}
 		mainDecl := d.(*dst.FuncDecl)
 		body := mainDecl.Body
-		if len(decl.Body.List) == 0 || !ownership.Terminates(pass.Info, decl.Body.List[len(decl.Body.List)-1]) {
+		if len(decl.Body.List) == 0 || !syntax.Terminates(pass.Info, decl.Body.List[len(decl.Body.List)-1]) {
 			ret := &dst.ReturnStmt{Results: []dst.Expr{dst.NewIdent("nil")}}
 			ret.Decs.Before = dst.NewLine
 			body.List = append(body.List, ret)
@@ -396,7 +393,7 @@ func exitError(e *fix.Editor, info *types.Info, x exit) (dst.Expr, error) {
 	if x.name == "log.Fatalf" {
 		return &dst.CallExpr{Fun: errorf, Args: dcall.Args, Ellipsis: dcall.Ellipsis}, nil
 	}
-	if len(x.call.Args) == 1 && types.Identical(info.TypeOf(x.call.Args[0]), types.Universe.Lookup("error").Type()) {
+	if len(x.call.Args) == 1 && syntax.IsError(info.TypeOf(x.call.Args[0])) {
 		return dcall.Args[0], nil
 	}
 	format, args := sprintFormat(info, x.call.Args, dcall.Args)

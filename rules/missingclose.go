@@ -10,6 +10,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -300,7 +301,7 @@ func deferOnError(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			return false, false // a bare return, or not a return
 		}
 		last := ret.Results[len(ret.Results)-1]
-		return !ownership.IsNil(pass.Info, last), true
+		return !syntax.IsNil(pass.Info, last), true
 	}
 	for _, e := range paths.Exits {
 		fails, ok := failing(e)
@@ -344,11 +345,7 @@ func deferOnError(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			Body: &dst.BlockStmt{List: []dst.Stmt{release}},
 		}
 		guard.Decs.Before, guard.Decs.After = dst.NewLine, dst.NewLine
-		call := &dst.CallExpr{Fun: &dst.FuncLit{
-			Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}},
-			Body: &dst.BlockStmt{List: []dst.Stmt{guard}},
-		}}
-		return e.InsertAfter(after, &dst.DeferStmt{Call: call})
+		return e.InsertAfter(after, &dst.DeferStmt{Call: syntax.FuncLitCall(guard)})
 	}
 	return fx
 }
@@ -404,7 +401,7 @@ func closeAtExits(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, l
 			fx.Sites = append(fx.Sites, fix.Site{Pos: e.Stmt.Pos(), End: e.Stmt.End()})
 			continue
 		}
-		list := ownership.StmtList(e.Scope)
+		list := syntax.StmtList(e.Scope)
 		if len(list) == 0 {
 			return nil, "its block is empty"
 		}

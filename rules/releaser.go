@@ -8,6 +8,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 )
 
@@ -44,7 +45,7 @@ type errorResult struct {
 }
 
 func errorResultOf(pass *Pass, fn ast.Node) *errorResult {
-	ftype, _ := ownership.FuncParts(fn)
+	ftype, _ := syntax.FuncParts(fn)
 	sig, ok := pass.Info.TypeOf(ftype).(*types.Signature)
 	if !ok {
 		if fd, ok := fn.(*ast.FuncDecl); ok {
@@ -55,7 +56,7 @@ func errorResultOf(pass *Pass, fn ast.Node) *errorResult {
 		return nil
 	}
 	last := sig.Results().At(sig.Results().Len() - 1)
-	if !types.Identical(last.Type(), types.Universe.Lookup("error").Type()) {
+	if !syntax.IsError(last.Type()) {
 		return nil
 	}
 	er := &errorResult{ftype: ftype, sig: sig, scope: pass.Info.Scopes[ftype]}
@@ -111,8 +112,7 @@ func (r *releaser) deferred(after ast.Stmt) (*fix.Fix, string) {
 		if err := r.result.nameResults(e); err != nil {
 			return err
 		}
-		body := &dst.BlockStmt{List: append(r.releaseFirst(), r.foldStmt())}
-		call := &dst.CallExpr{Fun: &dst.FuncLit{Type: &dst.FuncType{Func: true, Params: &dst.FieldList{Opening: true, Closing: true}}, Body: body}}
+		call := syntax.FuncLitCall(append(r.releaseFirst(), r.foldStmt())...)
 		return e.InsertAfter(after, &dst.DeferStmt{Call: call})
 	}
 	return fx, ""
@@ -214,8 +214,8 @@ func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node, guarded bool) (func(*fi
 			return nil, "it is written, and its Close error cannot reach the function's error result there"
 		}
 		return func(e *fix.Editor) error { return e.InsertBefore(ret, append(r.releaseFirst(), r.foldStmt())...) }, ""
-	case isReturn && len(ret.Results) == 1 && ownership.IsNil(r.pass.Info, ret.Results[0]),
-		isReturn && !r.a.Acquirer.Kind.Queues && ownership.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
+	case isReturn && len(ret.Results) == 1 && syntax.IsNil(r.pass.Info, ret.Results[0]),
+		isReturn && !r.a.Acquirer.Kind.Queues && syntax.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
 		// A successful return: return the release's error instead of
 		// nil. (A queued writer's other results may read what it writes
 		// to, before a release in the same return would run.)
@@ -232,7 +232,7 @@ func (r *releaser) atExit(stmt ast.Stmt, scope ast.Node, guarded bool) (func(*fi
 		// "return err" or "return encode(w)", which may succeed: return
 		// a failure as it is, then the release's error.
 		return r.splitReturn(ret), ""
-	case isReturn && r.a.Acquirer.Kind.Queues && !ownership.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
+	case isReturn && r.a.Acquirer.Kind.Queues && !syntax.IsNil(r.pass.Info, ret.Results[len(ret.Results)-1]):
 		return nil, fmt.Sprintf("leakfix cannot tell whether %s fails", exitName(r.pass, &ownership.Exit{Stmt: ret}))
 	case isReturn && r.a.Acquirer.Kind.Queues:
 		// "return buf.Bytes(), nil": on a release error, return it

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/types"
 
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 )
 
@@ -49,6 +50,6 @@ func runUnboundedClient(pass *Pass) {
 }
 
 func isReadAll(info *types.Info, call *ast.CallExpr) bool {
-	name := ownership.CalleeName(info, call)
+	name := syntax.CalleeName(info, call)
 	return name == "io.ReadAll" || name == "io/ioutil.ReadAll"
 }

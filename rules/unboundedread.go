@@ -11,6 +11,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -60,7 +61,7 @@ func runUnboundedServer(pass *Pass) {
 		if inTestFile(pass, fn.Node()) {
 			continue
 		}
-		ftype, body := ownership.FuncParts(fn.Node())
+		ftype, body := syntax.FuncParts(fn.Node())
 		if body == nil {
 			continue
 		}
@@ -108,7 +109,7 @@ func inTestFile(pass *Pass, n ast.Node) bool {
 // to before the read and that leakfix cannot see into.
 func firstUnboundedRead(pass *Pass, fn inspector.Cursor, v *types.Var, other func(*ast.CallExpr) bool) (first bodyRead, helper string, ok bool) {
 	for c := range fn.Preorder((*ast.CallExpr)(nil), (*ast.AssignStmt)(nil)) {
-		if enc, _ := enclosingFunc(c); enc != fn {
+		if enc, _ := syntax.EnclosingFunc(c); enc != fn {
 			continue // a nested function literal runs who knows when
 		}
 		switch n := c.Node().(type) {
@@ -122,7 +123,7 @@ func firstUnboundedRead(pass *Pass, fn inspector.Cursor, v *types.Var, other fun
 			switch {
 			case other(n):
 				return bodyRead{n, c}, helper, true
-			case wholeReads[ownership.CalleeName(pass.Info, n)] && len(n.Args) > 0 && isBodyOf(pass.Info, n.Args[0], v):
+			case wholeReads[syntax.CalleeName(pass.Info, n)] && len(n.Args) > 0 && isBodyOf(pass.Info, n.Args[0], v):
 				return bodyRead{n, c}, helper, true
 			}
 			for i, arg := range n.Args {
@@ -204,7 +205,7 @@ func limitBefore(pass *Pass, read inspector.Cursor, fn inspector.Cursor, v *type
 func stmtInScopeOf(c inspector.Cursor, v *types.Var) (ast.Stmt, bool) {
 	for s := range c.Enclosing() {
 		stmt, ok := s.Node().(ast.Stmt)
-		if !ok || !ownership.InStmtList(s) {
+		if !ok || !syntax.InStmtList(s) {
 			continue
 		}
 		list := s.Parent().Node()
@@ -221,7 +222,7 @@ func isFuncBody(c inspector.Cursor) bool {
 }
 
 func isParamOf(fn ast.Node, v *types.Var) bool {
-	ftype, _ := ownership.FuncParts(fn)
+	ftype, _ := syntax.FuncParts(fn)
 	return ftype != nil && ftype.Params.Pos() <= v.Pos() && v.Pos() < ftype.Params.End()
 }
 
@@ -248,19 +249,14 @@ func handlerParams(info *types.Info, ftype *ast.FuncType) (w, r *types.Var) {
 			v, _ := info.Defs[name].(*types.Var)
 			switch {
 			case v == nil:
-			case isNamed(t, "net/http", "ResponseWriter"):
+			case syntax.IsNamed(t, "net/http", "ResponseWriter"):
 				w = v
-			case ownership.IsRequest(t):
+			case syntax.IsPointerTo(t, "net/http", "Request"):
 				r = v
 			}
 		}
 	}
 	return w, r
-}
-
-func isNamed(t types.Type, pkg, name string) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
 }
 
 func isVar(info *types.Info, e ast.Expr, v *types.Var) bool {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 )
 
@@ -116,7 +117,7 @@ func fails(pass *Pass, s ast.Stmt, er *errorResult) bool {
 			}
 			last := ast.Unparen(ret.Results[len(ret.Results)-1])
 			if call, ok := last.(*ast.CallExpr); ok {
-				switch ownership.CalleeName(pass.Info, call) {
+				switch syntax.CalleeName(pass.Info, call) {
 				case "errors.New", "fmt.Errorf":
 					return true
 				}
@@ -124,7 +125,7 @@ func fails(pass *Pass, s ast.Stmt, er *errorResult) bool {
 			if v := varOf(pass.Info, last); v != nil && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
 				return true // a sentinel error
 			}
-			returned = func(v *types.Var) bool { return ownership.Uses(pass.Info, last, v) }
+			returned = func(v *types.Var) bool { return syntax.Uses(pass.Info, last, v) }
 		}
 	}
 	c, ok := pass.Inspector.Root().FindNode(s)
@@ -145,7 +146,7 @@ func fails(pass *Pass, s ast.Stmt, er *errorResult) bool {
 		for _, v := range notNil(pass.Info, is.Cond) {
 			switch {
 			case returned != nil && returned(v),
-				returned == nil && types.Identical(v.Type(), types.Universe.Lookup("error").Type()):
+				returned == nil && syntax.IsError(v.Type()):
 				return true
 			}
 		}
@@ -165,7 +166,7 @@ func reportsFailure(info *types.Info, b *ast.BlockStmt) bool {
 		if !ok {
 			continue
 		}
-		switch ownership.CalleeName(info, call) {
+		switch syntax.CalleeName(info, call) {
 		case "(*testing.common).Error", "(*testing.common).Errorf", "(testing.TB).Error", "(testing.TB).Errorf",
 			"log.Print", "log.Printf", "log.Println", "(*log.Logger).Print", "(*log.Logger).Printf", "(*log.Logger).Println":
 			return true
@@ -182,7 +183,7 @@ func nothingToLose(pass *Pass, a *ownership.Acquisition, j ownership.Judgement) 
 	if len(a.Call.Args) == 0 {
 		return false
 	}
-	_, body := ownership.FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	if !written(pass.Info, body, writerVars(pass.Info, body, j.Vars), a.Call) {
 		return true
 	}
@@ -190,7 +191,7 @@ func nothingToLose(pass *Pass, a *ownership.Acquisition, j ownership.Judgement) 
 	if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		arg = ast.Unparen(u.X)
 	}
-	if ownership.IsNil(pass.Info, arg) {
+	if syntax.IsNil(pass.Info, arg) {
 		return true
 	}
 	switch arg := arg.(type) {
@@ -201,7 +202,7 @@ func nothingToLose(pass *Pass, a *ownership.Acquisition, j ownership.Judgement) 
 	case *ast.CompositeLit:
 		return len(arg.Elts) == 0 // a fresh value that holds nothing
 	case *ast.SelectorExpr:
-		return ownership.CalleeName(pass.Info, &ast.CallExpr{Fun: arg}) == "" && pass.Info.Uses[arg.Sel] != nil && pass.Info.Uses[arg.Sel].Pkg() != nil &&
+		return syntax.CalleeName(pass.Info, &ast.CallExpr{Fun: arg}) == "" && pass.Info.Uses[arg.Sel] != nil && pass.Info.Uses[arg.Sel].Pkg() != nil &&
 			pass.Info.Uses[arg.Sel].Pkg().Path() == "io" && arg.Sel.Name == "Discard"
 	}
 	under := underlyingVar(pass.Info, a)
@@ -224,7 +225,7 @@ func isBuffer(t types.Type) bool {
 	if p, ok := t.Underlying().(*types.Pointer); ok {
 		t = p.Elem()
 	}
-	return isNamed(t, "bytes", "Buffer") || isNamed(t, "strings", "Builder")
+	return syntax.IsNamed(t, "bytes", "Buffer") || syntax.IsNamed(t, "strings", "Builder")
 }
 
 // written reports whether the writer made by call, or one of the
@@ -282,7 +283,7 @@ func notNil(info *types.Info, cond ast.Expr) []*types.Var {
 		case token.NEQ:
 			for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
 				id, ok := ast.Unparen(pair[0]).(*ast.Ident)
-				if v, isVar := info.Uses[id].(*types.Var); ok && isVar && ownership.IsNil(info, pair[1]) {
+				if v, isVar := info.Uses[id].(*types.Var); ok && isVar && syntax.IsNil(info, pair[1]) {
 					return []*types.Var{v}
 				}
 			}
@@ -304,7 +305,7 @@ func finishQueued(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, p
 			return nil, fmt.Sprintf("%s is used on line %d, where %s may still hold writes, so a release at the exit would come too late", under.Name(), pass.Fset.Position(at).Line, a.Var.Name())
 		}
 	}
-	_, body := ownership.FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	writers := writerVars(pass.Info, body, j.Vars)
 	for _, e := range leaks {
 		if at, ok := callAfterWrites(pass, a, writers, e); ok {
@@ -378,7 +379,7 @@ func identOf(e ast.Expr) *ast.Ident {
 // exit would come after it.
 func usedBefore(pass *Pass, a *ownership.Acquisition, under *types.Var, leaks []*ownership.Exit) (token.Pos, bool) {
 	at, found := token.NoPos, false
-	_, body := ownership.FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	for _, e := range leaks {
 		end := e.Pos()
 		ast.Inspect(body, func(n ast.Node) bool {
@@ -403,17 +404,17 @@ func usedBefore(pass *Pass, a *ownership.Acquisition, under *types.Var, leaks []
 // calls run last first).
 func deferSafe(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, under *types.Var, after ast.Stmt, leaks []*ownership.Exit) bool {
 	for _, e := range leaks {
-		if e.Stmt != nil && (j.NeededBy(pass.Info, e.Stmt) || under != nil && ownership.Uses(pass.Info, e.Stmt, under)) {
+		if e.Stmt != nil && (j.NeededBy(pass.Info, e.Stmt) || under != nil && syntax.Uses(pass.Info, e.Stmt, under)) {
 			return false
 		}
 	}
 	if under == nil {
 		return true
 	}
-	_, body := ownership.FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	safe := true
 	ast.Inspect(body, func(n ast.Node) bool {
-		if d, ok := n.(*ast.DeferStmt); ok && d.Pos() > after.End() && ownership.Uses(pass.Info, d, under) {
+		if d, ok := n.(*ast.DeferStmt); ok && d.Pos() > after.End() && syntax.Uses(pass.Info, d, under) {
 			safe = false
 		}
 		return safe
@@ -426,7 +427,7 @@ func deferSafe(pass *Pass, a *ownership.Acquisition, j ownership.Judgement, unde
 // "return json.NewEncoder(w).Encode(v)".
 func splitsReturn(pass *Pass, a *ownership.Acquisition, stmt ast.Stmt) bool {
 	ret, ok := stmt.(*ast.ReturnStmt)
-	return ok && a.Acquirer.Kind.Queues && len(ret.Results) == 1 && !ownership.IsNil(pass.Info, ret.Results[0]) &&
+	return ok && a.Acquirer.Kind.Queues && len(ret.Results) == 1 && !syntax.IsNil(pass.Info, ret.Results[0]) &&
 		errorResultOf(pass, a.Func.Node()) != nil
 }
 
@@ -438,7 +439,7 @@ func splitsReturn(pass *Pass, a *ownership.Acquisition, stmt ast.Stmt) bool {
 // read nothing.
 func callAfterWrites(pass *Pass, a *ownership.Acquisition, writers map[*types.Var]bool, e *ownership.Exit) (token.Pos, bool) {
 	end := e.Pos()
-	_, body := ownership.FuncParts(a.Func.Node())
+	_, body := syntax.FuncParts(a.Func.Node())
 	last := a.Call.End()
 	for c := range a.Func.Preorder((*ast.Ident)(nil)) {
 		id := c.Node().(*ast.Ident)
@@ -533,7 +534,7 @@ func readsNothing(info *types.Info, call *ast.CallExpr) bool {
 	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
 		return true
 	}
-	switch ownership.CalleeName(info, call) {
+	switch syntax.CalleeName(info, call) {
 	case "errors.New", "errors.Is", "errors.As", "fmt.Errorf", "fmt.Sprintf", "fmt.Sprint":
 		return true
 	}
