@@ -107,3 +107,36 @@ func NoError(path string) {
 	}
 	f.WriteString("x")
 }
+
+// The zero values are chosen by the results' types, not their spelling: a
+// named slice, a map, an instance of a generic slice type and a named
+// number have them (nil, nil, nil, 0).
+type Names []string
+
+type Page[T any] []T
+
+type Size int64
+
+func Kinds(paths []string) (Names, map[string]int, Page[int], Size, error) {
+	for _, p := range paths {
+		f, err := os.Create(p) // want `never closed$`
+		if err != nil {
+			return nil, nil, nil, 0, err
+		}
+		f.WriteString("x")
+	}
+	return nil, nil, nil, 0, nil
+}
+
+// A type parameter's zero value has no name-free spelling either.
+func Generic[T any](paths []string) (T, error) {
+	var zero T
+	for _, p := range paths {
+		f, err := os.Create(p) // want `no automatic fix: it is written, and leakfix cannot spell the zero values`
+		if err != nil {
+			return zero, err
+		}
+		f.WriteString("x")
+	}
+	return zero, nil
+}
