@@ -168,11 +168,10 @@ func (p *Pass) followPaths(a *ownership.Acquisition) (*ownership.Paths, bool) {
 
 // A Pass is one rule's run over one package.
 type Pass struct {
-	*Package
-	Inspector *inspector.Inspector
-	rule      *Rule
-	findings  []Finding
-	shared    *shared
+	*Package // its Inspector is set
+	rule     *Rule
+	findings []Finding
+	shared   *shared
 }
 
 // Report records a finding of the pass's rule.
@@ -198,14 +197,15 @@ type Finding struct {
 // Run runs rules over pkg and returns their findings, sorted by position,
 // without those in generated files or silenced by a suppression comment.
 func Run(pkg *Package, rs []*Rule) []Finding {
-	in := pkg.Inspector
-	if in == nil {
-		in = inspector.New(pkg.Files)
+	if pkg.Inspector == nil {
+		withInspector := *pkg
+		withInspector.Inspector = inspector.New(pkg.Files)
+		pkg = &withInspector
 	}
 	sh := &shared{}
 	var all []Finding
 	for _, r := range rs {
-		pass := &Pass{Package: pkg, Inspector: in, rule: r, shared: sh}
+		pass := &Pass{Package: pkg, rule: r, shared: sh}
 		r.Run(pass)
 		all = append(all, pass.findings...)
 	}
