@@ -23,12 +23,18 @@ import (
 // FileName is the name of the config file.
 const FileName = ".leakfix.yaml"
 
+// DefaultMaxBodyBytes is the limit the unbounded-read rules put on bodies
+// where neither the command line nor the file (MaxBodyBytes) sets one:
+// 32 MiB, net/http's own default for multipart memory.
+const DefaultMaxBodyBytes = 32 << 20
+
 // A Config is one .leakfix.yaml.
 type Config struct {
 	// Resources are the project's own acquirers.
 	Resources []Resource
 	// MaxBodyBytes bounds the request bodies the unbounded-read rules
-	// allow; 0 when the file does not set it (the default applies).
+	// allow; 0 when the file does not set it (DefaultMaxBodyBytes
+	// applies).
 	MaxBodyBytes int64
 	// Enable and Disable turn rules on and off by name, as --enable and
 	// --disable do; the names are checked by package rules, which knows
@@ -196,7 +202,7 @@ func Parse(path string, data []byte) (*Config, error) {
 			if ok && v <= 0 {
 				// As --max-body-bytes: 0 would be no limit at all,
 				// which is what the rule is there to prevent.
-				d.errorf(n, "max-body-bytes must be a positive number of bytes, not %s (leave it out for the default, 32 MiB)", n.Value)
+				d.errorf(n, "max-body-bytes must be a positive number of bytes, not %s (leave it out for the default, %d MiB)", n.Value, DefaultMaxBodyBytes>>20)
 			}
 			cfg.MaxBodyBytes = v
 		},

@@ -74,7 +74,7 @@ type Package struct {
 	// library's and the project's own (nil for the standard library's).
 	Acquirers ownership.Acquirers
 	// MaxBodyBytes is the limit the unbounded-read rules put on bodies
-	// (0 for DefaultMaxBodyBytes).
+	// (0 for config.DefaultMaxBodyBytes).
 	MaxBodyBytes int64
 	// Inspector walks Files; nil to build one. (Sharing the one the
 	// summaries were computed with saves building it twice.)
@@ -93,14 +93,11 @@ func (p *Package) kind(f *ast.File) fix.FileKind {
 	return fix.Classify(p.Fset, f, nil)
 }
 
-// DefaultMaxBodyBytes is net/http's own default for multipart memory.
-const DefaultMaxBodyBytes = 32 << 20
-
 func (p *Package) maxBodyBytes() int64 {
 	if p.MaxBodyBytes > 0 {
 		return p.MaxBodyBytes
 	}
-	return DefaultMaxBodyBytes
+	return config.DefaultMaxBodyBytes
 }
 
 func (p *Package) acquirers() ownership.Acquirers {
