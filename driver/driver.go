@@ -562,15 +562,37 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 		a, b := findings[i], findings[j]
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(p.Fset.PositionFor(a.Pos, false).Offset, p.Fset.PositionFor(b.Pos, false).Offset))
 	})
+	// Each fix decorates and prints its file on its own, which on a
+	// large file is most of the fix's cost: in parallel.
+	type made struct {
+		edits  fix.FileEdits
+		why    string
+		failed bool
+	}
+	each := make([]made, len(fixable))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for k, i := range fixable {
+		g.Go(func() error {
+			defer func() {
+				// A bug in a rule's fix costs the fix, not the run.
+				if v := recover(); v != nil {
+					each[k] = made{why: fmt.Sprintf("internal error making the fix (please report it): %v\n%s", v, debug.Stack()), failed: true}
+				}
+			}()
+			each[k].edits, each[k].why, each[k].failed = r.editsOf(p, byPath, findings[i])
+			return nil
+		})
+	}
+	g.Wait()
 	var tried []int // the findings whose fixes' edits are in edits
 	var edits []fix.FileEdits
-	for _, i := range fixable {
-		fe, why, made := r.editsOf(p, byPath, findings[i])
-		if why != "" {
-			noFix(i, made, why)
+	for k, i := range fixable {
+		if each[k].why != "" {
+			noFix(i, each[k].failed, each[k].why)
 			continue
 		}
-		tried, edits = append(tried, i), append(edits, fe)
+		tried, edits = append(tried, i), append(edits, each[k].edits)
 	}
 	var changes []FileChange
 	if len(tried) > 0 {
