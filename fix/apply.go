@@ -2,6 +2,7 @@ package fix
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -86,24 +87,51 @@ var ErrStale = errors.New("file changed on disk since it was loaded")
 // The edits are sorted, do not overlap, and are whole lines. Whether the
 // result parses and type-checks is Check's to say.
 func Edits(f *File, fixes []*Fix, shared ...*Shared) ([]Edit, error) {
-	file, src := f.Syntax, f.Src
+	src := f.Src
 	tf, err := f.rewritable()
 	if err != nil {
 		return nil, err
 	}
+	crlf := mostlyCRLF(src)
+	var edits []Edit
+	var ed *Editor
+	// On a large file, decorating and printing the declarations the
+	// fixes are in, rather than the whole file, is most of the saving;
+	// whenever that does not map cleanly onto src, the whole file is.
+	if part, view, ok := declsOfFixes(f, tf, fixes); ok {
+		edits, ed, err = f.printedEdits(tf, part, view, fixes, crlf)
+	}
+	if ed == nil || err != nil {
+		if edits, ed, err = f.printedEdits(tf, f.Syntax, nil, fixes, crlf); err != nil {
+			return nil, err
+		}
+	}
+	edits = append(edits, appendShared(ed, src, shared, crlf)...)
+	if len(edits) == 0 {
+		return nil, errors.New("the fixes changed nothing")
+	}
+	return withImports(ed, edits, f, tf, crlf)
+}
+
+// printedEdits applies fixes to the decorated form of file (f's syntax,
+// or the part of it that declsOfFixes made, whose lines in src view
+// has), and returns the lines they change, as edits of f.Src, and the
+// editor that made them. For a part, it returns a nil editor when the
+// fixes reach outside it or their changes do not carry over onto src.
+func (f *File) printedEdits(tf *token.File, file *ast.File, view *srcView, fixes []*Fix, crlf bool) ([]Edit, *Editor, error) {
+	src := f.Src
 	dec := decorator.NewDecorator(f.Fset)
 	dfile, err := dec.DecorateFile(file)
 	if err != nil {
-		return nil, fmt.Errorf("decorate: %v", err)
+		return nil, nil, fmt.Errorf("decorate: %v", err)
 	}
 	// The printer writes neither a byte-order mark nor CRLF line endings:
 	// print as src is written, so that the lines of the prints and of src
 	// compare, and new lines end as most of src's lines do.
 	bom := ""
-	if bytes.HasPrefix(src, []byte(byteOrderMark)) {
+	if bytes.HasPrefix(src, []byte(byteOrderMark)) && view == nil {
 		bom = byteOrderMark
 	}
-	crlf := mostlyCRLF(src)
 	print := func() (string, error) {
 		var buf bytes.Buffer
 		buf.WriteString(bom)
@@ -117,13 +145,16 @@ func Edits(f *File, fixes []*Fix, shared ...*Shared) ([]Edit, error) {
 	}
 	before, err := print()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ed := newEditor(f, dec, dfile)
 	var sites [][2]int
 	for _, fx := range fixes {
 		if err := fx.Edit(ed); err != nil {
-			return nil, fmt.Errorf("%s: %v", fx.Message, err)
+			if view != nil {
+				return nil, nil, nil // it may need what the part left out
+			}
+			return nil, nil, fmt.Errorf("%s: %v", fx.Message, err)
 		}
 		for _, s := range fx.Sites {
 			sites = append(sites, lineSpan(src, tf.Offset(s.Pos), tf.Offset(s.End)))
@@ -131,7 +162,14 @@ func Edits(f *File, fixes []*Fix, shared ...*Shared) ([]Edit, error) {
 	}
 	after, err := print()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if view != nil {
+		edits, ok := mapEdits(view.text, before, udiff.Lines(before, after))
+		if edits, ok = view.toSrc(src, edits, ok); !ok {
+			return nil, nil, nil
+		}
+		return edits, ed, nil
 	}
 	edits, ok := mapEdits(string(src), before, udiff.Lines(before, after))
 	if !ok {
@@ -142,11 +180,103 @@ func Edits(f *File, fixes []*Fix, shared ...*Shared) ([]Edit, error) {
 			}
 		}
 	}
-	edits = append(edits, appendShared(ed, src, shared, crlf)...)
-	if len(edits) == 0 {
-		return nil, errors.New("the fixes changed nothing")
+	return edits, ed, nil
+}
+
+// A srcView is the lines of a file that a part of its syntax covers: the
+// package clause's and each declaration's, with its doc comment, in
+// order.
+type srcView struct {
+	text  string
+	lines []int // the index in the file of each line of text
+}
+
+// declsOfFixes returns f's syntax cut down to the package clause and the
+// declarations that hold the fixes' sites, with the lines of src they
+// cover; false when that would not save much: some fix has no site, or
+// the declarations are most of the file.
+func declsOfFixes(f *File, tf *token.File, fixes []*Fix) (*ast.File, *srcView, bool) {
+	file := f.Syntax
+	line := func(p token.Pos) int { return tf.PositionFor(p, false).Line - 1 }
+	start := func(d ast.Decl) token.Pos {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Doc != nil {
+				return d.Doc.Pos()
+			}
+		case *ast.GenDecl:
+			if d.Doc != nil {
+				return d.Doc.Pos()
+			}
+		}
+		return d.Pos()
 	}
-	return withImports(ed, edits, f, tf, crlf)
+	keep := map[ast.Decl]bool{}
+	for _, fx := range fixes {
+		if len(fx.Sites) == 0 {
+			return nil, nil, false
+		}
+		for _, s := range fx.Sites {
+			i, found := slices.BinarySearchFunc(file.Decls, s.Pos, func(d ast.Decl, p token.Pos) int { return cmp.Compare(d.End(), p) })
+			if !found && (i == len(file.Decls) || start(file.Decls[i]) > s.Pos) {
+				return nil, nil, false // not in a declaration
+			}
+			keep[file.Decls[i]] = true
+		}
+	}
+	part := *file
+	part.Doc, part.Imports, part.Decls, part.Comments = nil, nil, nil, nil
+	lines := []int{line(file.Package)}
+	for _, d := range file.Decls {
+		if !keep[d] {
+			continue
+		}
+		part.Decls = append(part.Decls, d)
+		from, to := start(d), d.End()
+		for l := line(from); l <= line(to); l++ {
+			if l > lines[len(lines)-1] {
+				lines = append(lines, l)
+			}
+		}
+		for _, cg := range file.Comments {
+			if cg.Pos() >= from && cg.End() <= to {
+				part.Comments = append(part.Comments, cg)
+			}
+		}
+	}
+	if 2*len(lines) > tf.LineCount() {
+		return nil, nil, false
+	}
+	starts := lineStarts(string(f.Src))
+	var text strings.Builder
+	for _, l := range lines {
+		text.Write(f.Src[starts[l]:starts[l+1]])
+	}
+	return &part, &srcView{text: text.String(), lines: lines}, true
+}
+
+// toSrc carries edits of v's text (line edits, as mapEdits makes them)
+// over to src, the file v views; false when one would span lines that
+// are not neighbours in src, or, for an insertion, go between two such.
+func (v *srcView) toSrc(src []byte, edits []Edit, ok bool) ([]Edit, bool) {
+	if !ok {
+		return nil, false
+	}
+	viewStarts, srcStarts := lineStarts(v.text), lineStarts(string(src))
+	lineAt := func(off int) int { // the view line that starts at off
+		i, _ := slices.BinarySearch(viewStarts, off)
+		return i
+	}
+	after := func(i int) int { return srcStarts[v.lines[i]+1] } // the src offset after view line i
+	out := make([]Edit, 0, len(edits))
+	for _, e := range edits {
+		first, end := lineAt(e.Start), lineAt(e.End)
+		if first == 0 || end > len(v.lines) || v.lines[end-1]-v.lines[first-1] != end-first {
+			return nil, false // at the package clause, or across declarations
+		}
+		out = append(out, Edit{Start: after(first - 1), End: after(end - 1), New: e.New})
+	}
+	return out, true
 }
 
 // Apply returns f's content with fixes applied and shared declared, as

@@ -2,14 +2,17 @@ package fix
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"go/types"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/dave/dst"
 )
 
@@ -430,5 +433,76 @@ func TestApplyRefusesCgo(t *testing.T) {
 				t.Errorf("got %v, want ErrCgo", err)
 			}
 		})
+	}
+}
+
+// On a large file, Edits decorates only the declarations its fixes are
+// in, and makes the edits a decoration of the whole file makes, with
+// comments between the declarations; where the other lines are not
+// gofmt-clean, it inserts just the fix's lines, and keeps every other
+// byte. A fix that reaches outside the declarations its sites are in is
+// made on the whole file.
+func TestEditsOfPartOfFile(t *testing.T) {
+	for _, clean := range []bool{true, false} {
+		var b strings.Builder
+		b.WriteString("// Package x.\npackage x\n\nimport \"os\"\n\nvar _ = os.Args\n")
+		for i := range 40 {
+			fmt.Fprintf(&b, "\n// f%d does\n// things.\nfunc f%d() {\n\t_ = %d // one\n\tif true {\n\t\t_ = 2\n\t}\n}\n\n// between %d\n\ntype t%d struct{ a int }\n", i, i, i, i, i)
+		}
+		src := b.String()
+		if !clean {
+			src = strings.ReplaceAll(src, "type t", "type  t")
+		}
+		f, file := checked(t, src)
+		tf := f.Fset.File(file.Pos())
+		for _, fn := range [][]string{{"f0"}, {"f17", "f39"}, {"f3", "f4"}} {
+			var fixes []*Fix
+			for _, name := range fn {
+				fixes = append(fixes, useImport(file, name, "os"))
+			}
+			part, view, ok := declsOfFixes(f, tf, fixes)
+			if !ok || len(part.Decls) != len(fixes) {
+				t.Fatalf("declsOfFixes: ok %v, %d declarations for %d fixes", ok, len(part.Decls), len(fixes))
+			}
+			got, ed, err := f.printedEdits(tf, part, view, fixes, false)
+			if err != nil || ed == nil {
+				t.Fatalf("%v: part: %v (editor %v)", fn, err, ed)
+			}
+			if clean {
+				want, _, err := f.printedEdits(tf, file, nil, fixes, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%v: edits of the part:\n%v\nof the whole file:\n%v", fn, got, want)
+				}
+			}
+			out, err := udiff.Apply(src, got)
+			want := src
+			for _, name := range fn {
+				at := fmt.Sprintf("\n\t_ = %s // one\n", name[1:])
+				want = strings.Replace(want, at, at+"\tprintln(os.X)\n", 1)
+			}
+			if err != nil || out != want {
+				t.Errorf("clean %v, %v: got\n%s", clean, fn, out)
+			}
+		}
+		// A fix that edits a declaration its site is not in.
+		var anchor ast.Stmt = file.Decls[2].(*ast.FuncDecl).Body.List[0] // f0's
+		reach := &Fix{
+			Sites: []Site{{Pos: file.Decls[10].Pos(), End: file.Decls[10].End()}},
+			Edit:  func(e *Editor) error { return e.InsertAfter(anchor, &dst.ExprStmt{X: dst.NewIdent("x")}) },
+		}
+		part, view, ok := declsOfFixes(f, tf, []*Fix{reach})
+		if !ok {
+			t.Fatal("declsOfFixes refused one site")
+		}
+		if _, ed, err := f.printedEdits(tf, part, view, []*Fix{reach}, false); ed != nil || err != nil {
+			t.Errorf("a fix reaching outside its part: editor %v, error %v; want neither", ed, err)
+		}
+		out, err := Apply(f, []*Fix{reach})
+		if err != nil || !strings.Contains(string(out), "\t_ = 0 // one\n\tx\n") {
+			t.Errorf("Apply: %v\n%s", err, out)
+		}
 	}
 }
