@@ -120,7 +120,11 @@ func Edits(f *File, fixes []*Fix, shared ...*Shared) ([]Edit, error) {
 // fixes reach outside it or their changes do not carry over onto src.
 func (f *File) printedEdits(tf *token.File, file *ast.File, view *srcView, fixes []*Fix, crlf bool) ([]Edit, *Editor, error) {
 	src := f.Src
-	dec := decorator.NewDecorator(f.Fset)
+	fset := f.Fset
+	if view != nil {
+		fset = view.fileSet(tf, src)
+	}
+	dec := decorator.NewDecorator(fset)
 	dfile, err := dec.DecorateFile(file)
 	if err != nil {
 		return nil, nil, fmt.Errorf("decorate: %v", err)
@@ -189,6 +193,35 @@ func (f *File) printedEdits(tf *token.File, file *ast.File, view *srcView, fixes
 type srcView struct {
 	text  string
 	lines []int // the index in the file of each line of text
+}
+
+// fileSet returns a file set for decorating the part of tf that v views:
+// the same file, by name, base and size, but with each run of lines that v
+// leaves out made one line. The decorator reads the file's lines byte by
+// byte and makes a fragment of each, which it then matches up with the
+// nodes around it by a search that is quadratic in the length of a run of
+// lines without a node: thousands, in a large file of which a part is
+// decorated.
+func (v *srcView) fileSet(tf *token.File, src []byte) *token.FileSet {
+	starts := lineStarts(string(src))
+	var offsets []int
+	next := 0 // the line after the last one added
+	for _, l := range v.lines {
+		if l != next || len(offsets) == 0 && l > 0 {
+			offsets = append(offsets, starts[next]) // the lines left out, as one
+		}
+		offsets = append(offsets, starts[l])
+		next = l + 1
+	}
+	if next < len(starts)-1 {
+		offsets = append(offsets, starts[next])
+	}
+	fset := token.NewFileSet()
+	part := fset.AddFile(tf.Name(), tf.Base(), tf.Size())
+	if !part.SetLines(slices.Compact(offsets)) {
+		panic(fmt.Sprintf("fix: bad line offsets for %s", tf.Name())) // they come from src, in order
+	}
+	return fset
 }
 
 // declsOfFixes returns f's syntax cut down to the package clause and the
