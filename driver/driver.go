@@ -205,7 +205,9 @@ func runGroup(opts Options, all *acrossGroups) error {
 		}
 		logf("build configuration: %s", build)
 	}
-	plan, err := load.Packages(opts.Load, opts.Args)
+	cfg := opts.Load
+	cfg.Inspectors = true // for the summaries and the rules
+	plan, err := load.Packages(cfg, opts.Args)
 	if err != nil {
 		return err
 	}
@@ -237,7 +239,7 @@ func runGroup(opts Options, all *acrossGroups) error {
 		if stats.Packages > 0 {
 			logf("summarized %d dependency packages from source (%d from the cache in %s)", stats.Packages, stats.Cached, cmp.Or(cache.Dir, "no directory"))
 		}
-		inspectors := summarize(sums, batch.Packages)
+		inspectors := summarize(sums, batch.Packages, batch.Inspectors)
 		run := &packageRun{
 			source: batch.Source, kinds: batch.Kinds, analyzes: plan.Analyzes, checked: plan.Checked,
 			sums: sums, rules: opts.Rules, maxBodyBytes: opts.MaxBodyBytes,
@@ -298,8 +300,10 @@ func runGroup(opts Options, all *acrossGroups) error {
 // known through all; packages that were not loaded from source stay
 // unknown, but for the standard library's built-in table.
 //
-// It returns the inspector it built for each package, for the rules.
-func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspector.Inspector {
+// It returns the inspector of each package, for the rules: the one of
+// built, by ID, where there is one (the load builds them), else one it
+// builds.
+func summarize(all *syncSummaries, pkgs []*packages.Package, built map[string]*inspector.Inspector) map[string]*inspector.Inspector {
 	inspectors := make(map[string]*inspector.Inspector, len(pkgs))
 	waits, unseen := summaryOrder(pkgs)
 	done := make(map[string]chan struct{}, len(pkgs))
@@ -317,7 +321,10 @@ func summarize(all *syncSummaries, pkgs []*packages.Package) map[string]*inspect
 			}
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			in := inspector.New(p.Syntax)
+			in := built[p.ID]
+			if in == nil {
+				in = inspector.New(p.Syntax)
+			}
 			var imported ownership.Summaries = all
 			if skip := unseen[p.ID]; len(skip) > 0 {
 				imported = &withoutPackages{all, skip}

@@ -191,7 +191,7 @@ func rewriteInMemory(t testing.TB, files map[string][]byte) (map[string][]byte, 
 		Types: tpkg, TypesInfo: info, TypesSizes: sizes,
 	}
 	sums := &syncSummaries{m: ownership.SummaryMap{}}
-	inspectors := summarize(sums, []*packages.Package{p})
+	inspectors := summarize(sums, []*packages.Package{p}, nil)
 	run := &packageRun{
 		source: func(name string) ([]byte, bool) {
 			src, ok := files[name]

@@ -24,6 +24,7 @@ import (
 
 	"github.com/leakfix/leakfix/fix"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	// once (0 for DefaultBatchBytes). A package larger than that is a
 	// batch of its own.
 	BatchBytes int64
+	// Inspectors asks for each package's inspector (Batch.Inspectors),
+	// built while the batch type-checks.
+	Inspectors bool
 }
 
 // DefaultBatchBytes is the default Config.BatchBytes: enough packages
@@ -78,6 +82,8 @@ type Plan struct {
 	fset     *token.FileSet
 	exports  *exportData
 	reported map[Error]bool
+	// inspectors is Config.Inspectors.
+	inspectors bool
 }
 
 // An Error is a problem loading a package.
@@ -93,6 +99,9 @@ type Batch struct {
 	// its files). Packages that fail to load or type-check are left out,
 	// and their errors added to the Plan's.
 	Packages []*packages.Package
+	// Inspectors walk each package's syntax, by package ID, when
+	// Config.Inspectors asks for them.
+	Inspectors map[string]*inspector.Inspector
 	// Kinds say what each file of Packages is (fix.Classify), decided
 	// here once for every stage after.
 	Kinds map[*ast.File]fix.FileKind
@@ -133,7 +142,7 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 	if cfg.Tags != "" {
 		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
 	}
-	l := &Plan{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet()}
+	l := &Plan{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet(), inspectors: cfg.Inspectors}
 	l.exports = newExportData(l.fset)
 	var roots []*packages.Package
 	// Packages named by a pattern are analyzed whole; those reached only
@@ -320,10 +329,10 @@ func (l *Plan) Batches() iter.Seq[*Batch] {
 // is checked only when the variant fails, and generated test mains not at
 // all.
 func (l *Plan) check(pkgs []*packages.Package) *Batch {
-	b := &Batch{sources: map[string][]byte{}}
+	b := &Batch{sources: map[string][]byte{}, Inspectors: map[string]*inspector.Inspector{}}
 	first, fallback := splitFallback(pkgs)
 	parsed := l.parse(b, slices.Concat(first, fallback))
-	checked := l.typeCheck(first, parsed)
+	checked := l.typeCheck(b, first, parsed)
 	failed := map[string]bool{} // PkgPath of each test variant that failed
 	for _, p := range checked {
 		if isTestVariant(p) && len(p.Errors) > 0 {
@@ -331,7 +340,7 @@ func (l *Plan) check(pkgs []*packages.Package) *Batch {
 		}
 	}
 	fallback = slices.DeleteFunc(fallback, func(p *packages.Package) bool { return !failed[p.PkgPath] })
-	checked = append(checked, l.typeCheck(fallback, parsed)...)
+	checked = append(checked, l.typeCheck(b, fallback, parsed)...)
 	b.Kinds = map[*ast.File]fix.FileKind{}
 	for _, p := range checked {
 		if len(p.Errors) == 0 {
@@ -417,18 +426,47 @@ func (l *Plan) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 
 // typeCheck type-checks pkgs from their parsed files, in parallel, and
 // returns a package for each, with syntax, types and errors.
-func (l *Plan) typeCheck(pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
+//
+// Each package's inspector is built meanwhile, from its syntax alone, into
+// b.Inspectors: the type-checking of the largest package of a batch is
+// what the batch waits for, with the other cores idle.
+func (l *Plan) typeCheck(b *Batch, pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
 	out := make([]*packages.Package, len(pkgs))
-	var g errgroup.Group
+	inspectors := make([]*inspector.Inspector, len(pkgs))
+	var g, built errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, meta := range pkgs {
+		if l.inspectors {
+			built.Go(func() error {
+				inspectors[i] = inspector.New(syntaxOf(meta, parsed))
+				return nil
+			})
+		}
 		g.Go(func() error {
 			out[i] = l.typeCheckOne(meta, parsed)
 			return nil
 		})
 	}
 	g.Wait()
+	built.Wait()
+	for i, p := range out {
+		if inspectors[i] != nil {
+			b.Inspectors[p.ID] = inspectors[i]
+		}
+	}
 	return out
+}
+
+// syntaxOf returns the syntax trees of meta's files, in its order: those
+// that parsed.
+func syntaxOf(meta *packages.Package, parsed map[string]parsedFile) []*ast.File {
+	var files []*ast.File
+	for _, name := range meta.CompiledGoFiles {
+		if f := parsed[name].syntax; f != nil {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 func (l *Plan) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
@@ -457,10 +495,8 @@ func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 		case f.err != nil:
 			p.Errors = append(p.Errors, packages.Error{Pos: name + ":1", Msg: f.err.Error(), Kind: packages.ParseError})
 		}
-		if f.syntax != nil {
-			p.Syntax = append(p.Syntax, f.syntax)
-		}
 	}
+	p.Syntax = syntaxOf(meta, parsed)
 	p.TypesInfo = &types.Info{
 		Types:        map[ast.Expr]types.TypeAndValue{},
 		Defs:         map[*ast.Ident]types.Object{},
