@@ -182,15 +182,8 @@ func (e *Editor) Append(block ast.Node, stmts ...dst.Stmt) error {
 	if err != nil {
 		return err
 	}
-	var list *[]dst.Stmt
-	switch d := d.(type) {
-	case *dst.BlockStmt:
-		list = &d.List
-	case *dst.CaseClause:
-		list = &d.Body
-	case *dst.CommClause:
-		list = &d.Body
-	default:
+	list := stmtsOf(d)
+	if list == nil {
 		return fmt.Errorf("%T has no statement list", d)
 	}
 	for _, s := range stmts {
@@ -215,6 +208,20 @@ func (e *Editor) locate(stmt ast.Stmt) (dst.Stmt, *[]dst.Stmt, int, error) {
 	return d.(dst.Stmt), list, i, nil
 }
 
+// stmtsOf returns the statement list of n, a block or a case or comm
+// clause, or nil.
+func stmtsOf(n dst.Node) *[]dst.Stmt {
+	switch n := n.(type) {
+	case *dst.BlockStmt:
+		return &n.List
+	case *dst.CaseClause:
+		return &n.Body
+	case *dst.CommClause:
+		return &n.Body
+	}
+	return nil
+}
+
 // stmtList finds the statement list that holds s, and s's index in it.
 func (e *Editor) stmtList(s dst.Stmt) (*[]dst.Stmt, int) {
 	var list *[]dst.Stmt
@@ -223,15 +230,8 @@ func (e *Editor) stmtList(s dst.Stmt) (*[]dst.Stmt, int) {
 		if list != nil {
 			return false
 		}
-		var l *[]dst.Stmt
-		switch n := n.(type) {
-		case *dst.BlockStmt:
-			l = &n.List
-		case *dst.CaseClause:
-			l = &n.Body
-		case *dst.CommClause:
-			l = &n.Body
-		default:
+		l := stmtsOf(n)
+		if l == nil {
 			return true
 		}
 		for i, x := range *l {
