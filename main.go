@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/leakfix/leakfix/changed"
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/diff"
 	"github.com/leakfix/leakfix/driver"
 	"github.com/leakfix/leakfix/internal/dirs"
@@ -116,7 +117,7 @@ load or type-check, and files that could not be written.`,
 	f.StringSliceVar(&opts.disable, "disable", nil, "rules not to run (comma-separated)")
 	f.BoolVar(&opts.listRules, "list-rules", false, "list the rules with their documentation, and exit")
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "say what is analyzed, skipped and why fixes were dropped")
-	f.Int64Var(&opts.maxBodyBytes, "max-body-bytes", 0, "the limit unbounded-read rules put on bodies (default 32 MiB, or max-body-bytes in .leakfix.yaml)")
+	f.Int64Var(&opts.maxBodyBytes, "max-body-bytes", 0, fmt.Sprintf("the limit unbounded-read rules put on bodies (default %d MiB, or max-body-bytes in .leakfix.yaml)", config.DefaultMaxBodyBytes>>20))
 	f.StringVarP(&opts.dir, "chdir", "C", "", "change to this directory before doing anything else, as go -C does")
 	f.StringVar(&opts.color, "color", "auto", "colour the diff: auto (when stdout is a terminal), always or never")
 	f.StringVar(&opts.newFromRev, "new-from-rev", "", "report and fix only the findings on lines changed since this git revision (and in untracked files)")
@@ -215,7 +216,7 @@ func leakfix(opts options, args []string, stdout, stderr io.Writer) int {
 	}
 	if opts.maxBodyBytes < 0 || opts.maxBodyBytesSet && opts.maxBodyBytes == 0 {
 		// As max-body-bytes in .leakfix.yaml: 0 would be no limit.
-		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be a positive number of bytes, not %d (leave it out for the default, 32 MiB)\n", opts.maxBodyBytes)
+		fmt.Fprintf(stderr, "leakfix: --max-body-bytes must be a positive number of bytes, not %d (leave it out for the default, %d MiB)\n", opts.maxBodyBytes, config.DefaultMaxBodyBytes>>20)
 		return exitErrors
 	}
 	// The flags' rules, which each package's .leakfix.yaml may change

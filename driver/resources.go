@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/leakfix/leakfix/config"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -95,8 +96,7 @@ func (c *resourceCheck) packageDir(path string) (string, bool) {
 			return filepath.Join(dir, filepath.FromSlash(rest)), true
 		}
 	}
-	first, _, _ := strings.Cut(path, "/")
-	if !strings.Contains(first, ".") && build.Default.GOROOT != "" {
+	if syntax.IsStandardPath(path) && build.Default.GOROOT != "" {
 		return filepath.Join(build.Default.GOROOT, "src", filepath.FromSlash(path)), true
 	}
 	return "", false

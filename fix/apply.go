@@ -15,6 +15,7 @@ import (
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/dave/dst/decorator"
+	"github.com/leakfix/leakfix/internal/syntax"
 )
 
 // A Fix rewrites the decorated syntax tree of one file.
@@ -567,9 +568,9 @@ func pickGroup(tf *token.File, specs []ast.Spec, importPath string) []ast.Spec {
 		}
 		groups[len(groups)-1] = append(groups[len(groups)-1], s)
 	}
-	if isStd(importPath) {
+	if syntax.IsStandardPath(importPath) {
 		for _, g := range groups {
-			if isStd(strings.Trim(g[0].(*ast.ImportSpec).Path.Value, "\"`")) {
+			if syntax.IsStandardPath(strings.Trim(g[0].(*ast.ImportSpec).Path.Value, "\"`")) {
 				return g
 			}
 		}
@@ -580,9 +581,4 @@ func pickGroup(tf *token.File, specs []ast.Spec, importPath string) []ast.Spec {
 // rawLine is the line of p in tf, whatever //line directives say.
 func rawLine(tf *token.File, p token.Pos) int {
 	return tf.PositionFor(p, false).Line
-}
-
-func isStd(importPath string) bool {
-	first, _, _ := strings.Cut(importPath, "/")
-	return !strings.Contains(first, ".")
 }

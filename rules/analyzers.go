@@ -13,6 +13,7 @@ import (
 
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -433,8 +434,7 @@ func runOwnership(pass *analysis.Pass) (any, error) {
 // isStandard reports whether the pass's package is in the standard
 // library: outside any module, with no dot in its path's first element.
 func isStandard(pass *analysis.Pass) bool {
-	first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
-	return pass.Module == nil && !strings.Contains(first, ".")
+	return pass.Module == nil && syntax.IsStandardPath(pass.Pkg.Path())
 }
 
 // factSummaries are the summaries that imported packages exported as facts.
