@@ -8,18 +8,22 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/internal/sarifschema"
 	"github.com/leakfix/leakfix/rules"
@@ -38,199 +42,465 @@ func (f finding) String() string {
 }
 
 // TestEntryPoints runs every way of using leakfix over the same cases (each
-// rule's golden cases, laid out by package cases, with that rule alone
-// selected, as the golden test runs them) and requires the same findings
-// and the same fixes from each: the command line's text output and -w, JSON
-// Lines, SARIF (valid against the schema), rdjson (valid against
-// reviewdog's schema; its suggestions cannot add files, as analysis fixes
-// cannot), go vet -vettool, go fix -fixtool, the analyzer in process (as
-// analysistest runs it: rules.TestAnalyzers holds it to the cases' `//
-// want` comments and .golden files under analysistest itself), the custom
-// golangci-lint (where LEAKFIX_GOLANGCI_LINT names one) and the pre-commit
-// hooks' entries called as pre-commit calls them.
+// rule's golden cases, laid out by package cases) and requires the same
+// findings and the same fixes from each: the command line's text output
+// and -w, JSON Lines, SARIF (valid against the schema), rdjson (valid
+// against reviewdog's schema; its suggestions cannot add files, as
+// analysis fixes cannot), go vet -vettool, go fix -fixtool, the analyzer
+// in process (as analysistest runs it: rules.TestAnalyzers holds it to the
+// cases' `// want` comments and .golden files under analysistest itself),
+// the custom golangci-lint (where LEAKFIX_GOLANGCI_LINT names one) and the
+// pre-commit hooks' entries called as pre-commit calls them.
 //
-// The reference is the command line's text output; the fixes must give
-// the cases' .golden files (the golden test holds the command line to
-// them, and to the cases' `// want` comments).
+// The reference is, for each rule, the command line's text output over
+// the rule's packages with that rule alone selected by --enable and
+// --disable, as the golden test runs them; the fixes must give the cases'
+// .golden files (the golden test holds the command line to them, and to
+// the cases' `// want` comments).
 //
-// The rules, and the entry points of a rule, run in parallel, each in a
-// copy of the rule's module of its own: most of the time goes in waiting
-// for the go command and leakfix, which then overlap.
+// The cases of all the rules are one module (entryCases), in which the
+// .leakfix.yaml of each case's packages selects its rule, as the flags
+// do: every other entry point runs once, over the whole module, with no
+// flag, and must give each rule's findings and fixes in the rule's files,
+// and nothing else. That is also the claim that a rule chosen by
+// .leakfix.yaml alone (a rule off by default among them,
+// unbounded-client-read, the others disabled) gives in every entry point
+// the findings --enable and --disable give. A copy of that rule's cases
+// in excluded/, whose config excludes every file from it, leaves every
+// entry point silent, go vet's flag naming the rule too, and go fix
+// without a change there.
+//
+// One module, in one directory, rather than a copy for each rule and entry
+// point: the go command builds the module's packages for each new
+// directory (go list -export, go vet), and go vet and go fix analyze every
+// package of the standard library the cases import, again for each new
+// set of analyzer flags or configs (the tool's identity, which keys their
+// cache, hashes the configs). The entry points that only read run in
+// parallel; those that write (-w, go fix, the hooks) one after the other,
+// each followed by putting the module back as it was.
 func TestEntryPoints(t *testing.T) {
 	t.Parallel()
-	for _, r := range rules.All() {
-		t.Run(r.Name, func(t *testing.T) {
-			t.Parallel()
-			testEntryPoints(t, r)
-		})
-	}
-}
+	c := layOutEntryCases(t)
+	mod := c.dir
 
-func testEntryPoints(t *testing.T, rule *rules.Rule) {
-	mod := t.TempDir()
-	ruleDir := filepath.Join("..", "testdata", rule.Name)
-	caseFiles, err := cases.Layout(mod, ruleDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Only this rule: on the command line (and so in the hooks, whose
-	// args pre-commit puts between the entry and the files), and as a
-	// vet tool, where naming an analyzer's flag runs it alone.
-	var others []string
-	for _, r := range rules.All() {
-		if r != rule {
-			others = append(others, r.Name)
+	// With its configs alone, the command line finds what the flags
+	// find. This first run also builds the module's packages, for the
+	// runs below.
+	_, stderr := runExit(t, mod, 1, "leakfix", "./...")
+	selected := parseText(t, stderr, true)
+
+	t.Run("reference", func(t *testing.T) {
+		for _, rule := range c.rules {
+			t.Run(rule.Name, func(t *testing.T) {
+				t.Parallel()
+				var others []string
+				for _, r := range c.rules {
+					if r != rule {
+						others = append(others, r.Name)
+					}
+				}
+				stdout, stderr := runExit(t, mod, 1, "leakfix", append([]string{"--enable=" + rule.Name, "--disable=" + strings.Join(others, ",")}, c.pkgs[rule]...)...)
+				if stdout == "" && len(fixedFiles(mod, c.fixed[rule])) > 0 {
+					t.Error("leakfix printed no diff")
+				}
+				want := parseText(t, stderr, true)
+				if len(want) == 0 {
+					t.Error("no findings")
+				}
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				c.want[rule] = want
+			})
 		}
-	}
-	only := []string{"--enable=" + rule.Name, "--disable=" + strings.Join(others, ",")}
-	vetOnly := "-" + rules.AnalyzerName(rule)
-	leakfix := func(args ...string) []string { return append(slices.Clone(only), args...) }
-
-	fixed := map[string]string{} // module-relative file → its content once fixed
-	var goFiles []string         // module-relative .go files, as pre-commit passes them
-	for _, f := range caseFiles {
-		rel, _ := filepath.Rel(mod, f.Path)
-		rel = filepath.ToSlash(rel)
-		goFiles = append(goFiles, rel)
-		want, err := os.ReadFile(cmpOr(f.Golden, f.Source))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fixed[rel] = string(want)
-	}
-	sort.Strings(goFiles)
-
-	stdout, stderr := runExit(t, mod, 1, "leakfix", leakfix("./...")...)
-	if stdout == "" && len(fixedFiles(mod, fixed)) > 0 {
-		t.Fatal("leakfix printed no diff")
-	}
-	want := parseText(t, stderr, true)
-	if len(want) == 0 {
-		t.Fatal("no findings")
+	})
+	if t.Failed() {
+		return
 	}
 	// Once fixed, leakfix still exits 1 if some leak has no safe fix.
 	afterFix := 0
-	if slices.ContainsFunc(want, func(f finding) bool { return strings.Contains(f.Text, "(no automatic fix: ") }) {
-		afterFix = 1
+	for _, want := range c.want {
+		if slices.ContainsFunc(want, func(f finding) bool { return strings.Contains(f.Text, "(no automatic fix: ") }) {
+			afterFix = 1
+		}
 	}
+	t.Run("selected", func(t *testing.T) {
+		c.eachRule(t, selected, func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+		})
+	})
 
 	// JSON has each fix on its own: the fixes applied one after the
 	// other give what -w writes, as the analyzers' fixes (go vet, go fix,
 	// analysistest) do.
-	jsonOut, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "json", "./...")...)
+	jsonOut, _ := runExit(t, mod, 1, "leakfix", "--format", "json", "./...")
 	jsonFindings := parseJSONLines(t, jsonOut)
-
-	t.Run("write", func(t *testing.T) {
-		t.Parallel()
-		dir := copyModule(t, mod)
-		runExit(t, dir, afterFix, "leakfix", leakfix("-w", "./...")...)
-		checkFixed(t, dir, fixed)
-	})
-
-	t.Run("json", func(t *testing.T) {
-		t.Parallel()
-		// Each fix's diff applies alone with patch -p1; the diffs'
-		// edits together, with the identical ones (the declaration
-		// that fixes of a package share) made once, give what -w
-		// writes.
-		var got []finding
-		var edits []edit
+	jsonOf := func(rule *rules.Rule) []jsonFinding {
+		var out []jsonFinding
 		for _, jf := range jsonFindings {
-			got = append(got, jf.finding)
-			if jf.Fix != "" {
-				applyPatch(t, copyModule(t, mod), jf.Fix)
-				edits = append(edits, diffEdits(t, mod, jf.Fix)...)
+			if c.owner[jf.File] == rule {
+				out = append(out, jf)
 			}
 		}
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
+		return out
+	}
+
+	t.Run("read", func(t *testing.T) {
+		t.Run("json", func(t *testing.T) {
+			t.Parallel()
+			// Each fix's diff applies alone with patch -p1; the diffs'
+			// edits together, with the identical ones (the declaration
+			// that fixes of a package share) made once, give what -w
+			// writes.
+			c.eachRule(t, mapped(jsonFindings, func(jf jsonFinding) finding { return jf.finding }), func(t *testing.T, rule *rules.Rule, got []finding) {
+				sameFindings(t, got, c.want[rule])
+				var edits []edit
+				for _, jf := range jsonOf(rule) {
+					if jf.Fix != "" {
+						checkPatch(t, mod, jf.Fix)
+						edits = append(edits, diffEdits(t, mod, jf.Fix)...)
+					}
+				}
+				checkFixed(t, applyEdits(t, mod, edits), c.fixed[rule])
+			})
+		})
+
+		t.Run("sarif", func(t *testing.T) {
+			t.Parallel()
+			stdout, _ := runExit(t, mod, 1, "leakfix", "--format", "sarif", "./...")
+			if err := sarifschema.Validate([]byte(stdout)); err != nil {
+				t.Fatalf("invalid SARIF: %v", err)
+			}
+			found, edits := parseSARIF(t, mod, stdout)
+			c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+				sameFindings(t, got, c.want[rule])
+				checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
+			})
+		})
+
+		t.Run("rdjson", func(t *testing.T) {
+			t.Parallel()
+			stdout, _ := runExit(t, mod, 1, "leakfix", "--format", "rdjson", "./...")
+			found, edits := parseRDJSON(t, mod, stdout)
+			c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+				want, wantEdits := fileLocalWant(t, mod, jsonOf(rule), ", and a suggestion edits only the finding's own file; leakfix -w makes it")
+				sameFindings(t, got, want)
+				sameFiles(t, applyEdits(t, mod, c.editsOf(rule, edits)), applyEdits(t, mod, wantEdits), c.fixed[rule])
+			})
+		})
+
+		t.Run("vet", func(t *testing.T) {
+			t.Parallel()
+			// go vet -json names the analyzer and carries the fixes.
+			stdout, _ := runExit(t, mod, 0, "go", "vet", "-vettool="+leakfixPath(), "-json", "./...")
+			found, edits := parseVetJSON(t, mod, stdout)
+			c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+				sameFindings(t, got, c.want[rule])
+				checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
+			})
+
+			// Plain go vet (the same analysis, which the go command
+			// replays from its cache): the command line's findings in
+			// vet's format.
+			_, stderr := runExit(t, mod, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
+			c.eachRule(t, parseText(t, stderr, false), func(t *testing.T, rule *rules.Rule, got []finding) {
+				sameFindings(t, got, withoutRule(c.want[rule]))
+			})
+
+			// The excluded copy: nothing, also where a flag names the
+			// rule.
+			for _, args := range [][]string{
+				{"./excluded/..."},
+				{"-" + rules.AnalyzerName(c.excludedRule), "./excluded/..."},
+			} {
+				args = append([]string{"vet", "-vettool=" + leakfixPath()}, args...)
+				if _, stderr := runExit(t, mod, 0, "go", args...); stderr != "" {
+					t.Errorf("go %s: %s", strings.Join(args, " "), stderr)
+				}
+			}
+		})
+
+		t.Run("excluded", func(t *testing.T) {
+			t.Parallel()
+			if _, stderr := runExit(t, mod, 0, "leakfix", "./excluded/..."); stderr != "" {
+				t.Errorf("leakfix ./excluded/...: %s", stderr)
+			}
+		})
+
+		t.Run("analyzer", func(t *testing.T) {
+			t.Parallel()
+			for _, rule := range c.rules {
+				t.Run(rule.Name, func(t *testing.T) {
+					got, edits := analyzedCases(t).of(t, rule, c.files[rule])
+					sameFindings(t, got, c.want[rule])
+					checkFixed(t, applyEdits(t, mod, edits), c.fixed[rule])
+				})
+			}
+		})
+
+		t.Run("golangci-lint", func(t *testing.T) {
+			t.Parallel()
+			golangciLintPath(t) // skips without one
+			for _, rule := range c.rules {
+				t.Run(rule.Name, func(t *testing.T) {
+					t.Parallel()
+					// In a module of the rule's cases alone, the rule
+					// chosen by the plugin's settings.
+					ruleMod := t.TempDir()
+					if _, err := cases.Layout(ruleMod, filepath.Join("..", "testdata", rule.Name)); err != nil {
+						t.Fatal(err)
+					}
+					testGolangciLint(t, ruleMod, rule, jsonOf(rule), c.fixed[rule])
+				})
+			}
+		})
 	})
 
-	t.Run("sarif", func(t *testing.T) {
-		t.Parallel()
-		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "sarif", "./...")...)
-		if err := sarifschema.Validate([]byte(stdout)); err != nil {
-			t.Fatalf("invalid SARIF: %v", err)
-		}
-		got, edits := parseSARIF(t, mod, stdout)
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
-	})
-
-	t.Run("rdjson", func(t *testing.T) {
-		t.Parallel()
-		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
-		got, edits := parseRDJSON(t, mod, stdout)
-		want, wantEdits := fileLocalWant(t, mod, jsonFindings, ", and a suggestion edits only the finding's own file; leakfix -w makes it")
-		sameFindings(t, got, want)
-		sameFiles(t, applyEdits(t, mod, edits), applyEdits(t, mod, wantEdits), fixed)
-	})
-
-	t.Run("vet", func(t *testing.T) {
-		t.Parallel()
-		dir := copyModule(t, mod)
-		// Plain go vet: the command line's findings in vet's format.
-		_, stderr := runExit(t, dir, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
-		sameFindings(t, parseText(t, stderr, false), withoutRule(want))
-
-		// go vet -json names the analyzer and carries the fixes.
-		stdout, _ := runExit(t, dir, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
-		got, edits := parseVetJSON(t, dir, stdout)
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
+	// The entry points that write, in turn.
+	t.Run("write", func(t *testing.T) {
+		defer c.restore(t)
+		runExit(t, mod, afterFix, "leakfix", "-w", "./...")
+		c.checkFixed(t, func(rule *rules.Rule) map[string]string { return c.fixed[rule] })
 	})
 
 	t.Run("fix", func(t *testing.T) {
-		t.Parallel()
+		defer c.restore(t)
 		// The go command's fix driver gofmts each file it fixes
 		// whole; leakfix -w keeps the lines outside its fixes as
 		// they were. On gofmt-clean files the two agree.
-		gofmted := map[string]string{}
-		for name, content := range fixed {
-			gofmted[name] = content
-			if orig, _ := os.ReadFile(filepath.Join(mod, name)); string(orig) != content {
-				out, err := format.Source([]byte(content))
-				if err != nil {
-					t.Fatal(err)
+		gofmted := map[*rules.Rule]map[string]string{}
+		for _, rule := range c.rules {
+			gofmted[rule] = map[string]string{}
+			for name, content := range c.fixed[rule] {
+				gofmted[rule][name] = content
+				if string(c.orig[name]) != content {
+					out, err := format.Source([]byte(content))
+					if err != nil {
+						t.Fatal(err)
+					}
+					gofmted[rule][name] = string(out)
 				}
-				gofmted[name] = string(out)
 			}
 		}
-		dir := copyModule(t, mod)
-		runExit(t, dir, 0, "go", "fix", "-fixtool="+leakfixPath(), vetOnly, "./...")
-		checkFixed(t, dir, gofmted)
-	})
-
-	t.Run("analyzer", func(t *testing.T) {
-		t.Parallel()
-		got, edits := analyzedCases(t).of(t, rule, goFiles)
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
-	})
-
-	t.Run("golangci-lint", func(t *testing.T) {
-		t.Parallel()
-		testGolangciLint(t, mod, rule, jsonFindings, fixed)
+		runExit(t, mod, 0, "go", "fix", "-fixtool="+leakfixPath(), "./...")
+		c.checkFixed(t, func(rule *rules.Rule) map[string]string { return gofmted[rule] })
 	})
 
 	t.Run("pre-commit", func(t *testing.T) {
-		t.Parallel()
+		defer c.restore(t)
 		hooks := preCommitHooks(t)
-		dir := copyModule(t, mod)
+		// Arguments of the user's configuration go between the entry
+		// and the files.
+		args := []string{"--color=never"}
+		all := map[string]string{} // every case file once fixed
+		for _, rule := range c.rules {
+			maps.Copy(all, c.fixed[rule])
+		}
 		// leakfix-check names the files leakfix would fix and fails.
-		stdout, stderr := runHook(t, dir, hooks["leakfix-check"], only, goFiles, 1)
-		if got, wantListed := strings.Fields(stdout), fixedFiles(mod, fixed); !slices.Equal(got, wantListed) {
+		stdout, stderr := runHook(t, mod, hooks["leakfix-check"], args, c.goFiles, 1)
+		if got, wantListed := strings.Fields(stdout), fixedFiles(mod, all); !slices.Equal(got, wantListed) {
 			t.Errorf("leakfix-check listed %q, want %q", got, wantListed)
 		}
-		sameFindings(t, parseText(t, stderr, true), want)
+		c.eachRule(t, parseText(t, stderr, true), func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+		})
 		// leakfix fixes them; what has no safe fix still fails it.
-		runHook(t, dir, hooks["leakfix"], only, goFiles, afterFix)
-		checkFixed(t, dir, fixed)
-		stdout, _ = runHook(t, dir, hooks["leakfix-check"], only, goFiles, afterFix)
+		runHook(t, mod, hooks["leakfix"], args, c.goFiles, afterFix)
+		c.checkFixed(t, func(rule *rules.Rule) map[string]string { return c.fixed[rule] })
+		stdout, _ = runHook(t, mod, hooks["leakfix-check"], args, c.goFiles, afterFix)
 		if stdout != "" {
 			t.Errorf("after the fix, leakfix-check still lists %s", stdout)
 		}
 	})
+}
+
+// entryCases is TestEntryPoints' module: every rule's golden cases, laid
+// out by package cases, a .leakfix.yaml in each of their packages'
+// directories that selects the rule (enable: [rule], disable: [the
+// others]), and in excluded/ a copy of the cases of excludedRule under a
+// config that selects it and excludes every file from it.
+type entryCases struct {
+	dir          string
+	rules        []*rules.Rule
+	excludedRule *rules.Rule
+	owner        map[string]*rules.Rule // a case's module-relative file (slash-separated) → its rule
+	ownerDir     map[string]*rules.Rule // a case's package directory (module-relative, slash-separated) → its rule
+	files        map[*rules.Rule][]string
+	pkgs         map[*rules.Rule][]string          // the rule's packages, as patterns ("./dir")
+	fixed        map[*rules.Rule]map[string]string // the rule's files → their content once fixed
+	excluded     map[string]string                 // excluded/'s .go files → their content, which must not change
+	goFiles      []string                          // the cases' .go files, excluded/'s too, as pre-commit passes them
+	orig         map[string][]byte                 // every file of the module (slash-separated) → its content as laid out
+
+	mu   sync.Mutex
+	want map[*rules.Rule][]finding // the reference: each rule's findings
+}
+
+func layOutEntryCases(t *testing.T) *entryCases {
+	t.Helper()
+	c := &entryCases{
+		dir:          t.TempDir(),
+		rules:        rules.All(),
+		excludedRule: rules.UnboundedClientRead,
+		owner:        map[string]*rules.Rule{},
+		ownerDir:     map[string]*rules.Rule{},
+		files:        map[*rules.Rule][]string{},
+		pkgs:         map[*rules.Rule][]string{},
+		fixed:        map[*rules.Rule]map[string]string{},
+		excluded:     map[string]string{},
+		want:         map[*rules.Rule][]finding{},
+	}
+	if !c.excludedRule.DefaultOff {
+		t.Fatalf("%s is on by default: choose a rule that is off", c.excludedRule.Name)
+	}
+	selecting := func(rule *rules.Rule) string {
+		var others []string
+		for _, r := range c.rules {
+			if r != rule {
+				others = append(others, r.Name)
+			}
+		}
+		return "enable: [" + rule.Name + "]\ndisable: [" + strings.Join(others, ", ") + "]\n"
+	}
+	for _, rule := range c.rules {
+		caseFiles, err := cases.Layout(c.dir, filepath.Join("..", "testdata", rule.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.fixed[rule] = map[string]string{}
+		for _, f := range caseFiles {
+			rel, _ := filepath.Rel(c.dir, f.Path)
+			rel = filepath.ToSlash(rel)
+			want, err := os.ReadFile(cmpOr(f.Golden, f.Source))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.fixed[rule][rel] = string(want)
+			c.owner[rel] = rule
+			c.files[rule] = append(c.files[rule], rel)
+			dir := path.Dir(rel)
+			switch r, ok := c.ownerDir[dir]; {
+			case ok && r != rule:
+				t.Fatalf("package %s holds cases of %s and %s", dir, r.Name, rule.Name)
+			case !ok:
+				c.ownerDir[dir] = rule
+				c.pkgs[rule] = append(c.pkgs[rule], "./"+dir)
+				writeConfig(t, filepath.Join(c.dir, filepath.FromSlash(dir)), selecting(rule))
+			}
+		}
+		sort.Strings(c.files[rule])
+		c.goFiles = append(c.goFiles, c.files[rule]...)
+	}
+	// The excluded copy, whose packages import nothing of the module.
+	for _, rel := range c.files[c.excludedRule] {
+		content, err := os.ReadFile(filepath.Join(c.dir, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(content, []byte(`"`+cases.ModulePath+"/")) {
+			t.Fatalf("%s imports a package of the cases: its copy in excluded/ would not be alone", rel)
+		}
+		name := "excluded/" + rel
+		writeTestFile(t, filepath.Join(c.dir, filepath.FromSlash(name)), string(content))
+		c.excluded[name] = string(content)
+		c.goFiles = append(c.goFiles, name)
+	}
+	writeConfig(t, filepath.Join(c.dir, "excluded"), selecting(c.excludedRule)+"exclusions:\n  rules:\n    - path: '.*'\n      rules: ["+c.excludedRule.Name+"]\n")
+	sort.Strings(c.goFiles)
+	c.orig = readTree(t, c.dir)
+	return c
+}
+
+// eachRule hands each rule's findings among found, those in its files, to
+// check, in a subtest of the rule's name, and fails on the findings in no
+// rule's files, or of another rule than the one of their file.
+func (c *entryCases) eachRule(t *testing.T, found []finding, check func(t *testing.T, rule *rules.Rule, got []finding)) {
+	t.Helper()
+	byRule := map[*rules.Rule][]finding{}
+	for _, f := range found {
+		rule := c.owner[f.File]
+		if rule == nil || f.Rule != "" && f.Rule != rule.Name {
+			t.Errorf("a finding outside the cases of its rule: %s", f)
+			continue
+		}
+		byRule[rule] = append(byRule[rule], f)
+	}
+	for _, rule := range c.rules {
+		t.Run(rule.Name, func(t *testing.T) { check(t, rule, byRule[rule]) })
+	}
+}
+
+// editsOf returns the edits among edits of the files in the rule's
+// packages.
+func (c *entryCases) editsOf(rule *rules.Rule, edits []edit) []edit {
+	var out []edit
+	for _, e := range edits {
+		if c.ownerDir[path.Dir(e.file)] == rule {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// checkFixed checks that each rule's files have the content fixed gives
+// them, and that excluded/ has not changed.
+func (c *entryCases) checkFixed(t *testing.T, fixed func(*rules.Rule) map[string]string) {
+	t.Helper()
+	for _, rule := range c.rules {
+		t.Run("fixed/"+rule.Name, func(t *testing.T) { checkFixed(t, c.dir, fixed(rule)) })
+	}
+	checkFixed(t, c.dir, c.excluded)
+}
+
+// restore puts the module back as it was laid out.
+func (c *entryCases) restore(t *testing.T) {
+	t.Helper()
+	now := readTree(t, c.dir)
+	for name := range now {
+		if _, ok := c.orig[name]; !ok {
+			if err := os.Remove(filepath.Join(c.dir, filepath.FromSlash(name))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for name, content := range c.orig {
+		if !bytes.Equal(now[name], content) {
+			writeTestFile(t, filepath.Join(c.dir, filepath.FromSlash(name)), string(content))
+		}
+	}
+}
+
+// readTree reads every file under dir, by slash-separated relative name.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		content, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = content
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// checkPatch checks that one fix's diff applies alone in dir with patch
+// -p1, as a user of the JSON output would apply it (patch --dry-run:
+// without changing dir).
+func checkPatch(t *testing.T, dir, fixDiff string) {
+	t.Helper()
+	patch := exec.Command("patch", "-p1", "--dry-run", "--quiet", "--forward", "--no-backup-if-mismatch")
+	patch.Dir, patch.Stdin = dir, strings.NewReader(fixDiff)
+	if out, err := patch.CombinedOutput(); err != nil {
+		t.Fatalf("patch: %v\n%s\n%s", err, out, fixDiff)
+	}
 }
 
 // A line of leakfix --format json.
@@ -289,17 +559,6 @@ func diffName(t *testing.T, fileDiff string) string {
 	name, _, _ := strings.Cut(rest, "\n")
 	name, _, _ = strings.Cut(name, "\t")
 	return name
-}
-
-// applyPatch applies one fix's diff in dir with patch -p1, as a user of
-// the JSON output would.
-func applyPatch(t *testing.T, dir, fixDiff string) {
-	t.Helper()
-	patch := exec.Command("patch", "-p1", "--quiet", "--forward", "--no-backup-if-mismatch")
-	patch.Dir, patch.Stdin = dir, strings.NewReader(fixDiff)
-	if out, err := patch.CombinedOutput(); err != nil {
-		t.Fatalf("patch: %v\n%s\n%s", err, out, fixDiff)
-	}
 }
 
 var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@`)
@@ -739,4 +998,12 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// writeConfig writes content as the .leakfix.yaml of dir.
+func writeConfig(t *testing.T, dir, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, config.FileName), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
