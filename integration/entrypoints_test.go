@@ -46,11 +46,13 @@ func (f finding) String() string {
 // findings and the same fixes from each: the command line's text output
 // and -w, JSON Lines, SARIF (valid against the schema), rdjson (valid
 // against reviewdog's schema; its suggestions cannot add files, as
-// analysis fixes cannot), go vet -vettool, go fix -fixtool, the analyzer
-// in process (as analysistest runs it: rules.TestAnalyzers holds it to the
-// cases' `// want` comments and .golden files under analysistest itself),
-// the custom golangci-lint (where LEAKFIX_GOLANGCI_LINT names one) and the
-// pre-commit hooks' entries called as pre-commit calls them.
+// analysis fixes cannot), go vet -vettool, go fix -fixtool, the custom
+// golangci-lint (where LEAKFIX_GOLANGCI_LINT names one) and the pre-commit
+// hooks' entries called as pre-commit calls them. (The analyzers in
+// process, as analysistest runs them, loaded from source with the
+// standard library they import, rules.TestAnalyzers holds to the same
+// findings and fixes as the command line's, as well as to the cases' `//
+// want` comments and .golden files: it has them loaded already.)
 //
 // The reference is, for each rule, the command line's text output over
 // the rule's packages with that rule alone selected by --enable and
@@ -223,17 +225,6 @@ func TestEntryPoints(t *testing.T) {
 			t.Parallel()
 			if _, stderr := runExit(t, mod, 0, "leakfix", "./excluded/..."); stderr != "" {
 				t.Errorf("leakfix ./excluded/...: %s", stderr)
-			}
-		})
-
-		t.Run("analyzer", func(t *testing.T) {
-			t.Parallel()
-			for _, rule := range c.rules {
-				t.Run(rule.Name, func(t *testing.T) {
-					got, edits := analyzedCases(t).of(t, rule, c.files[rule])
-					sameFindings(t, got, c.want[rule])
-					checkFixed(t, applyEdits(t, mod, edits), c.fixed[rule])
-				})
 			}
 		})
 

@@ -18,6 +18,7 @@ func TestProgressOnTerminal(t *testing.T) {
 	if err != nil {
 		t.Skip("needs script(1) for a terminal")
 	}
+	t.Parallel()
 	cmd := exec.Command(script, "-qec", leakfixPath()+" -test=false --color=never ./net/... ./crypto/... ./go/...", os.DevNull)
 	cmd.Dir = filepath.Join(goEnv.GOROOT, "src")
 	cmd.Env = append(os.Environ(), "TERM=xterm", "GOTOOLCHAIN=local", "GOPROXY=off")

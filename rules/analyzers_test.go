@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"os"
@@ -45,8 +46,11 @@ func TestAnalyzersValid(t *testing.T) {
 // own in that module, the cases of the tests of the analyzers that follow
 // a package's config (followConfig) and of golangci-lint's analyzer
 // (fileLocalDir), each with its own analyzer, and its results are those
-// that the subtests (sharedDeclarationFixes, fileLocalFixes) check
-// further.
+// that the subtests check further: sharedDeclarationFixes,
+// fileLocalFixes, and sameAsCommandLine, which holds each rule's analyzer
+// to the exact findings and fixes of the command line's pipeline over the
+// same cases (the golden test's first run; integration.TestEntryPoints
+// holds the other entry points to the command line's).
 func TestAnalyzers(t *testing.T) {
 	t.Parallel() // with the golden tests, which wait on the go command
 	mod, err := filepath.EvalSymlinks(t.TempDir())
@@ -55,6 +59,7 @@ func TestAnalyzers(t *testing.T) {
 	}
 	requires := rules.Analyzers[0].Requires
 	ruleOf := map[string]*analysis.Analyzer{} // a case's package directory → its analyzer
+	caseDirs := map[*rules.Rule][]string{}    // the package directories of each rule's cases
 	analyze := func(dir string, a *analysis.Analyzer) {
 		t.Helper()
 		if !slices.Equal(a.Requires, requires) {
@@ -74,6 +79,7 @@ func TestAnalyzers(t *testing.T) {
 		for _, f := range files {
 			if ruleOf[filepath.Dir(f.Path)] != rules.AnalyzerOf(rule) { // once for a package of several files
 				analyze(filepath.Dir(f.Path), rules.AnalyzerOf(rule))
+				caseDirs[rule] = append(caseDirs[rule], filepath.Dir(f.Path))
 			}
 		}
 	}
@@ -126,6 +132,100 @@ func TestAnalyzers(t *testing.T) {
 	t.Run("FileLocalFixes", func(t *testing.T) {
 		fileLocalFixes(t, in(t, fileLocal))
 	})
+	t.Run("CommandLine", func(t *testing.T) {
+		for _, rule := range rules.All() {
+			t.Run(rule.Name, func(t *testing.T) {
+				t.Parallel()
+				var rs []*analysistest.Result
+				for _, dir := range caseDirs[rule] {
+					rs = append(rs, in(t, dir)...)
+				}
+				sameAsCommandLine(t, mod, rule, rs)
+			})
+		}
+	})
+}
+
+// sameAsCommandLine holds a rule's analyzer, as analysistest runs it over
+// the rule's cases (the results given, in mod), to the command line's
+// findings and fixes, as the golden test's first run has them: the same
+// findings, at the same positions, with the same text (the `// want`
+// comments are only patterns), and the suggested fixes, applied (the
+// identical edits of fixes that share a declaration once, as the analysis
+// drivers merge them), give the fixed files byte for byte.
+func sameAsCommandLine(t *testing.T, mod string, rule *rules.Rule, results []*analysistest.Result) {
+	first := firstGoldenRun(rule)
+	if first.err != nil {
+		t.Fatal(first.err)
+	}
+	rel := func(dir, file string) string {
+		r, err := filepath.Rel(dir, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return filepath.ToSlash(r)
+	}
+	var want []string
+	for _, f := range first.res.Findings {
+		want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s", rel(first.mod, f.Position.Filename), f.Position.Line, f.Position.Column, f.Rule, f.Text()))
+	}
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var got []string
+	edits := map[string][]edit{} // module-relative file → the edits of the fixes
+	for _, res := range results {
+		if res.Err != nil {
+			t.Errorf("analyzing %s: %v", res.Pass.Pkg.Path(), res.Err)
+		}
+		for _, d := range res.Diagnostics {
+			pos := res.Pass.Fset.Position(d.Pos)
+			got = append(got, fmt.Sprintf("%s:%d:%d: %s: %s", rel(mod, pos.Filename), pos.Line, pos.Column, d.Category, d.Message))
+			for _, sf := range d.SuggestedFixes {
+				for _, e := range sf.TextEdits {
+					tf := res.Pass.Fset.File(e.Pos)
+					name := rel(mod, tf.Name())
+					edits[name] = append(edits[name], edit{tf.Offset(e.Pos), tf.Offset(e.End), string(e.NewText)})
+				}
+			}
+		}
+	}
+	// A package with tests is analyzed twice, as itself and with its
+	// tests ("p [p.test]"), which find the same in its files, with the
+	// same fixes.
+	slices.Sort(want)
+	got = slices.Compact(slices.Sorted(slices.Values(got)))
+	if !slices.Equal(got, want) {
+		t.Errorf("findings differ\ngot:\n\t%s\nwant:\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+	for _, f := range first.files {
+		name := rel(first.mod, f.Path)
+		src, err := os.ReadFile(f.Source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFixed := src
+		if f.Golden != "" {
+			if wantFixed, err = os.ReadFile(f.Golden); err != nil {
+				t.Fatal(err)
+			}
+		}
+		es := slices.SortedFunc(slices.Values(edits[name]), func(a, b edit) int {
+			return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), strings.Compare(a.text, b.text))
+		})
+		es = slices.Compact(es)
+		fixed := src
+		for i := len(es) - 1; i >= 0; i-- {
+			if i > 0 && es[i-1].end > es[i].start {
+				t.Fatalf("%s: overlapping edits %+v and %+v", name, es[i-1], es[i])
+			}
+			fixed = slices.Concat(fixed[:es[i].start], []byte(es[i].text), fixed[es[i].end:])
+		}
+		if !bytes.Equal(fixed, wantFixed) {
+			t.Errorf("%s: the suggested fixes give\n%s\nwant\n%s", name, fixed, wantFixed)
+		}
+	}
 }
 
 // sharedDeclarationFixes holds the analyzer's early-cancel fixes in two
