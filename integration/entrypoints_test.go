@@ -18,7 +18,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -77,9 +76,10 @@ func (f finding) String() string {
 // directory (go list -export, go vet), and go vet and go fix analyze every
 // package of the standard library the cases import, again for each new
 // set of analyzer flags or configs (the tool's identity, which keys their
-// cache, hashes the configs). The entry points that only read run in
-// parallel; those that write (-w, go fix, the hooks) one after the other,
-// each followed by putting the module back as it was.
+// cache, hashes the configs). The runs of the entry points that only read
+// start at once, in the background, and are checked in turn; those that
+// write (-w, go fix, the hooks) run one after the other, each followed by
+// putting the module back as it was.
 func TestEntryPoints(t *testing.T) {
 	t.Parallel()
 	c := layOutEntryCases(t)
@@ -91,27 +91,54 @@ func TestEntryPoints(t *testing.T) {
 	_, stderr := runExit(t, mod, 1, "leakfix", "./...")
 	selected := parseText(t, stderr, true)
 
+	// The runs that only read, all started at once: the go command and
+	// leakfix keep the CPUs busy while each waits for the other.
+	refs := map[*rules.Rule]*started{}
+	for _, rule := range c.rules {
+		var others []string
+		for _, r := range c.rules {
+			if r != rule {
+				others = append(others, r.Name)
+			}
+		}
+		refs[rule] = startExit(mod, 1, "leakfix", append([]string{"--enable=" + rule.Name, "--disable=" + strings.Join(others, ",")}, c.pkgs[rule]...)...)
+	}
+	jsonRun := startExit(mod, 1, "leakfix", "--format", "json", "./...")
+	sarifRun := startExit(mod, 1, "leakfix", "--format", "sarif", "./...")
+	rdjsonRun := startExit(mod, 1, "leakfix", "--format", "rdjson", "./...")
+	excludedRun := startExit(mod, 0, "leakfix", "./excluded/...")
+	// go vet -json first: plain go vet is the same analysis, which the
+	// go command then replays from its cache, and so are the excluded
+	// copy's packages; naming the rule's analyzer is another analysis.
+	vetJSON := startExit(mod, 0, "go", "vet", "-vettool="+leakfixPath(), "-json", "./...")
+	vetPlain := startExitAfter(vetJSON, mod, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
+	vetExcluded := [][]string{
+		{"vet", "-vettool=" + leakfixPath(), "./excluded/..."},
+		{"vet", "-vettool=" + leakfixPath(), "-" + rules.AnalyzerName(c.excludedRule), "./excluded/..."},
+	}
+	vetExcludedRuns := []*started{startExitAfter(vetPlain, mod, 0, "go", vetExcluded[0]...)}
+	vetExcludedRuns = append(vetExcludedRuns, startExit(mod, 0, "go", vetExcluded[1]...))
+	t.Cleanup(func() {
+		// Before the module is removed, should the test stop early.
+		for _, run := range append([]*started{jsonRun, sarifRun, rdjsonRun, excludedRun, vetJSON, vetPlain}, vetExcludedRuns...) {
+			<-run.done
+		}
+		for _, run := range refs {
+			<-run.done
+		}
+	})
+
 	t.Run("reference", func(t *testing.T) {
 		for _, rule := range c.rules {
 			t.Run(rule.Name, func(t *testing.T) {
-				t.Parallel()
-				var others []string
-				for _, r := range c.rules {
-					if r != rule {
-						others = append(others, r.Name)
-					}
-				}
-				stdout, stderr := runExit(t, mod, 1, "leakfix", append([]string{"--enable=" + rule.Name, "--disable=" + strings.Join(others, ",")}, c.pkgs[rule]...)...)
+				stdout, stderr := refs[rule].wait(t)
 				if stdout == "" && len(fixedFiles(mod, c.fixed[rule])) > 0 {
 					t.Error("leakfix printed no diff")
 				}
-				want := parseText(t, stderr, true)
-				if len(want) == 0 {
+				c.want[rule] = parseText(t, stderr, true)
+				if len(c.want[rule]) == 0 {
 					t.Error("no findings")
 				}
-				c.mu.Lock()
-				defer c.mu.Unlock()
-				c.want[rule] = want
 			})
 		}
 	})
@@ -134,7 +161,7 @@ func TestEntryPoints(t *testing.T) {
 	// JSON has each fix on its own: the fixes applied one after the
 	// other give what -w writes, as the analyzers' fixes (go vet, go fix,
 	// analysistest) do.
-	jsonOut, _ := runExit(t, mod, 1, "leakfix", "--format", "json", "./...")
+	jsonOut, _ := jsonRun.wait(t)
 	jsonFindings := parseJSONLines(t, jsonOut)
 	jsonOf := func(rule *rules.Rule) []jsonFinding {
 		var out []jsonFinding
@@ -146,104 +173,88 @@ func TestEntryPoints(t *testing.T) {
 		return out
 	}
 
-	t.Run("read", func(t *testing.T) {
-		t.Run("json", func(t *testing.T) {
-			t.Parallel()
-			// Each fix's diff applies alone with patch -p1; the diffs'
-			// edits together, with the identical ones (the declaration
-			// that fixes of a package share) made once, give what -w
-			// writes.
-			c.eachRule(t, mapped(jsonFindings, func(jf jsonFinding) finding { return jf.finding }), func(t *testing.T, rule *rules.Rule, got []finding) {
-				sameFindings(t, got, c.want[rule])
-				var edits []edit
-				for _, jf := range jsonOf(rule) {
-					if jf.Fix != "" {
-						checkPatch(t, mod, jf.Fix)
-						edits = append(edits, diffEdits(t, mod, jf.Fix)...)
-					}
-				}
-				checkFixed(t, applyEdits(t, mod, edits), c.fixed[rule])
-			})
-		})
-
-		t.Run("sarif", func(t *testing.T) {
-			t.Parallel()
-			stdout, _ := runExit(t, mod, 1, "leakfix", "--format", "sarif", "./...")
-			if err := sarifschema.Validate([]byte(stdout)); err != nil {
-				t.Fatalf("invalid SARIF: %v", err)
-			}
-			found, edits := parseSARIF(t, mod, stdout)
-			c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
-				sameFindings(t, got, c.want[rule])
-				checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
-			})
-		})
-
-		t.Run("rdjson", func(t *testing.T) {
-			t.Parallel()
-			stdout, _ := runExit(t, mod, 1, "leakfix", "--format", "rdjson", "./...")
-			found, edits := parseRDJSON(t, mod, stdout)
-			c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
-				want, wantEdits := fileLocalWant(t, mod, jsonOf(rule), ", and a suggestion edits only the finding's own file; leakfix -w makes it")
-				sameFindings(t, got, want)
-				sameFiles(t, applyEdits(t, mod, c.editsOf(rule, edits)), applyEdits(t, mod, wantEdits), c.fixed[rule])
-			})
-		})
-
-		t.Run("vet", func(t *testing.T) {
-			t.Parallel()
-			// go vet -json names the analyzer and carries the fixes.
-			stdout, _ := runExit(t, mod, 0, "go", "vet", "-vettool="+leakfixPath(), "-json", "./...")
-			found, edits := parseVetJSON(t, mod, stdout)
-			c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
-				sameFindings(t, got, c.want[rule])
-				checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
-			})
-
-			// Plain go vet (the same analysis, which the go command
-			// replays from its cache): the command line's findings in
-			// vet's format.
-			_, stderr := runExit(t, mod, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
-			c.eachRule(t, parseText(t, stderr, false), func(t *testing.T, rule *rules.Rule, got []finding) {
-				sameFindings(t, got, withoutRule(c.want[rule]))
-			})
-
-			// The excluded copy: nothing, also where a flag names the
-			// rule.
-			for _, args := range [][]string{
-				{"./excluded/..."},
-				{"-" + rules.AnalyzerName(c.excludedRule), "./excluded/..."},
-			} {
-				args = append([]string{"vet", "-vettool=" + leakfixPath()}, args...)
-				if _, stderr := runExit(t, mod, 0, "go", args...); stderr != "" {
-					t.Errorf("go %s: %s", strings.Join(args, " "), stderr)
+	t.Run("json", func(t *testing.T) {
+		// Each fix's diff applies alone with patch -p1; the diffs'
+		// edits together, with the identical ones (the declaration that
+		// fixes of a package share) made once, give what -w writes.
+		c.eachRule(t, mapped(jsonFindings, func(jf jsonFinding) finding { return jf.finding }), func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+			var edits []edit
+			for _, jf := range jsonOf(rule) {
+				if jf.Fix != "" {
+					checkPatch(t, mod, jf.Fix)
+					edits = append(edits, diffEdits(t, mod, jf.Fix)...)
 				}
 			}
+			checkFixed(t, applyEdits(t, mod, edits), c.fixed[rule])
+		})
+	})
+
+	t.Run("sarif", func(t *testing.T) {
+		stdout, _ := sarifRun.wait(t)
+		if err := sarifschema.Validate([]byte(stdout)); err != nil {
+			t.Fatalf("invalid SARIF: %v", err)
+		}
+		found, edits := parseSARIF(t, mod, stdout)
+		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+			checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
+		})
+	})
+
+	t.Run("rdjson", func(t *testing.T) {
+		stdout, _ := rdjsonRun.wait(t)
+		found, edits := parseRDJSON(t, mod, stdout)
+		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+			want, wantEdits := fileLocalWant(t, mod, jsonOf(rule), ", and a suggestion edits only the finding's own file; leakfix -w makes it")
+			sameFindings(t, got, want)
+			sameFiles(t, applyEdits(t, mod, c.editsOf(rule, edits)), applyEdits(t, mod, wantEdits), c.fixed[rule])
+		})
+	})
+
+	t.Run("vet", func(t *testing.T) {
+		// go vet -json names the analyzer and carries the fixes.
+		stdout, _ := vetJSON.wait(t)
+		found, edits := parseVetJSON(t, mod, stdout)
+		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+			checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
 		})
 
-		t.Run("excluded", func(t *testing.T) {
-			t.Parallel()
-			if _, stderr := runExit(t, mod, 0, "leakfix", "./excluded/..."); stderr != "" {
-				t.Errorf("leakfix ./excluded/...: %s", stderr)
-			}
+		// Plain go vet: the command line's findings in vet's format.
+		_, stderr := vetPlain.wait(t)
+		c.eachRule(t, parseText(t, stderr, false), func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, withoutRule(c.want[rule]))
 		})
 
-		t.Run("golangci-lint", func(t *testing.T) {
-			t.Parallel()
-			golangciLintPath(t) // skips without one
-			for _, rule := range c.rules {
-				t.Run(rule.Name, func(t *testing.T) {
-					t.Parallel()
-					// In a module of the rule's cases alone, the rule
-					// chosen by the plugin's settings.
-					ruleMod := t.TempDir()
-					if _, err := cases.Layout(ruleMod, filepath.Join("..", "testdata", rule.Name)); err != nil {
-						t.Fatal(err)
-					}
-					testGolangciLint(t, ruleMod, rule, jsonOf(rule), c.fixed[rule])
-				})
+		// The excluded copy: nothing, also where a flag names the rule.
+		for i, run := range vetExcludedRuns {
+			if _, stderr := run.wait(t); stderr != "" {
+				t.Errorf("go %s: %s", strings.Join(vetExcluded[i], " "), stderr)
 			}
-		})
+		}
+	})
+
+	t.Run("excluded", func(t *testing.T) {
+		if _, stderr := excludedRun.wait(t); stderr != "" {
+			t.Errorf("leakfix ./excluded/...: %s", stderr)
+		}
+	})
+
+	t.Run("golangci-lint", func(t *testing.T) {
+		golangciLintPath(t) // skips without one
+		for _, rule := range c.rules {
+			t.Run(rule.Name, func(t *testing.T) {
+				t.Parallel()
+				// In a module of the rule's cases alone, the rule
+				// chosen by the plugin's settings.
+				ruleMod := t.TempDir()
+				if _, err := cases.Layout(ruleMod, filepath.Join("..", "testdata", rule.Name)); err != nil {
+					t.Fatal(err)
+				}
+				testGolangciLint(t, ruleMod, rule, jsonOf(rule), c.fixed[rule])
+			})
+		}
 	})
 
 	// The entry points that write, in turn.
@@ -322,7 +333,6 @@ type entryCases struct {
 	goFiles      []string                          // the cases' .go files, excluded/'s too, as pre-commit passes them
 	orig         map[string][]byte                 // every file of the module (slash-separated) → its content as laid out
 
-	mu   sync.Mutex
 	want map[*rules.Rule][]finding // the reference: each rule's findings
 }
 
@@ -437,9 +447,9 @@ func (c *entryCases) editsOf(rule *rules.Rule, edits []edit) []edit {
 func (c *entryCases) checkFixed(t *testing.T, fixed func(*rules.Rule) map[string]string) {
 	t.Helper()
 	for _, rule := range c.rules {
-		t.Run("fixed/"+rule.Name, func(t *testing.T) { checkFixed(t, c.dir, fixed(rule)) })
+		t.Run("fixed/"+rule.Name, func(t *testing.T) { checkFixed(t, dirFiles(c.dir), fixed(rule)) })
 	}
-	checkFixed(t, c.dir, c.excluded)
+	checkFixed(t, dirFiles(c.dir), c.excluded)
 }
 
 // restore puts the module back as it was laid out.
@@ -644,11 +654,48 @@ func runExit(t *testing.T, dir string, status int, name string, args ...string) 
 // runExitEnv is runExit with env added to the command's environment.
 func runExitEnv(t *testing.T, dir string, env []string, status int, name string, args ...string) (stdout, stderr string) {
 	t.Helper()
-	path := name
-	if name == "leakfix" {
+	return startExitEnv(dir, env, status, name, args...).wait(t)
+}
+
+// A started command runs in the background, as runExit runs it; wait
+// waits for it and checks its exit status, as runExit does.
+type started struct {
+	done           chan struct{}
+	name           string
+	args           []string
+	status, got    int
+	stdout, stderr string
+	err            error
+}
+
+// startExit starts a command in dir as runExit runs it.
+func startExit(dir string, status int, name string, args ...string) *started {
+	return startExitEnv(dir, nil, status, name, args...)
+}
+
+// startExitAfter starts a command as startExit does once before is done.
+func startExitAfter(before *started, dir string, status int, name string, args ...string) *started {
+	s := &started{done: make(chan struct{}), name: name, args: args, status: status}
+	go func() {
+		<-before.done
+		s.run(dir, nil)
+	}()
+	return s
+}
+
+func startExitEnv(dir string, env []string, status int, name string, args ...string) *started {
+	s := &started{done: make(chan struct{}), name: name, args: args, status: status}
+	go s.run(dir, env)
+	return s
+}
+
+func (s *started) run(dir string, env []string) {
+	defer close(s.done)
+	path := s.name
+	if s.name == "leakfix" {
 		path = leakfixPath() // the one built for the tests, whatever PATH holds
 	}
-	cmd := exec.Command(path, args...)
+	cmd := exec.Command(path, s.args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
@@ -658,16 +705,24 @@ func runExitEnv(t *testing.T, dir string, env []string, status int, name string,
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
-	got := 0
+	s.stdout, s.stderr = out.String(), errOut.String()
 	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-		got = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%s: %v", name, err)
+		s.got = ee.ExitCode()
+	} else {
+		s.err = err
 	}
-	if got != status {
-		t.Fatalf("%s %s exited %d, want %d\nstdout:\n%s\nstderr:\n%s", name, strings.Join(args, " "), got, status, &out, &errOut)
+}
+
+func (s *started) wait(t *testing.T) (stdout, stderr string) {
+	t.Helper()
+	<-s.done
+	if s.err != nil {
+		t.Fatalf("%s: %v", s.name, s.err)
 	}
-	return out.String(), errOut.String()
+	if s.got != s.status {
+		t.Fatalf("%s %s exited %d, want %d\nstdout:\n%s\nstderr:\n%s", s.name, strings.Join(s.args, " "), s.got, s.status, s.stdout, s.stderr)
+	}
+	return s.stdout, s.stderr
 }
 
 var textLine = regexp.MustCompile(`^(.+?):(\d+):(\d+): (?:([a-z-]+): )?(.*)$`)
@@ -841,20 +896,48 @@ func parseVetJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
 	return found, edits
 }
 
-// applyEdits applies edits to a copy of mod.
-func applyEdits(t *testing.T, mod string, edits []edit) string {
+// A module's files, as checkFixed reads them: a directory, or a module
+// with edits applied (applyEdits).
+type files interface {
+	read(t *testing.T, name string) []byte // name is module-relative, slash-separated
+}
+
+// A dirFiles is the files of a directory.
+type dirFiles string
+
+func (d dirFiles) read(t *testing.T, name string) []byte {
 	t.Helper()
-	dir := copyModule(t, mod)
+	content, err := os.ReadFile(filepath.Join(string(d), filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return content
+}
+
+// editedFiles are a module's files with the edits of applyEdits.
+type editedFiles struct {
+	mod    dirFiles
+	edited map[string][]byte // module-relative file → its content once edited
+}
+
+func (e editedFiles) read(t *testing.T, name string) []byte {
+	t.Helper()
+	if content, ok := e.edited[name]; ok {
+		return content
+	}
+	return e.mod.read(t, name)
+}
+
+// applyEdits applies edits to the files of mod, leaving mod as it is.
+func applyEdits(t *testing.T, mod string, edits []edit) files {
+	t.Helper()
 	byFile := map[string][]edit{}
 	for _, e := range edits {
 		byFile[e.file] = append(byFile[e.file], e)
 	}
+	out := editedFiles{dirFiles(mod), map[string][]byte{}}
 	for file, es := range byFile {
-		name := filepath.Join(dir, filepath.FromSlash(file))
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		src := out.mod.read(t, file)
 		// The fixes that share a declaration each carry the same edits
 		// for it: they are made once, as the analysis drivers merge them.
 		es = slices.Compact(slices.SortedFunc(slices.Values(es), func(a, b edit) int { return cmpEdits(b, a) }))
@@ -865,14 +948,9 @@ func applyEdits(t *testing.T, mod string, edits []edit) string {
 			}
 			src = slices.Concat(src[:e.start], []byte(e.text), src[e.end:])
 		}
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		out.edited[file] = src
 	}
-	return dir
+	return out
 }
 
 // byteOffset turns a SARIF line and UTF-16 column into a byte offset of
@@ -894,31 +972,23 @@ func byteOffset(src []byte, line, col int) int {
 	return off
 }
 
-// checkFixed compares the case files in dir with their fixed content.
 // sameFiles requires the files of fixed (module-relative names) to be
 // alike in two copies of the module.
-func sameFiles(t *testing.T, dir, want string, fixed map[string]string) {
+func sameFiles(t *testing.T, got, want files, fixed map[string]string) {
 	t.Helper()
 	content := map[string]string{}
 	for name := range fixed {
-		b, err := os.ReadFile(filepath.Join(want, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		content[name] = string(b)
+		content[name] = string(want.read(t, name))
 	}
-	checkFixed(t, dir, content)
+	checkFixed(t, got, content)
 }
 
-func checkFixed(t *testing.T, dir string, fixed map[string]string) {
+// checkFixed compares the case files with their fixed content.
+func checkFixed(t *testing.T, got files, fixed map[string]string) {
 	t.Helper()
 	for name, want := range fixed {
-		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want {
-			t.Errorf("%s differs from its fixed content:\n%s", name, got)
+		if content := got.read(t, name); string(content) != want {
+			t.Errorf("%s differs from its fixed content:\n%s", name, content)
 		}
 	}
 }

@@ -179,7 +179,7 @@ func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, jsonFindings [
 		}
 	}
 	runExitEnv(t, dir, env, afterFix, gcl, "run", "--fix", "./...")
-	sameFiles(t, dir, applyEdits(t, mod, wantEdits), fixed)
+	sameFiles(t, dirFiles(dir), applyEdits(t, mod, wantEdits), fixed)
 }
 
 // TestGolangciLintBadSetting: a wrong setting of the plugin stops
