@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakfix/leakfix/rules"
@@ -106,19 +108,17 @@ func TestStdDryRun(t *testing.T) {
 		t.Skip("slow: analyzes the whole standard library")
 	}
 	t.Parallel()
-	var all []string
-	for _, r := range rules.All() {
-		all = append(all, r.Name)
+	res := stdDryRun()
+	if res.err != nil {
+		t.Fatal(res.err)
 	}
-	res := runIn(t, t.TempDir(), "leakfix", "-v", "--enable="+strings.Join(all, ","), "std")
 	if res.code != 0 && res.code != 1 {
 		t.Errorf("leakfix std exited %d", res.code)
 	}
 	finding := regexp.MustCompile(`^\S+\.go:\d+(:\d+)?: ([\w-]+): (.*)$`)
 	perRule := map[string]int{}
 	unfixable := map[string]int{}
-	for line := range strings.Lines(res.stderr) {
-		line = strings.TrimSuffix(line, "\n")
+	for _, line := range res.lines() {
 		switch m := finding.FindStringSubmatch(line); {
 		case m != nil:
 			perRule[m[2]]++
@@ -139,6 +139,89 @@ func TestStdDryRun(t *testing.T) {
 	if len(perRule) == 0 {
 		t.Error("no findings at all in std: did the analysis run?")
 	}
+}
+
+// A stdRun is what leakfix -v --enable=<every rule> std wrote on stderr,
+// and its exit status.
+type stdRun struct {
+	stderr string
+	// terminal is set when stderr was a terminal (script(1)'s, which
+	// shows it with \r\n line ends): it then holds the progress line too.
+	terminal bool
+	code     int
+	err      error
+}
+
+// stdDryRun is TestStdDryRun's run of leakfix over std, made once for it
+// and TestProgressOnTerminal, which wants a run long enough to show the
+// progress line: leakfix's stderr is script(1)'s terminal, where there is
+// script, and its stdout (the diff) is not.
+var stdDryRun = sync.OnceValue(func() stdRun {
+	var all []string
+	for _, r := range rules.All() {
+		all = append(all, r.Name)
+	}
+	dir, err := os.MkdirTemp("", "leakfix-std-")
+	if err != nil {
+		return stdRun{err: err}
+	}
+	defer os.RemoveAll(dir)
+	args := []string{leakfixPath(), "-v", "--enable=" + strings.Join(all, ","), "std"}
+	var res stdRun
+	var cmd *exec.Cmd
+	if script, err := exec.LookPath("script"); err == nil {
+		res.terminal = true
+		for i, a := range args {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		cmd = exec.Command(script, "-qec", strings.Join(args, " ")+" >/dev/null", os.DevNull)
+	} else {
+		cmd = exec.Command(args[0], args[1:]...)
+	}
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GOFLAGS=-mod=mod -buildvcs=false",
+		"GOPROXY=off",
+		"GOTOOLCHAIN=local",
+		"GOWORK=off",
+		"TERM=xterm",
+	)
+	var stderr bytes.Buffer
+	if res.terminal {
+		cmd.Stdout = &stderr // the terminal's
+	} else {
+		cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	}
+	err = cmd.Run()
+	res.stderr = stderr.String()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		res.code = ee.ExitCode()
+	case err != nil:
+		res.err = err
+	}
+	return res
+})
+
+// lines returns the lines of stderr as they read in the end: on a
+// terminal, what a line shows once the progress line drawn on it (each
+// time after a \r, erased by "\x1b[K") has been drawn over.
+func (r stdRun) lines() []string {
+	var out []string
+	for line := range strings.Lines(r.stderr) {
+		line = strings.TrimSuffix(line, "\n")
+		if r.terminal {
+			line = strings.TrimSuffix(line, "\r")
+			line = line[strings.LastIndex(line, "\r")+1:]
+			line = strings.ReplaceAll(line, "\x1b[K", "")
+			if line == "" {
+				continue // the progress line, erased
+			}
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // moduleDir returns the module cache directory of the version of the
