@@ -118,13 +118,38 @@ func TestEntryPoints(t *testing.T) {
 	}
 	vetExcludedRuns := []*started{startExitAfter(vetPlain, mod, 0, "go", vetExcluded[0]...)}
 	vetExcludedRuns = append(vetExcludedRuns, startExit(mod, 0, "go", vetExcluded[1]...))
-	t.Cleanup(func() {
-		// Before the module is removed, should the test stop early.
-		for _, run := range append([]*started{jsonRun, sarifRun, rdjsonRun, excludedRun, vetJSON, vetPlain}, vetExcludedRuns...) {
+	// golangci-lint, over each rule's packages, the rule chosen by the
+	// plugin's settings.
+	gcl, gclSkip, gclErr := findGolangciLint()
+	gclRuns := map[*rules.Rule]*golangciLintFor{}
+	if gclSkip == "" && gclErr == nil {
+		// Two at a time: each loads what its rule's packages import from
+		// source.
+		var lanes [2]*started
+		for i, rule := range c.rules {
+			gclRuns[rule] = startGolangciLint(t, c, gcl, rule, lanes[i%2])
+			lanes[i%2] = gclRuns[rule].run
+		}
+	}
+	readers := append([]*started{jsonRun, sarifRun, rdjsonRun, excludedRun, vetJSON, vetPlain}, vetExcludedRuns...)
+	for _, run := range refs {
+		readers = append(readers, run)
+	}
+	for _, g := range gclRuns {
+		readers = append(readers, g.run)
+	}
+	waitReaders := func() {
+		for _, run := range readers {
 			<-run.done
 		}
-		for _, run := range refs {
-			<-run.done
+	}
+	t.Cleanup(func() {
+		// Before the module is removed, should the test stop early.
+		waitReaders()
+		for _, g := range gclRuns {
+			if g.fix != nil {
+				<-g.fix.done
+			}
 		}
 	})
 
@@ -186,7 +211,7 @@ func TestEntryPoints(t *testing.T) {
 					edits = append(edits, diffEdits(t, mod, jf.Fix)...)
 				}
 			}
-			checkFixed(t, applyEdits(t, mod, edits), c.fixed[rule])
+			checkFixed(t, applyEdits(t, dirFiles(mod), edits), c.fixed[rule])
 		})
 	})
 
@@ -198,7 +223,7 @@ func TestEntryPoints(t *testing.T) {
 		found, edits := parseSARIF(t, mod, stdout)
 		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
 			sameFindings(t, got, c.want[rule])
-			checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
+			checkFixed(t, applyEdits(t, dirFiles(mod), c.editsOf(rule, edits)), c.fixed[rule])
 		})
 	})
 
@@ -208,7 +233,7 @@ func TestEntryPoints(t *testing.T) {
 		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
 			want, wantEdits := fileLocalWant(t, mod, jsonOf(rule), ", and a suggestion edits only the finding's own file; leakfix -w makes it")
 			sameFindings(t, got, want)
-			sameFiles(t, applyEdits(t, mod, c.editsOf(rule, edits)), applyEdits(t, mod, wantEdits), c.fixed[rule])
+			sameFiles(t, applyEdits(t, dirFiles(mod), c.editsOf(rule, edits)), applyEdits(t, dirFiles(mod), wantEdits), c.fixed[rule])
 		})
 	})
 
@@ -218,7 +243,7 @@ func TestEntryPoints(t *testing.T) {
 		found, edits := parseVetJSON(t, mod, stdout)
 		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
 			sameFindings(t, got, c.want[rule])
-			checkFixed(t, applyEdits(t, mod, c.editsOf(rule, edits)), c.fixed[rule])
+			checkFixed(t, applyEdits(t, dirFiles(mod), c.editsOf(rule, edits)), c.fixed[rule])
 		})
 
 		// Plain go vet: the command line's findings in vet's format.
@@ -242,22 +267,20 @@ func TestEntryPoints(t *testing.T) {
 	})
 
 	t.Run("golangci-lint", func(t *testing.T) {
-		golangciLintPath(t) // skips without one
+		if gclSkip != "" {
+			t.Skip(gclSkip)
+		}
+		if gclErr != nil {
+			t.Fatal(gclErr)
+		}
 		for _, rule := range c.rules {
-			t.Run(rule.Name, func(t *testing.T) {
-				t.Parallel()
-				// In a module of the rule's cases alone, the rule
-				// chosen by the plugin's settings.
-				ruleMod := t.TempDir()
-				if _, err := cases.Layout(ruleMod, filepath.Join("..", "testdata", rule.Name)); err != nil {
-					t.Fatal(err)
-				}
-				testGolangciLint(t, ruleMod, rule, jsonOf(rule), c.fixed[rule])
-			})
+			t.Run(rule.Name, func(t *testing.T) { gclRuns[rule].check(t, jsonOf(rule)) })
 		}
 	})
 
-	// The entry points that write, in turn.
+	// The entry points that write, in turn, once every reader is done
+	// (whichever subtests ran).
+	waitReaders()
 	t.Run("write", func(t *testing.T) {
 		defer c.restore(t)
 		runExit(t, mod, afterFix, "leakfix", "-w", "./...")
@@ -312,6 +335,30 @@ func TestEntryPoints(t *testing.T) {
 		if stdout != "" {
 			t.Errorf("after the fix, leakfix-check still lists %s", stdout)
 		}
+	})
+
+	t.Run("golangci-lint --fix", func(t *testing.T) {
+		if gclSkip != "" {
+			t.Skip(gclSkip)
+		}
+		if gclErr != nil {
+			t.Fatal(gclErr)
+		}
+		defer c.restore(t)
+		// The rules' packages are apart: their fixes run at once.
+		want := map[*rules.Rule]files{}
+		var lanes [2]*started // two at a time, as the first runs
+		for i, rule := range c.rules {
+			want[rule] = gclRuns[rule].startFix(t, jsonOf(rule), lanes[i%2])
+			lanes[i%2] = gclRuns[rule].fix
+		}
+		for _, rule := range c.rules {
+			t.Run(rule.Name, func(t *testing.T) {
+				gclRuns[rule].fix.wait(t)
+				sameFiles(t, dirFiles(c.dir), want[rule], c.fixed[rule])
+			})
+		}
+		checkFixed(t, dirFiles(c.dir), c.excluded)
 	})
 }
 
@@ -675,17 +722,23 @@ func startExit(dir string, status int, name string, args ...string) *started {
 
 // startExitAfter starts a command as startExit does once before is done.
 func startExitAfter(before *started, dir string, status int, name string, args ...string) *started {
-	s := &started{done: make(chan struct{}), name: name, args: args, status: status}
-	go func() {
-		<-before.done
-		s.run(dir, nil)
-	}()
-	return s
+	return startExitEnvAfter(before, dir, nil, status, name, args...)
 }
 
 func startExitEnv(dir string, env []string, status int, name string, args ...string) *started {
+	return startExitEnvAfter(nil, dir, env, status, name, args...)
+}
+
+// startExitEnvAfter starts a command as runExitEnv runs it once before is
+// done (at once if before is nil).
+func startExitEnvAfter(before *started, dir string, env []string, status int, name string, args ...string) *started {
 	s := &started{done: make(chan struct{}), name: name, args: args, status: status}
-	go s.run(dir, env)
+	go func() {
+		if before != nil {
+			<-before.done
+		}
+		s.run(dir, env)
+	}()
 	return s
 }
 
@@ -914,9 +967,21 @@ func (d dirFiles) read(t *testing.T, name string) []byte {
 	return content
 }
 
+// A mapFiles is files held in memory.
+type mapFiles map[string][]byte
+
+func (m mapFiles) read(t *testing.T, name string) []byte {
+	t.Helper()
+	content, ok := m[name]
+	if !ok {
+		t.Fatalf("no file %s", name)
+	}
+	return content
+}
+
 // editedFiles are a module's files with the edits of applyEdits.
 type editedFiles struct {
-	mod    dirFiles
+	base   files
 	edited map[string][]byte // module-relative file → its content once edited
 }
 
@@ -925,19 +990,19 @@ func (e editedFiles) read(t *testing.T, name string) []byte {
 	if content, ok := e.edited[name]; ok {
 		return content
 	}
-	return e.mod.read(t, name)
+	return e.base.read(t, name)
 }
 
-// applyEdits applies edits to the files of mod, leaving mod as it is.
-func applyEdits(t *testing.T, mod string, edits []edit) files {
+// applyEdits applies edits to the files of mod, leaving them as they are.
+func applyEdits(t *testing.T, mod files, edits []edit) files {
 	t.Helper()
 	byFile := map[string][]edit{}
 	for _, e := range edits {
 		byFile[e.file] = append(byFile[e.file], e)
 	}
-	out := editedFiles{dirFiles(mod), map[string][]byte{}}
+	out := editedFiles{mod, map[string][]byte{}}
 	for file, es := range byFile {
-		src := out.mod.read(t, file)
+		src := out.base.read(t, file)
 		// The fixes that share a declaration each carry the same edits
 		// for it: they are made once, as the analysis drivers merge them.
 		es = slices.Compact(slices.SortedFunc(slices.Values(es), func(a, b edit) int { return cmpEdits(b, a) }))
