@@ -6,13 +6,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
 )
 
 // analyzerOf makes the plugin as golangci-lint does, from its registration
@@ -88,65 +87,76 @@ func TestConfigKey(t *testing.T) {
 	}
 }
 
-// TestPluginSettings runs the plugin's analyzer with each setting over a
-// package with a leak of a default rule (missing-close) and of a rule that
-// is off by default (unbounded-client-read): the settings choose the
+// TestPluginFixes applies the plugin's suggested fixes, as golangci-lint
+// run --fix does: they give leaky.go.golden, what leakfix -w writes.
+//
+// The same analysistest run, over a package with a leak of a default rule
+// (missing-close) and of a rule that is off by default
+// (unbounded-client-read), runs the plugin's analyzer with each setting of
+// pluginSettings, its diagnostics kept apart: the settings choose the
 // rules, and each message starts with its rule's name as the command line
 // prints it. The analyzers of all the settings run in one pass over the
 // package, as golangci-lint runs its linters' analyzers, which shares the
-// loading and the ownership facts of the standard library.
-func TestPluginSettings(t *testing.T) {
-	const (
-		missingClose = "12:12: missing-close: f (file from os.Open) is never closed"
-		clientRead   = "29:9: unbounded-client-read: resp.Body is read whole with no limit on its size"
-	)
-	tests := []struct {
-		settings any
-		want     []string
-	}{
-		{nil, []string{missingClose}},
-		{map[string]any{}, []string{missingClose}},
-		{map[string]any{"disable": []any{"missing-close"}}, nil},
-		{map[string]any{"enable": []any{"unbounded-client-read"}}, []string{missingClose, clientRead}},
-		{map[string]any{"enable": []any{"unbounded-client-read"}, "disable": []any{"missing-close"}}, []string{clientRead}},
-	}
+// loading (the standard library, from source) and the ownership facts.
+func TestPluginFixes(t *testing.T) {
+	fixes := analyzerOf(t, map[string]any{"enable": []any{"unbounded-client-read"}})
 	var analyzers []*analysis.Analyzer
-	for _, tc := range tests {
-		analyzers = append(analyzers, analyzerOf(t, tc.settings))
-	}
-	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadAllSyntax, Dir: "testdata/leaky", Tests: true}, "./...")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if packages.PrintErrors(pkgs) > 0 {
-		t.Fatal("the test package does not load")
-	}
-	res, err := checker.Analyze(analyzers, pkgs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[*analysis.Analyzer][]string{}
-	for _, act := range res.Roots {
-		if act.Err != nil {
-			t.Fatalf("%s: %v", act, act.Err)
+	for _, tc := range pluginSettings {
+		a := analyzerOf(t, tc.settings)
+		if !slices.Equal(a.Requires, fixes.Requires) {
+			t.Fatalf("settings %v: the analyzer requires %v, not %v", tc.settings, a.Requires, fixes.Requires)
 		}
-		for _, d := range act.Diagnostics {
-			pos := act.Package.Fset.Position(d.Pos)
-			got[act.Analyzer] = append(got[act.Analyzer], fmt.Sprintf("%d:%d: %s", pos.Line, pos.Column, d.Message))
-		}
+		analyzers = append(analyzers, a)
 	}
-	for i, tc := range tests {
-		if g := got[analyzers[i]]; !slices.Equal(g, tc.want) {
-			t.Errorf("settings %v: diagnostics\n\t%q\nwant\n\t%q", tc.settings, g, tc.want)
+	got := make([][]string, len(analyzers)) // each setting's diagnostics
+	var mu sync.Mutex
+	settings := &analysis.Analyzer{
+		Name:     "settings",
+		Doc:      "runs the plugin's analyzer of each setting, keeping their diagnostics apart, then the one with unbounded-client-read enabled",
+		Requires: fixes.Requires,
+		Run: func(pass *analysis.Pass) (any, error) {
+			for i, a := range analyzers {
+				p := *pass
+				p.Analyzer = a
+				p.Report = func(d analysis.Diagnostic) {
+					pos := pass.Fset.Position(d.Pos)
+					mu.Lock()
+					defer mu.Unlock()
+					got[i] = append(got[i], fmt.Sprintf("%d:%d: %s", pos.Line, pos.Column, d.Message))
+				}
+				if _, err := a.Run(&p); err != nil {
+					return nil, fmt.Errorf("settings %v: %v", pluginSettings[i].settings, err)
+				}
+			}
+			return fixes.Run(pass)
+		},
+	}
+	analysistest.RunWithSuggestedFixes(t, "testdata/leaky", settings, "./...")
+	for i, tc := range pluginSettings {
+		if !slices.Equal(got[i], tc.want) {
+			t.Errorf("settings %v: diagnostics\n\t%q\nwant\n\t%q", tc.settings, got[i], tc.want)
 		}
 	}
 }
 
-// TestPluginFixes applies the plugin's suggested fixes, as golangci-lint
-// run --fix does: they give leaky.go.golden, what leakfix -w writes.
-func TestPluginFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, "testdata/leaky", analyzerOf(t, map[string]any{"enable": []any{"unbounded-client-read"}}), "./...")
+// pluginSettings are the settings TestPluginFixes runs the plugin with, and
+// the diagnostics each gives in testdata/leaky.
+var pluginSettings = []struct {
+	settings any
+	want     []string
+}{
+	{nil, []string{missingCloseLeak}},
+	{map[string]any{}, []string{missingCloseLeak}},
+	{map[string]any{"disable": []any{"missing-close"}}, nil},
+	{map[string]any{"enable": []any{"unbounded-client-read"}}, []string{missingCloseLeak, clientReadLeak}},
+	{map[string]any{"enable": []any{"unbounded-client-read"}, "disable": []any{"missing-close"}}, []string{clientReadLeak}},
 }
+
+// The leaks of testdata/leaky, as the plugin reports them.
+const (
+	missingCloseLeak = "12:12: missing-close: f (file from os.Open) is never closed"
+	clientReadLeak   = "29:9: unbounded-client-read: resp.Body is read whole with no limit on its size"
+)
 
 // TestPluginBadSettings: a wrong setting is an error that names it, where
 // it is in .golangci.yml, and what it may be. golangci-lint prints it after

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,6 +22,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/internal/sarifschema"
 	"github.com/leakfix/leakfix/rules"
@@ -38,199 +41,514 @@ func (f finding) String() string {
 }
 
 // TestEntryPoints runs every way of using leakfix over the same cases (each
-// rule's golden cases, laid out by package cases, with that rule alone
-// selected, as the golden test runs them) and requires the same findings
-// and the same fixes from each: the command line's text output and -w, JSON
-// Lines, SARIF (valid against the schema), rdjson (valid against
-// reviewdog's schema; its suggestions cannot add files, as analysis fixes
-// cannot), go vet -vettool, go fix -fixtool, the analyzer in process (as
-// analysistest runs it: rules.TestAnalyzers holds it to the cases' `//
-// want` comments and .golden files under analysistest itself), the custom
+// rule's golden cases, laid out by package cases) and requires the same
+// findings and the same fixes from each: the command line's text output
+// and -w, JSON Lines, SARIF (valid against the schema), rdjson (valid
+// against reviewdog's schema; its suggestions cannot add files, as
+// analysis fixes cannot), go vet -vettool, go fix -fixtool, the custom
 // golangci-lint (where LEAKFIX_GOLANGCI_LINT names one) and the pre-commit
-// hooks' entries called as pre-commit calls them.
+// hooks' entries called as pre-commit calls them. (The analyzers in
+// process, as analysistest runs them, loaded from source with the
+// standard library they import, rules.TestAnalyzers holds to the same
+// findings and fixes as the command line's, as well as to the cases' `//
+// want` comments and .golden files: it has them loaded already.)
 //
-// The reference is the command line's text output; the fixes must give
-// the cases' .golden files (the golden test holds the command line to
-// them, and to the cases' `// want` comments).
+// The reference is, for each rule, the command line's text output over
+// the rule's packages with that rule alone selected by --enable and
+// --disable, as the golden test runs them; the fixes must give the cases'
+// .golden files (the golden test holds the command line to them, and to
+// the cases' `// want` comments).
 //
-// The rules, and the entry points of a rule, run in parallel, each in a
-// copy of the rule's module of its own: most of the time goes in waiting
-// for the go command and leakfix, which then overlap.
+// The cases of all the rules are one module (entryCases), in which the
+// .leakfix.yaml of each case's packages selects its rule, as the flags
+// do: every other entry point runs once, over the whole module, with no
+// flag, and must give each rule's findings and fixes in the rule's files,
+// and nothing else. That is also the claim that a rule chosen by
+// .leakfix.yaml alone (a rule off by default among them,
+// unbounded-client-read, the others disabled) gives in every entry point
+// the findings --enable and --disable give. A copy of that rule's cases
+// in excluded/, whose config excludes every file from it, leaves every
+// entry point silent, go vet's flag naming the rule too, and go fix
+// without a change there.
+//
+// One module, in one directory, rather than a copy for each rule and entry
+// point: the go command builds the module's packages for each new
+// directory (go list -export, go vet), and go vet and go fix analyze every
+// package of the standard library the cases import, again for each new
+// set of analyzer flags or configs (the tool's identity, which keys their
+// cache, hashes the configs). The runs of the entry points that only read
+// start at once, in the background, and are checked in turn; those that
+// write (-w, go fix, the hooks) run one after the other, each followed by
+// putting the module back as it was.
 func TestEntryPoints(t *testing.T) {
 	t.Parallel()
-	for _, r := range rules.All() {
-		t.Run(r.Name, func(t *testing.T) {
-			t.Parallel()
-			testEntryPoints(t, r)
-		})
-	}
-}
+	c := layOutEntryCases(t)
+	mod := c.dir
 
-func testEntryPoints(t *testing.T, rule *rules.Rule) {
-	mod := t.TempDir()
-	ruleDir := filepath.Join("..", "testdata", rule.Name)
-	caseFiles, err := cases.Layout(mod, ruleDir)
-	if err != nil {
-		t.Fatal(err)
+	// With its configs alone, the command line finds what the flags
+	// find. This first run also builds the module's packages, for the
+	// runs below.
+	_, stderr := runExit(t, mod, 1, "leakfix", "./...")
+	selected := parseText(t, stderr, true)
+
+	// The runs that only read, all started at once: the go command and
+	// leakfix keep the CPUs busy while each waits for the other.
+	refs := map[*rules.Rule]*started{}
+	for _, rule := range c.rules {
+		var others []string
+		for _, r := range c.rules {
+			if r != rule {
+				others = append(others, r.Name)
+			}
+		}
+		refs[rule] = startExit(mod, 1, "leakfix", append([]string{"--enable=" + rule.Name, "--disable=" + strings.Join(others, ",")}, c.pkgs[rule]...)...)
 	}
-	// Only this rule: on the command line (and so in the hooks, whose
-	// args pre-commit puts between the entry and the files), and as a
-	// vet tool, where naming an analyzer's flag runs it alone.
-	var others []string
-	for _, r := range rules.All() {
-		if r != rule {
-			others = append(others, r.Name)
+	jsonRun := startExit(mod, 1, "leakfix", "--format", "json", "./...")
+	sarifRun := startExit(mod, 1, "leakfix", "--format", "sarif", "./...")
+	rdjsonRun := startExit(mod, 1, "leakfix", "--format", "rdjson", "./...")
+	excludedRun := startExit(mod, 0, "leakfix", "./excluded/...")
+	// go vet -json first: plain go vet is the same analysis, which the
+	// go command then replays from its cache, and so are the excluded
+	// copy's packages; naming the rule's analyzer is another analysis.
+	vetJSON := startExit(mod, 0, "go", "vet", "-vettool="+leakfixPath(), "-json", "./...")
+	vetPlain := startExitAfter(vetJSON, mod, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
+	vetExcluded := [][]string{
+		{"vet", "-vettool=" + leakfixPath(), "./excluded/..."},
+		{"vet", "-vettool=" + leakfixPath(), "-" + rules.AnalyzerName(c.excludedRule), "./excluded/..."},
+	}
+	vetExcludedRuns := []*started{startExitAfter(vetPlain, mod, 0, "go", vetExcluded[0]...)}
+	vetExcludedRuns = append(vetExcludedRuns, startExit(mod, 0, "go", vetExcluded[1]...))
+	// golangci-lint, over each rule's packages, the rule chosen by the
+	// plugin's settings.
+	gcl, gclSkip, gclErr := findGolangciLint()
+	gclRuns := map[*rules.Rule]*golangciLintFor{}
+	if gclSkip == "" && gclErr == nil {
+		// Two at a time: each loads what its rule's packages import from
+		// source.
+		var lanes [2]*started
+		for i, rule := range c.rules {
+			gclRuns[rule] = startGolangciLint(t, c, gcl, rule, lanes[i%2])
+			lanes[i%2] = gclRuns[rule].run
 		}
 	}
-	only := []string{"--enable=" + rule.Name, "--disable=" + strings.Join(others, ",")}
-	vetOnly := "-" + rules.AnalyzerName(rule)
-	leakfix := func(args ...string) []string { return append(slices.Clone(only), args...) }
-
-	fixed := map[string]string{} // module-relative file → its content once fixed
-	var goFiles []string         // module-relative .go files, as pre-commit passes them
-	for _, f := range caseFiles {
-		rel, _ := filepath.Rel(mod, f.Path)
-		rel = filepath.ToSlash(rel)
-		goFiles = append(goFiles, rel)
-		want, err := os.ReadFile(cmpOr(f.Golden, f.Source))
-		if err != nil {
-			t.Fatal(err)
+	readers := append([]*started{jsonRun, sarifRun, rdjsonRun, excludedRun, vetJSON, vetPlain}, vetExcludedRuns...)
+	for _, run := range refs {
+		readers = append(readers, run)
+	}
+	for _, g := range gclRuns {
+		readers = append(readers, g.run)
+	}
+	waitReaders := func() {
+		for _, run := range readers {
+			<-run.done
 		}
-		fixed[rel] = string(want)
 	}
-	sort.Strings(goFiles)
+	t.Cleanup(func() {
+		// Before the module is removed, should the test stop early.
+		waitReaders()
+		for _, g := range gclRuns {
+			if g.fix != nil {
+				<-g.fix.done
+			}
+		}
+	})
 
-	stdout, stderr := runExit(t, mod, 1, "leakfix", leakfix("./...")...)
-	if stdout == "" && len(fixedFiles(mod, fixed)) > 0 {
-		t.Fatal("leakfix printed no diff")
-	}
-	want := parseText(t, stderr, true)
-	if len(want) == 0 {
-		t.Fatal("no findings")
+	t.Run("reference", func(t *testing.T) {
+		for _, rule := range c.rules {
+			t.Run(rule.Name, func(t *testing.T) {
+				stdout, stderr := refs[rule].wait(t)
+				if stdout == "" && len(fixedFiles(mod, c.fixed[rule])) > 0 {
+					t.Error("leakfix printed no diff")
+				}
+				c.want[rule] = parseText(t, stderr, true)
+				if len(c.want[rule]) == 0 {
+					t.Error("no findings")
+				}
+			})
+		}
+	})
+	if t.Failed() {
+		return
 	}
 	// Once fixed, leakfix still exits 1 if some leak has no safe fix.
 	afterFix := 0
-	if slices.ContainsFunc(want, func(f finding) bool { return strings.Contains(f.Text, "(no automatic fix: ") }) {
-		afterFix = 1
+	for _, want := range c.want {
+		if slices.ContainsFunc(want, func(f finding) bool { return strings.Contains(f.Text, "(no automatic fix: ") }) {
+			afterFix = 1
+		}
 	}
+	t.Run("selected", func(t *testing.T) {
+		c.eachRule(t, selected, func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+		})
+	})
 
 	// JSON has each fix on its own: the fixes applied one after the
 	// other give what -w writes, as the analyzers' fixes (go vet, go fix,
 	// analysistest) do.
-	jsonOut, _ := runExit(t, mod, 1, "leakfix", leakfix("--format", "json", "./...")...)
+	jsonOut, _ := jsonRun.wait(t)
 	jsonFindings := parseJSONLines(t, jsonOut)
-
-	t.Run("write", func(t *testing.T) {
-		t.Parallel()
-		dir := copyModule(t, mod)
-		runExit(t, dir, afterFix, "leakfix", leakfix("-w", "./...")...)
-		checkFixed(t, dir, fixed)
-	})
-
-	t.Run("json", func(t *testing.T) {
-		t.Parallel()
-		// Each fix's diff applies alone with patch -p1; the diffs'
-		// edits together, with the identical ones (the declaration
-		// that fixes of a package share) made once, give what -w
-		// writes.
-		var got []finding
-		var edits []edit
+	jsonOf := func(rule *rules.Rule) []jsonFinding {
+		var out []jsonFinding
 		for _, jf := range jsonFindings {
-			got = append(got, jf.finding)
-			if jf.Fix != "" {
-				applyPatch(t, copyModule(t, mod), jf.Fix)
-				edits = append(edits, diffEdits(t, mod, jf.Fix)...)
+			if c.owner[jf.File] == rule {
+				out = append(out, jf)
 			}
 		}
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
+		return out
+	}
+
+	t.Run("json", func(t *testing.T) {
+		// Each fix's diff applies alone with patch -p1; the diffs'
+		// edits together, with the identical ones (the declaration that
+		// fixes of a package share) made once, give what -w writes.
+		c.eachRule(t, mapped(jsonFindings, func(jf jsonFinding) finding { return jf.finding }), func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+			var edits []edit
+			for _, jf := range jsonOf(rule) {
+				if jf.Fix != "" {
+					checkPatch(t, mod, jf.Fix)
+					edits = append(edits, diffEdits(t, mod, jf.Fix)...)
+				}
+			}
+			checkFixed(t, applyEdits(t, dirFiles(mod), edits), c.fixed[rule])
+		})
 	})
 
 	t.Run("sarif", func(t *testing.T) {
-		t.Parallel()
-		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "sarif", "./...")...)
+		stdout, _ := sarifRun.wait(t)
 		if err := sarifschema.Validate([]byte(stdout)); err != nil {
 			t.Fatalf("invalid SARIF: %v", err)
 		}
-		got, edits := parseSARIF(t, mod, stdout)
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
+		found, edits := parseSARIF(t, mod, stdout)
+		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+			checkFixed(t, applyEdits(t, dirFiles(mod), c.editsOf(rule, edits)), c.fixed[rule])
+		})
 	})
 
 	t.Run("rdjson", func(t *testing.T) {
-		t.Parallel()
-		stdout, _ := runExit(t, copyModule(t, mod), 1, "leakfix", leakfix("--format", "rdjson", "./...")...)
-		got, edits := parseRDJSON(t, mod, stdout)
-		want, wantEdits := fileLocalWant(t, mod, jsonFindings, ", and a suggestion edits only the finding's own file; leakfix -w makes it")
-		sameFindings(t, got, want)
-		sameFiles(t, applyEdits(t, mod, edits), applyEdits(t, mod, wantEdits), fixed)
+		stdout, _ := rdjsonRun.wait(t)
+		found, edits := parseRDJSON(t, mod, stdout)
+		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+			want, wantEdits := fileLocalWant(t, mod, jsonOf(rule), ", and a suggestion edits only the finding's own file; leakfix -w makes it")
+			sameFindings(t, got, want)
+			sameFiles(t, applyEdits(t, dirFiles(mod), c.editsOf(rule, edits)), applyEdits(t, dirFiles(mod), wantEdits), c.fixed[rule])
+		})
 	})
 
 	t.Run("vet", func(t *testing.T) {
-		t.Parallel()
-		dir := copyModule(t, mod)
-		// Plain go vet: the command line's findings in vet's format.
-		_, stderr := runExit(t, dir, 1, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "./...")
-		sameFindings(t, parseText(t, stderr, false), withoutRule(want))
-
 		// go vet -json names the analyzer and carries the fixes.
-		stdout, _ := runExit(t, dir, 0, "go", "vet", "-vettool="+leakfixPath(), vetOnly, "-json", "./...")
-		got, edits := parseVetJSON(t, dir, stdout)
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
-	})
+		stdout, _ := vetJSON.wait(t)
+		found, edits := parseVetJSON(t, mod, stdout)
+		c.eachRule(t, found, func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+			checkFixed(t, applyEdits(t, dirFiles(mod), c.editsOf(rule, edits)), c.fixed[rule])
+		})
 
-	t.Run("fix", func(t *testing.T) {
-		t.Parallel()
-		// The go command's fix driver gofmts each file it fixes
-		// whole; leakfix -w keeps the lines outside its fixes as
-		// they were. On gofmt-clean files the two agree.
-		gofmted := map[string]string{}
-		for name, content := range fixed {
-			gofmted[name] = content
-			if orig, _ := os.ReadFile(filepath.Join(mod, name)); string(orig) != content {
-				out, err := format.Source([]byte(content))
-				if err != nil {
-					t.Fatal(err)
-				}
-				gofmted[name] = string(out)
+		// Plain go vet: the command line's findings in vet's format.
+		_, stderr := vetPlain.wait(t)
+		c.eachRule(t, parseText(t, stderr, false), func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, withoutRule(c.want[rule]))
+		})
+
+		// The excluded copy: nothing, also where a flag names the rule.
+		for i, run := range vetExcludedRuns {
+			if _, stderr := run.wait(t); stderr != "" {
+				t.Errorf("go %s: %s", strings.Join(vetExcluded[i], " "), stderr)
 			}
 		}
-		dir := copyModule(t, mod)
-		runExit(t, dir, 0, "go", "fix", "-fixtool="+leakfixPath(), vetOnly, "./...")
-		checkFixed(t, dir, gofmted)
 	})
 
-	t.Run("analyzer", func(t *testing.T) {
-		t.Parallel()
-		got, edits := analyzedCases(t).of(t, rule, goFiles)
-		sameFindings(t, got, want)
-		checkFixed(t, applyEdits(t, mod, edits), fixed)
+	t.Run("excluded", func(t *testing.T) {
+		if _, stderr := excludedRun.wait(t); stderr != "" {
+			t.Errorf("leakfix ./excluded/...: %s", stderr)
+		}
 	})
 
 	t.Run("golangci-lint", func(t *testing.T) {
-		t.Parallel()
-		testGolangciLint(t, mod, rule, jsonFindings, fixed)
+		if gclSkip != "" {
+			t.Skip(gclSkip)
+		}
+		if gclErr != nil {
+			t.Fatal(gclErr)
+		}
+		for _, rule := range c.rules {
+			t.Run(rule.Name, func(t *testing.T) { gclRuns[rule].check(t, jsonOf(rule)) })
+		}
+	})
+
+	// The entry points that write, in turn, once every reader is done
+	// (whichever subtests ran).
+	waitReaders()
+	t.Run("write", func(t *testing.T) {
+		defer c.restore(t)
+		runExit(t, mod, afterFix, "leakfix", "-w", "./...")
+		c.checkFixed(t, func(rule *rules.Rule) map[string]string { return c.fixed[rule] })
+	})
+
+	t.Run("fix", func(t *testing.T) {
+		defer c.restore(t)
+		// The go command's fix driver gofmts each file it fixes
+		// whole; leakfix -w keeps the lines outside its fixes as
+		// they were. On gofmt-clean files the two agree.
+		gofmted := map[*rules.Rule]map[string]string{}
+		for _, rule := range c.rules {
+			gofmted[rule] = map[string]string{}
+			for name, content := range c.fixed[rule] {
+				gofmted[rule][name] = content
+				if string(c.orig[name]) != content {
+					out, err := format.Source([]byte(content))
+					if err != nil {
+						t.Fatal(err)
+					}
+					gofmted[rule][name] = string(out)
+				}
+			}
+		}
+		runExit(t, mod, 0, "go", "fix", "-fixtool="+leakfixPath(), "./...")
+		c.checkFixed(t, func(rule *rules.Rule) map[string]string { return gofmted[rule] })
 	})
 
 	t.Run("pre-commit", func(t *testing.T) {
-		t.Parallel()
+		defer c.restore(t)
 		hooks := preCommitHooks(t)
-		dir := copyModule(t, mod)
+		// Arguments of the user's configuration go between the entry
+		// and the files.
+		args := []string{"--color=never"}
+		all := map[string]string{} // every case file once fixed
+		for _, rule := range c.rules {
+			maps.Copy(all, c.fixed[rule])
+		}
 		// leakfix-check names the files leakfix would fix and fails.
-		stdout, stderr := runHook(t, dir, hooks["leakfix-check"], only, goFiles, 1)
-		if got, wantListed := strings.Fields(stdout), fixedFiles(mod, fixed); !slices.Equal(got, wantListed) {
+		stdout, stderr := runHook(t, mod, hooks["leakfix-check"], args, c.goFiles, 1)
+		if got, wantListed := strings.Fields(stdout), fixedFiles(mod, all); !slices.Equal(got, wantListed) {
 			t.Errorf("leakfix-check listed %q, want %q", got, wantListed)
 		}
-		sameFindings(t, parseText(t, stderr, true), want)
+		c.eachRule(t, parseText(t, stderr, true), func(t *testing.T, rule *rules.Rule, got []finding) {
+			sameFindings(t, got, c.want[rule])
+		})
 		// leakfix fixes them; what has no safe fix still fails it.
-		runHook(t, dir, hooks["leakfix"], only, goFiles, afterFix)
-		checkFixed(t, dir, fixed)
-		stdout, _ = runHook(t, dir, hooks["leakfix-check"], only, goFiles, afterFix)
+		runHook(t, mod, hooks["leakfix"], args, c.goFiles, afterFix)
+		c.checkFixed(t, func(rule *rules.Rule) map[string]string { return c.fixed[rule] })
+		stdout, _ = runHook(t, mod, hooks["leakfix-check"], args, c.goFiles, afterFix)
 		if stdout != "" {
 			t.Errorf("after the fix, leakfix-check still lists %s", stdout)
 		}
 	})
+
+	t.Run("golangci-lint --fix", func(t *testing.T) {
+		if gclSkip != "" {
+			t.Skip(gclSkip)
+		}
+		if gclErr != nil {
+			t.Fatal(gclErr)
+		}
+		defer c.restore(t)
+		// The rules' packages are apart: their fixes run at once.
+		want := map[*rules.Rule]files{}
+		var lanes [2]*started // two at a time, as the first runs
+		for i, rule := range c.rules {
+			want[rule] = gclRuns[rule].startFix(t, jsonOf(rule), lanes[i%2])
+			lanes[i%2] = gclRuns[rule].fix
+		}
+		for _, rule := range c.rules {
+			t.Run(rule.Name, func(t *testing.T) {
+				gclRuns[rule].fix.wait(t)
+				sameFiles(t, dirFiles(c.dir), want[rule], c.fixed[rule])
+			})
+		}
+		checkFixed(t, dirFiles(c.dir), c.excluded)
+	})
+}
+
+// entryCases is TestEntryPoints' module: every rule's golden cases, laid
+// out by package cases, a .leakfix.yaml in each of their packages'
+// directories that selects the rule (enable: [rule], disable: [the
+// others]), and in excluded/ a copy of the cases of excludedRule under a
+// config that selects it and excludes every file from it.
+type entryCases struct {
+	dir          string
+	rules        []*rules.Rule
+	excludedRule *rules.Rule
+	owner        map[string]*rules.Rule // a case's module-relative file (slash-separated) → its rule
+	ownerDir     map[string]*rules.Rule // a case's package directory (module-relative, slash-separated) → its rule
+	files        map[*rules.Rule][]string
+	pkgs         map[*rules.Rule][]string          // the rule's packages, as patterns ("./dir")
+	fixed        map[*rules.Rule]map[string]string // the rule's files → their content once fixed
+	excluded     map[string]string                 // excluded/'s .go files → their content, which must not change
+	goFiles      []string                          // the cases' .go files, excluded/'s too, as pre-commit passes them
+	orig         map[string][]byte                 // every file of the module (slash-separated) → its content as laid out
+
+	want map[*rules.Rule][]finding // the reference: each rule's findings
+}
+
+func layOutEntryCases(t *testing.T) *entryCases {
+	t.Helper()
+	c := &entryCases{
+		dir:          t.TempDir(),
+		rules:        rules.All(),
+		excludedRule: rules.UnboundedClientRead,
+		owner:        map[string]*rules.Rule{},
+		ownerDir:     map[string]*rules.Rule{},
+		files:        map[*rules.Rule][]string{},
+		pkgs:         map[*rules.Rule][]string{},
+		fixed:        map[*rules.Rule]map[string]string{},
+		excluded:     map[string]string{},
+		want:         map[*rules.Rule][]finding{},
+	}
+	if !c.excludedRule.DefaultOff {
+		t.Fatalf("%s is on by default: choose a rule that is off", c.excludedRule.Name)
+	}
+	selecting := func(rule *rules.Rule) string {
+		var others []string
+		for _, r := range c.rules {
+			if r != rule {
+				others = append(others, r.Name)
+			}
+		}
+		return "enable: [" + rule.Name + "]\ndisable: [" + strings.Join(others, ", ") + "]\n"
+	}
+	for _, rule := range c.rules {
+		caseFiles, err := cases.Layout(c.dir, filepath.Join("..", "testdata", rule.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.fixed[rule] = map[string]string{}
+		for _, f := range caseFiles {
+			rel, _ := filepath.Rel(c.dir, f.Path)
+			rel = filepath.ToSlash(rel)
+			want, err := os.ReadFile(cmpOr(f.Golden, f.Source))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.fixed[rule][rel] = string(want)
+			c.owner[rel] = rule
+			c.files[rule] = append(c.files[rule], rel)
+			dir := path.Dir(rel)
+			switch r, ok := c.ownerDir[dir]; {
+			case ok && r != rule:
+				t.Fatalf("package %s holds cases of %s and %s", dir, r.Name, rule.Name)
+			case !ok:
+				c.ownerDir[dir] = rule
+				c.pkgs[rule] = append(c.pkgs[rule], "./"+dir)
+				writeConfig(t, filepath.Join(c.dir, filepath.FromSlash(dir)), selecting(rule))
+			}
+		}
+		sort.Strings(c.files[rule])
+		c.goFiles = append(c.goFiles, c.files[rule]...)
+	}
+	// The excluded copy, whose packages import nothing of the module.
+	for _, rel := range c.files[c.excludedRule] {
+		content, err := os.ReadFile(filepath.Join(c.dir, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(content, []byte(`"`+cases.ModulePath+"/")) {
+			t.Fatalf("%s imports a package of the cases: its copy in excluded/ would not be alone", rel)
+		}
+		name := "excluded/" + rel
+		writeTestFile(t, filepath.Join(c.dir, filepath.FromSlash(name)), string(content))
+		c.excluded[name] = string(content)
+		c.goFiles = append(c.goFiles, name)
+	}
+	writeConfig(t, filepath.Join(c.dir, "excluded"), selecting(c.excludedRule)+"exclusions:\n  rules:\n    - path: '.*'\n      rules: ["+c.excludedRule.Name+"]\n")
+	sort.Strings(c.goFiles)
+	c.orig = readTree(t, c.dir)
+	return c
+}
+
+// eachRule hands each rule's findings among found, those in its files, to
+// check, in a subtest of the rule's name, and fails on the findings in no
+// rule's files, or of another rule than the one of their file.
+func (c *entryCases) eachRule(t *testing.T, found []finding, check func(t *testing.T, rule *rules.Rule, got []finding)) {
+	t.Helper()
+	byRule := map[*rules.Rule][]finding{}
+	for _, f := range found {
+		rule := c.owner[f.File]
+		if rule == nil || f.Rule != "" && f.Rule != rule.Name {
+			t.Errorf("a finding outside the cases of its rule: %s", f)
+			continue
+		}
+		byRule[rule] = append(byRule[rule], f)
+	}
+	for _, rule := range c.rules {
+		t.Run(rule.Name, func(t *testing.T) { check(t, rule, byRule[rule]) })
+	}
+}
+
+// editsOf returns the edits among edits of the files in the rule's
+// packages.
+func (c *entryCases) editsOf(rule *rules.Rule, edits []edit) []edit {
+	var out []edit
+	for _, e := range edits {
+		if c.ownerDir[path.Dir(e.file)] == rule {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// checkFixed checks that each rule's files have the content fixed gives
+// them, and that excluded/ has not changed.
+func (c *entryCases) checkFixed(t *testing.T, fixed func(*rules.Rule) map[string]string) {
+	t.Helper()
+	for _, rule := range c.rules {
+		t.Run("fixed/"+rule.Name, func(t *testing.T) { checkFixed(t, dirFiles(c.dir), fixed(rule)) })
+	}
+	checkFixed(t, dirFiles(c.dir), c.excluded)
+}
+
+// restore puts the module back as it was laid out.
+func (c *entryCases) restore(t *testing.T) {
+	t.Helper()
+	now := readTree(t, c.dir)
+	for name := range now {
+		if _, ok := c.orig[name]; !ok {
+			if err := os.Remove(filepath.Join(c.dir, filepath.FromSlash(name))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for name, content := range c.orig {
+		if !bytes.Equal(now[name], content) {
+			writeTestFile(t, filepath.Join(c.dir, filepath.FromSlash(name)), string(content))
+		}
+	}
+}
+
+// readTree reads every file under dir, by slash-separated relative name.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		content, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = content
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// checkPatch checks that one fix's diff applies alone in dir with patch
+// -p1, as a user of the JSON output would apply it (patch --dry-run:
+// without changing dir).
+func checkPatch(t *testing.T, dir, fixDiff string) {
+	t.Helper()
+	patch := exec.Command("patch", "-p1", "--dry-run", "--quiet", "--forward", "--no-backup-if-mismatch")
+	patch.Dir, patch.Stdin = dir, strings.NewReader(fixDiff)
+	if out, err := patch.CombinedOutput(); err != nil {
+		t.Fatalf("patch: %v\n%s\n%s", err, out, fixDiff)
+	}
 }
 
 // A line of leakfix --format json.
@@ -289,17 +607,6 @@ func diffName(t *testing.T, fileDiff string) string {
 	name, _, _ := strings.Cut(rest, "\n")
 	name, _, _ = strings.Cut(name, "\t")
 	return name
-}
-
-// applyPatch applies one fix's diff in dir with patch -p1, as a user of
-// the JSON output would.
-func applyPatch(t *testing.T, dir, fixDiff string) {
-	t.Helper()
-	patch := exec.Command("patch", "-p1", "--quiet", "--forward", "--no-backup-if-mismatch")
-	patch.Dir, patch.Stdin = dir, strings.NewReader(fixDiff)
-	if out, err := patch.CombinedOutput(); err != nil {
-		t.Fatalf("patch: %v\n%s\n%s", err, out, fixDiff)
-	}
 }
 
 var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@`)
@@ -394,11 +701,54 @@ func runExit(t *testing.T, dir string, status int, name string, args ...string) 
 // runExitEnv is runExit with env added to the command's environment.
 func runExitEnv(t *testing.T, dir string, env []string, status int, name string, args ...string) (stdout, stderr string) {
 	t.Helper()
-	path := name
-	if name == "leakfix" {
+	return startExitEnv(dir, env, status, name, args...).wait(t)
+}
+
+// A started command runs in the background, as runExit runs it; wait
+// waits for it and checks its exit status, as runExit does.
+type started struct {
+	done           chan struct{}
+	name           string
+	args           []string
+	status, got    int
+	stdout, stderr string
+	err            error
+}
+
+// startExit starts a command in dir as runExit runs it.
+func startExit(dir string, status int, name string, args ...string) *started {
+	return startExitEnv(dir, nil, status, name, args...)
+}
+
+// startExitAfter starts a command as startExit does once before is done.
+func startExitAfter(before *started, dir string, status int, name string, args ...string) *started {
+	return startExitEnvAfter(before, dir, nil, status, name, args...)
+}
+
+func startExitEnv(dir string, env []string, status int, name string, args ...string) *started {
+	return startExitEnvAfter(nil, dir, env, status, name, args...)
+}
+
+// startExitEnvAfter starts a command as runExitEnv runs it once before is
+// done (at once if before is nil).
+func startExitEnvAfter(before *started, dir string, env []string, status int, name string, args ...string) *started {
+	s := &started{done: make(chan struct{}), name: name, args: args, status: status}
+	go func() {
+		if before != nil {
+			<-before.done
+		}
+		s.run(dir, env)
+	}()
+	return s
+}
+
+func (s *started) run(dir string, env []string) {
+	defer close(s.done)
+	path := s.name
+	if s.name == "leakfix" {
 		path = leakfixPath() // the one built for the tests, whatever PATH holds
 	}
-	cmd := exec.Command(path, args...)
+	cmd := exec.Command(path, s.args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"),
@@ -408,16 +758,24 @@ func runExitEnv(t *testing.T, dir string, env []string, status int, name string,
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
-	got := 0
+	s.stdout, s.stderr = out.String(), errOut.String()
 	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-		got = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%s: %v", name, err)
+		s.got = ee.ExitCode()
+	} else {
+		s.err = err
 	}
-	if got != status {
-		t.Fatalf("%s %s exited %d, want %d\nstdout:\n%s\nstderr:\n%s", name, strings.Join(args, " "), got, status, &out, &errOut)
+}
+
+func (s *started) wait(t *testing.T) (stdout, stderr string) {
+	t.Helper()
+	<-s.done
+	if s.err != nil {
+		t.Fatalf("%s: %v", s.name, s.err)
 	}
-	return out.String(), errOut.String()
+	if s.got != s.status {
+		t.Fatalf("%s %s exited %d, want %d\nstdout:\n%s\nstderr:\n%s", s.name, strings.Join(s.args, " "), s.got, s.status, s.stdout, s.stderr)
+	}
+	return s.stdout, s.stderr
 }
 
 var textLine = regexp.MustCompile(`^(.+?):(\d+):(\d+): (?:([a-z-]+): )?(.*)$`)
@@ -591,20 +949,60 @@ func parseVetJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
 	return found, edits
 }
 
-// applyEdits applies edits to a copy of mod.
-func applyEdits(t *testing.T, mod string, edits []edit) string {
+// A module's files, as checkFixed reads them: a directory, or a module
+// with edits applied (applyEdits).
+type files interface {
+	read(t *testing.T, name string) []byte // name is module-relative, slash-separated
+}
+
+// A dirFiles is the files of a directory.
+type dirFiles string
+
+func (d dirFiles) read(t *testing.T, name string) []byte {
 	t.Helper()
-	dir := copyModule(t, mod)
+	content, err := os.ReadFile(filepath.Join(string(d), filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return content
+}
+
+// A mapFiles is files held in memory.
+type mapFiles map[string][]byte
+
+func (m mapFiles) read(t *testing.T, name string) []byte {
+	t.Helper()
+	content, ok := m[name]
+	if !ok {
+		t.Fatalf("no file %s", name)
+	}
+	return content
+}
+
+// editedFiles are a module's files with the edits of applyEdits.
+type editedFiles struct {
+	base   files
+	edited map[string][]byte // module-relative file → its content once edited
+}
+
+func (e editedFiles) read(t *testing.T, name string) []byte {
+	t.Helper()
+	if content, ok := e.edited[name]; ok {
+		return content
+	}
+	return e.base.read(t, name)
+}
+
+// applyEdits applies edits to the files of mod, leaving them as they are.
+func applyEdits(t *testing.T, mod files, edits []edit) files {
+	t.Helper()
 	byFile := map[string][]edit{}
 	for _, e := range edits {
 		byFile[e.file] = append(byFile[e.file], e)
 	}
+	out := editedFiles{mod, map[string][]byte{}}
 	for file, es := range byFile {
-		name := filepath.Join(dir, filepath.FromSlash(file))
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		src := out.base.read(t, file)
 		// The fixes that share a declaration each carry the same edits
 		// for it: they are made once, as the analysis drivers merge them.
 		es = slices.Compact(slices.SortedFunc(slices.Values(es), func(a, b edit) int { return cmpEdits(b, a) }))
@@ -615,14 +1013,9 @@ func applyEdits(t *testing.T, mod string, edits []edit) string {
 			}
 			src = slices.Concat(src[:e.start], []byte(e.text), src[e.end:])
 		}
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		out.edited[file] = src
 	}
-	return dir
+	return out
 }
 
 // byteOffset turns a SARIF line and UTF-16 column into a byte offset of
@@ -644,31 +1037,23 @@ func byteOffset(src []byte, line, col int) int {
 	return off
 }
 
-// checkFixed compares the case files in dir with their fixed content.
 // sameFiles requires the files of fixed (module-relative names) to be
 // alike in two copies of the module.
-func sameFiles(t *testing.T, dir, want string, fixed map[string]string) {
+func sameFiles(t *testing.T, got, want files, fixed map[string]string) {
 	t.Helper()
 	content := map[string]string{}
 	for name := range fixed {
-		b, err := os.ReadFile(filepath.Join(want, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		content[name] = string(b)
+		content[name] = string(want.read(t, name))
 	}
-	checkFixed(t, dir, content)
+	checkFixed(t, got, content)
 }
 
-func checkFixed(t *testing.T, dir string, fixed map[string]string) {
+// checkFixed compares the case files with their fixed content.
+func checkFixed(t *testing.T, got files, fixed map[string]string) {
 	t.Helper()
 	for name, want := range fixed {
-		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want {
-			t.Errorf("%s differs from its fixed content:\n%s", name, got)
+		if content := got.read(t, name); string(content) != want {
+			t.Errorf("%s differs from its fixed content:\n%s", name, content)
 		}
 	}
 }
@@ -739,4 +1124,12 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// writeConfig writes content as the .leakfix.yaml of dir.
+func writeConfig(t *testing.T, dir, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, config.FileName), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -33,17 +33,31 @@ func golangciLint(t *testing.T) string {
 // the environment: it must run golangci-lint with golangciEnv.
 func golangciLintPath(t *testing.T) string {
 	t.Helper()
-	path := os.Getenv("LEAKFIX_GOLANGCI_LINT")
-	if path == "" {
-		t.Skip("LEAKFIX_GOLANGCI_LINT is unset: build a golangci-lint with leakfix's plugin with golangci/build-custom.sh OUTPUT (as .ci/run does) and set LEAKFIX_GOLANGCI_LINT=OUTPUT")
+	path, skip, err := findGolangciLint()
+	if skip != "" {
+		t.Skip(skip)
 	}
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("LEAKFIX_GOLANGCI_LINT: %v", err)
-	}
-	if err := sameSources(path); err != nil {
+	if err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// findGolangciLint returns the golangci-lint LEAKFIX_GOLANGCI_LINT names,
+// or why the tests that run it are skipped, or why they fail: one built
+// from other sources.
+func findGolangciLint() (path, skip string, err error) {
+	path = os.Getenv("LEAKFIX_GOLANGCI_LINT")
+	if path == "" {
+		return "", "LEAKFIX_GOLANGCI_LINT is unset: build a golangci-lint with leakfix's plugin with golangci/build-custom.sh OUTPUT (as .ci/run does) and set LEAKFIX_GOLANGCI_LINT=OUTPUT", nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Sprintf("LEAKFIX_GOLANGCI_LINT: %v", err), nil
+	}
+	if err := sameSources(path); err != nil {
+		return "", "", err
+	}
+	return path, "", nil
 }
 
 // golangciEnv is the environment of a golangci-lint that golangciLintPath
@@ -130,28 +144,57 @@ func leakfixFinding(t *testing.T, linter, file string, line, col int, text strin
 	return finding{filepath.ToSlash(file), line, col, rule, msg}
 }
 
-// testGolangciLint is TestEntryPoints' golangci-lint: the custom
-// golangci-lint with only the rule enabled in the plugin's settings finds
-// what the command line finds, in JSON and in SARIF, and --fix makes the
+// golangciLintFor is TestEntryPoints' golangci-lint: the custom
+// golangci-lint with only the rule enabled in the plugin's settings, run
+// over the rule's packages of the entry points' module, finds what the
+// command line finds, in JSON and in SARIF (check), and --fix makes the
 // JSON's fixes, but for those that would edit another file than their
-// finding's, which golangci-lint's --fix cannot.
-func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, jsonFindings []jsonFinding, fixed map[string]string) {
-	gcl, env := golangciLintPath(t), golangciEnv(t)
-	// A fix that would edit another file is none under golangci-lint.
-	want, wantEdits := fileLocalWant(t, mod, jsonFindings, ", declaring cancelOnClose there, and golangci-lint applies only the edits in the finding's own file")
+// finding's, which golangci-lint's --fix cannot (startFix, then
+// checkFixed). Each run has a temporary directory of its own, as
+// golangciEnv gives.
+type golangciLintFor struct {
+	c      *entryCases
+	rule   *rules.Rule
+	gcl    string
+	config string // the .golangci.yml, outside the module
+	sarif  string // where the first run writes its SARIF
+	run    *started
+	fix    *started
+}
+
+// startGolangciLint starts golangci-lint over the rule's packages, in the
+// background, once after is done.
+func startGolangciLint(t *testing.T, c *entryCases, gcl string, rule *rules.Rule, after *started) *golangciLintFor {
 	var others []string
-	for _, r := range rules.All() {
+	for _, r := range c.rules {
 		if r != rule {
 			others = append(others, r.Name)
 		}
 	}
-	dir := copyModule(t, mod)
+	dir := t.TempDir()
+	g := &golangciLintFor{c: c, rule: rule, gcl: gcl, config: filepath.Join(dir, ".golangci.yml"), sarif: filepath.Join(dir, "golangci.sarif")}
 	settings := "{enable: [" + rule.Name + "], disable: [" + strings.Join(others, ", ") + "]}"
-	if err := os.WriteFile(filepath.Join(dir, ".golangci.yml"), []byte(golangciConfig(settings)), 0o644); err != nil {
+	// Paths relative to the working directory, the module's root, not
+	// to the config's.
+	config := strings.Replace(golangciConfig(settings), "version: \"2\"\n", "version: \"2\"\nrun:\n  relative-path-mode: wd\n", 1)
+	if err := os.WriteFile(g.config, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sarifPath := filepath.Join(t.TempDir(), "golangci.sarif")
-	stdout, _ := runExitEnv(t, dir, env, 1, gcl, "run", "--output.json.path=stdout", "--output.text.path=", "--output.sarif.path="+sarifPath, "--show-stats=false", "./...")
+	args := append([]string{"run", "--config=" + g.config, "--output.json.path=stdout", "--output.text.path=", "--output.sarif.path=" + g.sarif, "--show-stats=false"}, c.pkgs[rule]...)
+	g.run = startExitEnvAfter(after, c.dir, golangciEnv(t), 1, gcl, args...)
+	return g
+}
+
+// want is what golangci-lint must find, and the edits of its fixes: a fix
+// that would edit another file is none under golangci-lint.
+func (g *golangciLintFor) want(t *testing.T, jsonFindings []jsonFinding) ([]finding, []edit) {
+	return fileLocalWant(t, g.c.dir, jsonFindings, ", declaring cancelOnClose there, and golangci-lint applies only the edits in the finding's own file")
+}
+
+// check checks the first run's findings, in its JSON and its SARIF.
+func (g *golangciLintFor) check(t *testing.T, jsonFindings []jsonFinding) {
+	want, _ := g.want(t, jsonFindings)
+	stdout, _ := g.run.wait(t)
 	var got []finding
 	for _, is := range parseGolangciJSON(t, stdout) {
 		got = append(got, leakfixFinding(t, is.FromLinter, is.Pos.Filename, is.Pos.Line, is.Pos.Column, is.Text))
@@ -159,17 +202,23 @@ func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, jsonFindings [
 	sameFindings(t, got, want)
 
 	// SARIF's ruleId is the linter's name; the rule starts the message.
-	sarif, err := os.ReadFile(sarifPath)
+	sarif, err := os.ReadFile(g.sarif)
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, _ := parseSARIF(t, dir, string(sarif))
+	results, _ := parseSARIF(t, g.c.dir, string(sarif))
 	got = nil
 	for _, r := range results {
 		got = append(got, leakfixFinding(t, r.Rule, r.File, r.Line, r.Column, r.Text))
 	}
 	sameFindings(t, got, want)
+}
 
+// startFix starts golangci-lint --fix over the rule's packages, once after
+// is done, which changes their files, and returns the files they must then
+// hold (the module's files as laid out, the edits made).
+func (g *golangciLintFor) startFix(t *testing.T, jsonFindings []jsonFinding, after *started) files {
+	want, wantEdits := g.want(t, jsonFindings)
 	// What has no safe fix is still reported after --fix, and fails the
 	// run.
 	afterFix := 0
@@ -178,8 +227,9 @@ func testGolangciLint(t *testing.T, mod string, rule *rules.Rule, jsonFindings [
 			afterFix = 1
 		}
 	}
-	runExitEnv(t, dir, env, afterFix, gcl, "run", "--fix", "./...")
-	sameFiles(t, dir, applyEdits(t, mod, wantEdits), fixed)
+	wantFiles := applyEdits(t, mapFiles(g.c.orig), wantEdits)
+	g.fix = startExitEnvAfter(after, g.c.dir, golangciEnv(t), afterFix, g.gcl, append([]string{"run", "--config=" + g.config, "--fix"}, g.c.pkgs[g.rule]...)...)
+	return wantFiles
 }
 
 // TestGolangciLintBadSetting: a wrong setting of the plugin stops

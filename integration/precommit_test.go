@@ -26,6 +26,7 @@ func TestPreCommitHooks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds leakfix in a pre-commit environment; skipped in -short mode")
 	}
+	t.Parallel() // it waits on pre-commit, git and go install
 	preCommit, err := exec.LookPath("pre-commit")
 	if err != nil {
 		t.Skip("pre-commit not found on PATH (.ci/run installs Debian's pre-commit package)")

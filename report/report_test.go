@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"go/token"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakfix/leakfix/driver"
@@ -19,13 +22,43 @@ import (
 	"github.com/leakfix/leakfix/rules"
 )
 
+// TestMain removes the module of the golden cases that runCases lays out.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if casesDir != "" {
+		os.RemoveAll(casesDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	casesOnce   sync.Once
+	casesDir    string // the module of every rule's golden cases, once laid out
+	casesReport *Report
+	casesErr    error
+)
+
 // runCases runs every rule over the golden cases, as leakfix --format does.
+// The run is the same for every test that asks (the tests only read the
+// report): it is made once, by the first of them.
 func runCases(t *testing.T) *Report {
 	t.Helper()
-	mod := t.TempDir()
+	casesOnce.Do(func() { casesReport, casesErr = reportCases() })
+	if casesErr != nil {
+		t.Fatal(casesErr)
+	}
+	return casesReport
+}
+
+func reportCases() (*Report, error) {
+	mod, err := os.MkdirTemp("", "leakfix-report-cases-")
+	if err != nil {
+		return nil, err
+	}
+	casesDir = mod
 	for _, r := range rules.All() {
 		if _, err := cases.Layout(mod, filepath.Join("..", "testdata", r.Name)); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	res, err := driver.Run(driver.Options{
@@ -34,12 +67,12 @@ func runCases(t *testing.T) *Report {
 		Rules: rules.All(),
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if len(res.Errors) > 0 {
-		t.Fatalf("load errors: %v", res.Errors)
+		return nil, fmt.Errorf("load errors: %v", res.Errors)
 	}
-	return &Report{Dir: mod, Findings: res.Findings, Changes: res.Changes, Rules: rules.All(), Version: "test"}
+	return &Report{Dir: mod, Findings: res.Findings, Changes: res.Changes, Rules: rules.All(), Version: "test"}, nil
 }
 
 // validSARIF is rep's SARIF log, which must validate against the schema.
@@ -246,7 +279,8 @@ func TestSARIFNotifications(t *testing.T) {
 // scanning checks on upload) and SARIF's own, finds nothing in a log of
 // every golden case, nor in one with load errors. Skipped where the
 // multitool (npm's @microsoft/sarif-multitool) is not installed; CI
-// installs it.
+// installs it. One run of the tool validates both logs (its start is most
+// of its time): each of its results names the log it is about.
 func TestSARIFMultitool(t *testing.T) {
 	tool, err := exec.LookPath("sarif-multitool")
 	if err != nil {
@@ -255,9 +289,12 @@ func TestSARIFMultitool(t *testing.T) {
 	cases := runCases(t)
 	failed := *cases
 	failed.Errors = []load.Error{{Pos: filepath.Join(cases.Dir, "a.go") + ":3:7", Msg: "undefined: x"}}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "validation.sarif")
+	args := []string{"validate", "--rule-kind", `"Gh;Sarif"`}
+	logs := map[string]string{} // the file of a log → its name
 	for name, rep := range map[string]*Report{"cases": cases, "failed": &failed} {
-		dir := t.TempDir()
-		in, out := filepath.Join(dir, name+".sarif"), filepath.Join(dir, "validation.sarif")
+		in := filepath.Join(dir, name+".sarif")
 		var log bytes.Buffer
 		if err := rep.SARIF(&log); err != nil {
 			t.Fatal(err)
@@ -265,36 +302,52 @@ func TestSARIFMultitool(t *testing.T) {
 		if err := os.WriteFile(in, log.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		// The npm wrapper runs the tool through a shell: the rule kinds'
-		// semicolon is quoted for it.
-		cmd := exec.Command(tool, "validate", "--rule-kind", `"Gh;Sarif"`, in, "--output", out)
-		stdout, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, stdout)
-		}
-		data, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatalf("%s: no validation log: %v\n%s", name, err, stdout)
-		}
-		var validation struct {
-			Runs []struct {
-				Results []struct {
-					RuleID  string
-					Message struct {
-						Text, ID  string
-						Arguments []string
+		logs[in] = name
+		args = append(args, in)
+	}
+	// The npm wrapper runs the tool through a shell: the rule kinds'
+	// semicolon is quoted for it.
+	cmd := exec.Command(tool, append(args, "--output", out)...)
+	stdout, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if !bytes.Contains(stdout, []byte("Done. 2 files scanned.")) {
+		t.Errorf("the multitool did not validate both logs:\n%s", stdout)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("no validation log: %v\n%s", err, stdout)
+	}
+	var validation struct {
+		Runs []struct {
+			Results []struct {
+				RuleID  string
+				Message struct {
+					Text, ID  string
+					Arguments []string
+				}
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
 					}
 				}
 			}
 		}
-		if err := json.Unmarshal(data, &validation); err != nil {
-			t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &validation); err != nil {
+		t.Fatal(err)
+	}
+	if len(validation.Runs) != 1 {
+		t.Fatalf("validation log has %d runs", len(validation.Runs))
+	}
+	for _, r := range validation.Runs[0].Results {
+		name := "?" // a result about neither log
+		for _, loc := range r.Locations {
+			if u, err := url.Parse(loc.PhysicalLocation.ArtifactLocation.URI); err == nil && logs[u.Path] != "" {
+				name = logs[u.Path]
+			}
 		}
-		if len(validation.Runs) != 1 {
-			t.Fatalf("%s: validation log has %d runs", name, len(validation.Runs))
-		}
-		for _, r := range validation.Runs[0].Results {
-			t.Errorf("%s: %s: %s%s %q", name, r.RuleID, r.Message.Text, r.Message.ID, r.Message.Arguments)
-		}
+		t.Errorf("%s: %s: %s%s %q", name, r.RuleID, r.Message.Text, r.Message.ID, r.Message.Arguments)
 	}
 }

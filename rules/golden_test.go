@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakfix/leakfix/driver"
@@ -38,12 +39,11 @@ func TestGolden(t *testing.T) {
 }
 
 func runGolden(t *testing.T, rule *rules.Rule) {
-	dir := filepath.Join("..", "testdata", rule.Name)
-	mod := t.TempDir()
-	files, err := cases.Layout(mod, dir)
-	if err != nil {
-		t.Fatal(err)
+	first := firstGoldenRun(rule)
+	if first.err != nil {
+		t.Fatal(first.err)
 	}
+	mod, files := first.mod, first.files
 	inputs := map[string]string{}  // file in mod → its source case
 	goldens := map[string]string{} // file in mod → its .golden file, if any
 	for _, f := range files {
@@ -52,21 +52,13 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 			goldens[f.Path] = f.Golden
 		}
 	}
-	run := func() *driver.Result {
-		res, err := driver.Run(driver.Options{
-			Load:  load.Config{Dir: mod, Tests: true},
-			Args:  []string{"./..."},
-			Rules: []*rules.Rule{rule},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+	check := func(res *driver.Result) *driver.Result {
 		for _, e := range res.Errors {
 			t.Errorf("load error: %s: %s", e.Pos, e.Msg)
 		}
 		return res
 	}
-	res := run()
+	res := check(first.res)
 
 	// Findings against // want comments.
 	got := map[string][]string{} // "file:line" → finding texts
@@ -75,7 +67,7 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 		got[key] = append(got[key], f.Text())
 	}
 	for file, c := range inputs {
-		src, _ := os.ReadFile(file)
+		src, _ := os.ReadFile(c)
 		for i, line := range strings.Split(string(src), "\n") {
 			key := fmt.Sprintf("%s:%d", file, i+1)
 			for _, rx := range wants(t, c, i+1, line) {
@@ -132,9 +124,68 @@ func runGolden(t *testing.T, rule *rules.Rule) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("fixed cases do not build: %v\n%s", err, out)
 	}
-	if again := run(); len(again.Changes) > 0 {
+	again, err := goldenRun(mod, rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if check(again); len(again.Changes) > 0 {
 		t.Errorf("a second run changes %s again", again.Changes[0].Path)
 	}
+}
+
+// A firstRun is the first run of the golden test over a rule's cases, in
+// a module of their own (removed by TestMain), which TestAnalyzers also
+// holds the analyzers to.
+type firstRun struct {
+	mod   string
+	files []cases.File
+	res   *driver.Result
+	err   error
+}
+
+var firstRuns sync.Map // *rules.Rule → func() *firstRun
+
+// firstGoldenRun lays out the rule's cases and runs the rule over them,
+// once for the package's tests.
+func firstGoldenRun(rule *rules.Rule) *firstRun {
+	once, _ := firstRuns.LoadOrStore(rule, sync.OnceValue(func() *firstRun {
+		mod, err := os.MkdirTemp("", "leakfix-golden-")
+		if err != nil {
+			return &firstRun{err: err}
+		}
+		tempDirs.Store(mod, true)
+		if mod, err = filepath.EvalSymlinks(mod); err != nil {
+			return &firstRun{err: err}
+		}
+		files, err := cases.Layout(mod, filepath.Join("..", "testdata", rule.Name))
+		if err != nil {
+			return &firstRun{err: err}
+		}
+		res, err := goldenRun(mod, rule)
+		return &firstRun{mod: mod, files: files, res: res, err: err}
+	}))
+	return once.(func() *firstRun)()
+}
+
+// goldenRun runs the rule over the module's packages, their tests too.
+func goldenRun(mod string, rule *rules.Rule) (*driver.Result, error) {
+	return driver.Run(driver.Options{
+		Load:  load.Config{Dir: mod, Tests: true},
+		Args:  []string{"./..."},
+		Rules: []*rules.Rule{rule},
+	})
+}
+
+// tempDirs are the directories TestMain removes.
+var tempDirs sync.Map // string → true
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	tempDirs.Range(func(dir, _ any) bool {
+		os.RemoveAll(dir.(string))
+		return true
+	})
+	os.Exit(code)
 }
 
 var wantRx = regexp.MustCompile("// want ((?:(?:\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)\\s*)+)$")

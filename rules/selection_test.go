@@ -10,7 +10,6 @@ import (
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 )
 
 func names(rs []*rules.Rule) []string {
@@ -72,11 +71,45 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestAnalyzersFollowConfig: an analyzer reports nothing for a package
-// whose config disables its rule, and nothing in the files an exclusion
-// leaves to it; a flag that enables the rule wins over the file, and
+// followConfigDir holds, in TestAnalyzers' module, the cases of
+// followConfigCases, each in a directory of its own with its config.
+const followConfigDir = "followconfig"
+
+// A followConfigCase is a package a/ with a leak, and the config beside
+// it, which the analyzer must follow.
+type followConfigCase struct {
+	name, config string
+	analyzer     *analysis.Analyzer
+	reported     bool
+}
+
+// followConfigCases: an analyzer reports nothing for a package whose
+// config disables its rule, and nothing in the files an exclusion leaves
+// to it; a flag that enables the rule wins over the file, and
 // rules.Analyzers, chosen by the driver, follow the file's disable.
-func TestAnalyzersFollowConfig(t *testing.T) {
+// TestAnalyzers runs each case under analysistest, as the package of its
+// own it is in its module: where the leak is reported, its `// want` and
+// the fix (a.go.golden) are checked.
+func followConfigCases() []followConfigCase {
+	missingClose := func(flags rules.Selection) *analysis.Analyzer {
+		return rules.AnalyzersFor(func() rules.Selection { return flags })[slices.Index(rules.All(), rules.MissingClose)]
+	}
+	return []followConfigCase{
+		{"no config", "", missingClose(rules.Selection{}), true},
+		{"disabled", "disable: [missing-close]\n", missingClose(rules.Selection{}), false},
+		{"disabled, flag enables", "disable: [missing-close]\n", missingClose(rules.Selection{Enable: []string{"missing-close"}}), true},
+		{"disabled, chosen analyzer", "disable: [missing-close]\n", rules.AnalyzerOf(rules.MissingClose), false},
+		{"excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [missing-close]\n", missingClose(rules.Selection{}), false},
+		{"excluded, chosen analyzer", "exclusions:\n  rules:\n    - path: ^a/\n", rules.AnalyzerOf(rules.MissingClose), false},
+		{"another rule excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [lost-cancel]\n", missingClose(rules.Selection{}), true},
+	}
+}
+
+// layOut writes the case in dir: its config, and a/a.go with the leak, a
+// `// want` on it where it is reported, and then a/a.go.golden, the file
+// fixed.
+func (c followConfigCase) layOut(t *testing.T, dir string) {
+	t.Helper()
 	const want = ` // want "is never closed"`
 	const leak = `package a
 
@@ -94,43 +127,20 @@ func Size() (int64, error) {
 	return st.Size(), nil
 }
 `
-	missingClose := func(flags rules.Selection) *analysis.Analyzer {
-		return rules.AnalyzersFor(func() rules.Selection { return flags })[slices.Index(rules.All(), rules.MissingClose)]
+	files := map[string]string{config.FileName: c.config}
+	if c.reported {
+		files["a/a.go"] = leak
+		files["a/a.go.golden"] = strings.Replace(leak, "\tst, err := f.Stat()", "\tdefer f.Close()\n\tst, err := f.Stat()", 1)
+	} else {
+		files["a/a.go"] = strings.Replace(leak, want, "", 1)
 	}
-	for _, tt := range []struct {
-		name, config string
-		analyzer     *analysis.Analyzer
-		reported     bool
-	}{
-		{"no config", "", missingClose(rules.Selection{}), true},
-		{"disabled", "disable: [missing-close]\n", missingClose(rules.Selection{}), false},
-		{"disabled, flag enables", "disable: [missing-close]\n", missingClose(rules.Selection{Enable: []string{"missing-close"}}), true},
-		{"disabled, chosen analyzer", "disable: [missing-close]\n", rules.AnalyzerOf(rules.MissingClose), false},
-		{"excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [missing-close]\n", missingClose(rules.Selection{}), false},
-		{"excluded, chosen analyzer", "exclusions:\n  rules:\n    - path: ^a/\n", rules.AnalyzerOf(rules.MissingClose), false},
-		{"another rule excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [lost-cancel]\n", missingClose(rules.Selection{}), true},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel() // each case in its own module
-			mod := t.TempDir()
-			src := leak
-			if !tt.reported {
-				src = strings.Replace(leak, want, "", 1)
-			}
-			for name, content := range map[string]string{
-				"go.mod":        "module example.com/m\n\ngo 1.22\n",
-				config.FileName: tt.config,
-				"a/a.go":        src,
-			} {
-				path := filepath.Join(mod, name)
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			analysistest.Run(t, mod, tt.analyzer, "./...")
-		})
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

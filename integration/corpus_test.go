@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakfix/leakfix/rules"
@@ -40,21 +42,21 @@ var realModules = []struct {
 // ./... on each copy, and checks that a second run changes nothing, and
 // that the copy still builds, that go vet reports nothing it did not report
 // before, and that the tests that passed before still pass. What ran
-// before is run on a second, untouched copy, and only for what fails
-// after, to halve the cost; a module leakfix leaves unchanged needs none
-// of it.
+// before is run only for what fails after, to halve the cost, and in the
+// same copy, its files put back as they were (a new copy would make the go
+// command build every package again, as for any new directory); a module
+// leakfix leaves unchanged needs none of it.
 func TestRealModules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: runs the tests of real modules")
 	}
-	t.Parallel() // with the other slow tests: each module in its own copies
+	t.Parallel() // with the other slow tests: each module in its own copy
 	for _, m := range realModules {
 		t.Run(path.Base(m.path), func(t *testing.T) {
 			t.Parallel()
 			src := moduleDir(t, m.path)
-			fixed, pristine := t.TempDir(), t.TempDir()
+			fixed := t.TempDir()
 			copyCachedModule(t, src, fixed, m.path, m.roots)
-			copyCachedModule(t, src, pristine, m.path, m.roots)
 			downloadDeps(t, fixed)
 
 			res := runIn(t, fixed, "leakfix", "-w", "./...")
@@ -65,7 +67,7 @@ func TestRealModules(t *testing.T) {
 			if again := runIn(t, fixed, "leakfix", "-l", "./..."); again.stdout != "" || again.code > 1 {
 				t.Errorf("a second run (exit %d) would change:\n%s%s", again.code, again.stdout, again.stderr)
 			}
-			changed := changedFiles(t, pristine, fixed)
+			changed := changedFiles(t, src, fixed)
 			if len(changed) == 0 {
 				t.Log("leakfix -w changed nothing: the module builds, vets and tests as it did")
 				return
@@ -74,19 +76,29 @@ func TestRealModules(t *testing.T) {
 			if build := runIn(t, fixed, "go", "build", "./..."); build.code != 0 {
 				t.Fatalf("the fixed module does not build:\n%s", build.stderr)
 			}
-			if vet := runIn(t, fixed, "go", "vet", "./..."); vet.code != 0 {
-				before := vetReports(runIn(t, pristine, "go", "vet", "./...").stderr)
+			vet := runIn(t, fixed, "go", "vet", "./...")
+			failed := testFailures(t, runIn(t, fixed, "go", "test", "-count=1", "-json", "./..."))
+			if vet.code == 0 && len(failed) == 0 {
+				return
+			}
+
+			// Before the fixes.
+			unchange(t, src, fixed, changed)
+			if still := changedFiles(t, src, fixed); len(still) > 0 {
+				t.Fatalf("%s still changed", strings.Join(still, ", "))
+			}
+			if vet.code != 0 {
+				before := vetReports(runIn(t, fixed, "go", "vet", "./...").stderr)
 				for _, r := range vetReports(vet.stderr) {
 					if !slices.Contains(before, r) {
 						t.Errorf("go vet reports a new problem: %s", r)
 					}
 				}
 			}
-			failed := testFailures(t, runIn(t, fixed, "go", "test", "-count=1", "-json", "./..."))
 			if len(failed) > 0 {
 				t.Logf("failing tests: %v", failed)
 				pkgs := slices.Sorted(maps.Keys(packagesOf(failed)))
-				before := testFailures(t, runIn(t, pristine, "go", append([]string{"test", "-count=1", "-json"}, pkgs...)...))
+				before := testFailures(t, runIn(t, fixed, "go", append([]string{"test", "-count=1", "-json"}, pkgs...)...))
 				for _, f := range failed {
 					if !slices.Contains(before, f) {
 						t.Errorf("%s fails after leakfix -w, and passed before", f)
@@ -106,19 +118,17 @@ func TestStdDryRun(t *testing.T) {
 		t.Skip("slow: analyzes the whole standard library")
 	}
 	t.Parallel()
-	var all []string
-	for _, r := range rules.All() {
-		all = append(all, r.Name)
+	res := stdDryRun()
+	if res.err != nil {
+		t.Fatal(res.err)
 	}
-	res := runIn(t, t.TempDir(), "leakfix", "-v", "--enable="+strings.Join(all, ","), "std")
 	if res.code != 0 && res.code != 1 {
 		t.Errorf("leakfix std exited %d", res.code)
 	}
 	finding := regexp.MustCompile(`^\S+\.go:\d+(:\d+)?: ([\w-]+): (.*)$`)
 	perRule := map[string]int{}
 	unfixable := map[string]int{}
-	for line := range strings.Lines(res.stderr) {
-		line = strings.TrimSuffix(line, "\n")
+	for _, line := range res.lines() {
 		switch m := finding.FindStringSubmatch(line); {
 		case m != nil:
 			perRule[m[2]]++
@@ -139,6 +149,89 @@ func TestStdDryRun(t *testing.T) {
 	if len(perRule) == 0 {
 		t.Error("no findings at all in std: did the analysis run?")
 	}
+}
+
+// A stdRun is what leakfix -v --enable=<every rule> std wrote on stderr,
+// and its exit status.
+type stdRun struct {
+	stderr string
+	// terminal is set when stderr was a terminal (script(1)'s, which
+	// shows it with \r\n line ends): it then holds the progress line too.
+	terminal bool
+	code     int
+	err      error
+}
+
+// stdDryRun is TestStdDryRun's run of leakfix over std, made once for it
+// and TestProgressOnTerminal, which wants a run long enough to show the
+// progress line: leakfix's stderr is script(1)'s terminal, where there is
+// script, and its stdout (the diff) is not.
+var stdDryRun = sync.OnceValue(func() stdRun {
+	var all []string
+	for _, r := range rules.All() {
+		all = append(all, r.Name)
+	}
+	dir, err := os.MkdirTemp("", "leakfix-std-")
+	if err != nil {
+		return stdRun{err: err}
+	}
+	defer os.RemoveAll(dir)
+	args := []string{leakfixPath(), "-v", "--enable=" + strings.Join(all, ","), "std"}
+	var res stdRun
+	var cmd *exec.Cmd
+	if script, err := exec.LookPath("script"); err == nil {
+		res.terminal = true
+		for i, a := range args {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		cmd = exec.Command(script, "-qec", strings.Join(args, " ")+" >/dev/null", os.DevNull)
+	} else {
+		cmd = exec.Command(args[0], args[1:]...)
+	}
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GOFLAGS=-mod=mod -buildvcs=false",
+		"GOPROXY=off",
+		"GOTOOLCHAIN=local",
+		"GOWORK=off",
+		"TERM=xterm",
+	)
+	var stderr bytes.Buffer
+	if res.terminal {
+		cmd.Stdout = &stderr // the terminal's
+	} else {
+		cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	}
+	err = cmd.Run()
+	res.stderr = stderr.String()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		res.code = ee.ExitCode()
+	case err != nil:
+		res.err = err
+	}
+	return res
+})
+
+// lines returns the lines of stderr as they read in the end: on a
+// terminal, what a line shows once the progress line drawn on it (each
+// time after a \r, erased by "\x1b[K") has been drawn over.
+func (r stdRun) lines() []string {
+	var out []string
+	for line := range strings.Lines(r.stderr) {
+		line = strings.TrimSuffix(line, "\n")
+		if r.terminal {
+			line = strings.TrimSuffix(line, "\r")
+			line = line[strings.LastIndex(line, "\r")+1:]
+			line = strings.ReplaceAll(line, "\x1b[K", "")
+			if line == "" {
+				continue // the progress line, erased
+			}
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // moduleDir returns the module cache directory of the version of the
@@ -245,23 +338,24 @@ func downloadDeps(t *testing.T, dir string) {
 	}
 }
 
-// changedFiles lists the files that differ between two copies.
-func changedFiles(t *testing.T, a, b string) []string {
+// changedFiles lists the files of the copy dst that differ from their
+// original in src, or that src does not have.
+func changedFiles(t *testing.T, src, dst string) []string {
 	var changed []string
-	err := filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dst, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(a, path)
+		rel, _ := filepath.Rel(dst, path)
 		x, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		y, err := os.ReadFile(filepath.Join(b, rel))
-		if err != nil {
+		y, err := os.ReadFile(filepath.Join(src, rel))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-		if !bytes.Equal(x, y) {
+		if err != nil || !bytes.Equal(x, y) {
 			changed = append(changed, rel)
 		}
 		return nil
@@ -270,6 +364,24 @@ func changedFiles(t *testing.T, a, b string) []string {
 		t.Fatal(err)
 	}
 	return changed
+}
+
+// unchange puts the changed files of the copy dst back as they are in src
+// (removing those src does not have).
+func unchange(t *testing.T, src, dst string, changed []string) {
+	t.Helper()
+	for _, rel := range changed {
+		content, err := os.ReadFile(filepath.Join(src, rel))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			err = os.Remove(filepath.Join(dst, rel))
+		case err == nil:
+			err = os.WriteFile(filepath.Join(dst, rel), content, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // vetPosition matches the line and column of a go vet report.
