@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/changed"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/diff"
@@ -54,7 +55,7 @@ func main() {
 		}
 		// go vet -vettool / go fix -fixtool: the same rules, as analyzers
 		// chosen as on the command line (unitchecker.Main exits).
-		unitchecker.Main(rules.AnalyzersFor(vetFlags)...)
+		unitchecker.Main(analyzers.For(vetFlags)...)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

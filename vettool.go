@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/rules"
 )
@@ -68,7 +69,7 @@ func writeToolID(w io.Writer) error {
 var vetFlags = sync.OnceValue(func() rules.Selection {
 	byAnalyzer := map[string]string{}
 	for _, r := range rules.All() {
-		byAnalyzer[rules.AnalyzerName(r)] = r.Name
+		byAnalyzer[analyzers.Name(r)] = r.Name
 	}
 	var s rules.Selection
 	flag.Visit(func(f *flag.Flag) {

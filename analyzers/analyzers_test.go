@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/analyzers/closeorder"
 	"github.com/leakfix/leakfix/analyzers/deferinloop"
 	"github.com/leakfix/leakfix/analyzers/earlycancel"
@@ -39,7 +40,7 @@ func TestOnePackagePerRule(t *testing.T) {
 			t.Errorf("rule %s: no package analyzers/%s", r.Name, dir)
 			continue
 		}
-		if a, ok := byPackage[dir]; !ok || a != rules.AnalyzerOf(r) {
+		if a, ok := byPackage[dir]; !ok || a != analyzers.Of(r) {
 			t.Errorf("rule %s: analyzers/%s.Analyzer is not the rule's analyzer (add it to this test)", r.Name, dir)
 		}
 	}

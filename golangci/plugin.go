@@ -27,6 +27,7 @@ import (
 	"slices"
 
 	"github.com/golangci/plugin-module-register/register"
+	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
@@ -110,7 +111,7 @@ func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []*analysis.Analyzer{rules.AnalyzerOfRules(linterName, p.settings), configKey(config.Digest(dir))}, nil
+	return []*analysis.Analyzer{analyzers.Combined(linterName, p.settings), configKey(config.Digest(dir))}, nil
 }
 
 // configKey is an analyzer that reports nothing, named after digest, the

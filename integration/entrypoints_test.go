@@ -22,6 +22,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/internal/sarifschema"
@@ -114,7 +115,7 @@ func TestEntryPoints(t *testing.T) {
 	vetPlain := startExitAfter(vetJSON, mod, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
 	vetExcluded := [][]string{
 		{"vet", "-vettool=" + leakfixPath(), "./excluded/..."},
-		{"vet", "-vettool=" + leakfixPath(), "-" + rules.AnalyzerName(c.excludedRule), "./excluded/..."},
+		{"vet", "-vettool=" + leakfixPath(), "-" + analyzers.Name(c.excludedRule), "./excluded/..."},
 	}
 	vetExcludedRuns := []*started{startExitAfter(vetPlain, mod, 0, "go", vetExcluded[0]...)}
 	vetExcludedRuns = append(vetExcludedRuns, startExit(mod, 0, "go", vetExcluded[1]...))
@@ -924,11 +925,11 @@ func parseVetJSON(t *testing.T, mod, doc string) ([]finding, []edit) {
 		if err := dec.Decode(&pkg); err != nil {
 			t.Fatalf("%v\n%s", err, doc)
 		}
-		for _, analyzers := range pkg {
-			for name, diags := range analyzers {
+		for _, byAnalyzer := range pkg {
+			for name, diags := range byAnalyzer {
 				rule := ""
 				for _, r := range rules.All() {
-					if rules.AnalyzerName(r) == name {
+					if analyzers.Name(r) == name {
 						rule = r.Name
 					}
 				}

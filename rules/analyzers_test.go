@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
@@ -19,14 +20,14 @@ import (
 )
 
 func TestAnalyzersValid(t *testing.T) {
-	for _, as := range [][]*analysis.Analyzer{rules.Analyzers, {rules.AnalyzerOfRules("leakfix", rules.Selection{})}} {
+	for _, as := range [][]*analysis.Analyzer{analyzers.All, {analyzers.Combined("leakfix", rules.Selection{})}} {
 		if err := analysis.Validate(as); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i, r := range rules.All() {
-		a := rules.Analyzers[i]
-		if a.Name != rules.AnalyzerName(r) || rules.AnalyzerOf(r) != a {
+		a := analyzers.All[i]
+		if a.Name != analyzers.Name(r) || analyzers.Of(r) != a {
 			t.Errorf("analyzer %d is %q, want the one of rule %q", i, a.Name, r.Name)
 		}
 	}
@@ -57,7 +58,7 @@ func TestAnalyzers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	requires := rules.Analyzers[0].Requires
+	requires := analyzers.All[0].Requires
 	ruleOf := map[string]*analysis.Analyzer{} // a case's package directory → its analyzer
 	caseDirs := map[*rules.Rule][]string{}    // the package directories of each rule's cases
 	analyze := func(dir string, a *analysis.Analyzer) {
@@ -77,8 +78,8 @@ func TestAnalyzers(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range files {
-			if ruleOf[filepath.Dir(f.Path)] != rules.AnalyzerOf(rule) { // once for a package of several files
-				analyze(filepath.Dir(f.Path), rules.AnalyzerOf(rule))
+			if ruleOf[filepath.Dir(f.Path)] != analyzers.Of(rule) { // once for a package of several files
+				analyze(filepath.Dir(f.Path), analyzers.Of(rule))
 				caseDirs[rule] = append(caseDirs[rule], filepath.Dir(f.Path))
 			}
 		}
@@ -358,5 +359,5 @@ func golangciAnalyzer() *analysis.Analyzer {
 			others = append(others, r.Name)
 		}
 	}
-	return rules.AnalyzerOfRules("leakfix", rules.Selection{Enable: []string{rules.EarlyCancel.Name}, Disable: others})
+	return analyzers.Combined("leakfix", rules.Selection{Enable: []string{rules.EarlyCancel.Name}, Disable: others})
 }

@@ -23,32 +23,32 @@ func (s Selection) Rules() ([]*Rule, error) { return Select(s.Enable, s.Disable)
 // disables runs when s enables it, and the reverse. A name cfg does not
 // know is an error at its position in the file.
 func (s Selection) ForConfig(cfg *config.Config) ([]*Rule, error) {
-	if err := checkNames(cfg); err != nil {
+	if err := CheckNames(cfg); err != nil {
 		return nil, err
 	}
 	var out []*Rule
 	for _, r := range All() {
-		if s.runs(r, cfg) {
+		if s.Runs(r, cfg) {
 			out = append(out, r)
 		}
 	}
 	return out, nil
 }
 
-// runs reports whether r runs where cfg applies (its names checked).
-func (s Selection) runs(r *Rule, cfg *config.Config) bool {
+// Runs reports whether r runs where cfg applies (its names checked).
+func (s Selection) Runs(r *Rule, cfg *config.Config) bool {
 	switch {
 	case slices.Contains(s.Disable, r.Name):
 		return false
 	case slices.Contains(s.Enable, r.Name):
 		return true
 	}
-	return byConfig(r, cfg, !r.DefaultOff)
+	return ByConfig(r, cfg, !r.DefaultOff)
 }
 
-// byConfig reports whether r runs where cfg applies, when it would run
+// ByConfig reports whether r runs where cfg applies, when it would run
 // (otherwise) without a config.
-func byConfig(r *Rule, cfg *config.Config, otherwise bool) bool {
+func ByConfig(r *Rule, cfg *config.Config, otherwise bool) bool {
 	named := func(names []config.Name) bool {
 		return slices.ContainsFunc(names, func(n config.Name) bool { return n.Name == r.Name })
 	}
@@ -61,9 +61,9 @@ func byConfig(r *Rule, cfg *config.Config, otherwise bool) bool {
 	return otherwise
 }
 
-// checkNames checks that every rule name in cfg names a rule; the error
+// CheckNames checks that every rule name in cfg names a rule; the error
 // lists each that does not.
-func checkNames(cfg *config.Config) error {
+func CheckNames(cfg *config.Config) error {
 	names := slices.Concat(cfg.Enable, cfg.Disable)
 	for _, e := range cfg.Exclusions {
 		names = append(names, e.Rules...)
@@ -71,7 +71,7 @@ func checkNames(cfg *config.Config) error {
 	var errs config.Errors
 	for _, n := range names {
 		if _, ok := Lookup(n.Name); !ok {
-			errs = append(errs, cfg.Errorf(n.Pos, "unknown rule %q (rules: %s)", n.Name, ruleNames(All())))
+			errs = append(errs, cfg.Errorf(n.Pos, "unknown rule %q (rules: %s)", n.Name, Names(All())))
 		}
 	}
 	if len(errs) > 0 {
@@ -80,8 +80,8 @@ func checkNames(cfg *config.Config) error {
 	return nil
 }
 
-// ruleNames lists the rules' names, for messages.
-func ruleNames(rs []*Rule) string {
+// Names lists the rules' names, for messages.
+func Names(rs []*Rule) string {
 	if len(rs) == 0 {
 		return "(none)"
 	}
@@ -94,5 +94,5 @@ func ruleNames(rs []*Rule) string {
 
 // unknownRule is the error of a name that is no rule's.
 func unknownRule(name string) error {
-	return fmt.Errorf("unknown rule %q (rules: %s)", name, ruleNames(All()))
+	return fmt.Errorf("unknown rule %q (rules: %s)", name, Names(All()))
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/config"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
@@ -86,21 +87,21 @@ type followConfigCase struct {
 // followConfigCases: an analyzer reports nothing for a package whose
 // config disables its rule, and nothing in the files an exclusion leaves
 // to it; a flag that enables the rule wins over the file, and
-// rules.Analyzers, chosen by the driver, follow the file's disable.
+// analyzers.All, chosen by the driver, follow the file's disable.
 // TestAnalyzers runs each case under analysistest, as the package of its
 // own it is in its module: where the leak is reported, its `// want` and
 // the fix (a.go.golden) are checked.
 func followConfigCases() []followConfigCase {
 	missingClose := func(flags rules.Selection) *analysis.Analyzer {
-		return rules.AnalyzersFor(func() rules.Selection { return flags })[slices.Index(rules.All(), rules.MissingClose)]
+		return analyzers.For(func() rules.Selection { return flags })[slices.Index(rules.All(), rules.MissingClose)]
 	}
 	return []followConfigCase{
 		{"no config", "", missingClose(rules.Selection{}), true},
 		{"disabled", "disable: [missing-close]\n", missingClose(rules.Selection{}), false},
 		{"disabled, flag enables", "disable: [missing-close]\n", missingClose(rules.Selection{Enable: []string{"missing-close"}}), true},
-		{"disabled, chosen analyzer", "disable: [missing-close]\n", rules.AnalyzerOf(rules.MissingClose), false},
+		{"disabled, chosen analyzer", "disable: [missing-close]\n", analyzers.Of(rules.MissingClose), false},
 		{"excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [missing-close]\n", missingClose(rules.Selection{}), false},
-		{"excluded, chosen analyzer", "exclusions:\n  rules:\n    - path: ^a/\n", rules.AnalyzerOf(rules.MissingClose), false},
+		{"excluded, chosen analyzer", "exclusions:\n  rules:\n    - path: ^a/\n", analyzers.Of(rules.MissingClose), false},
 		{"another rule excluded", "exclusions:\n  rules:\n    - path: ^a/\n      rules: [lost-cancel]\n", missingClose(rules.Selection{}), true},
 	}
 }

@@ -2,7 +2,10 @@
 // nogo.
 package closeorder
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the close-order rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.CloseOrder)
+var Analyzer = analyzers.Of(rules.CloseOrder)

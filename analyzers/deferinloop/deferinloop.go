@@ -2,7 +2,10 @@
 // Bazel's nogo.
 package deferinloop
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the defer-in-loop rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.DeferInLoop)
+var Analyzer = analyzers.Of(rules.DeferInLoop)

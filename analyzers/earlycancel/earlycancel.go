@@ -2,7 +2,10 @@
 // nogo.
 package earlycancel
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the early-cancel rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.EarlyCancel)
+var Analyzer = analyzers.Of(rules.EarlyCancel)

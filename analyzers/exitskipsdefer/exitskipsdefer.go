@@ -2,7 +2,10 @@
 // nogo.
 package exitskipsdefer
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the exit-skips-defer rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.ExitSkipsDefer)
+var Analyzer = analyzers.Of(rules.ExitSkipsDefer)

@@ -2,7 +2,10 @@
 // nogo.
 package lostcancel
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the lost-cancel rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.LostCancel)
+var Analyzer = analyzers.Of(rules.LostCancel)

@@ -2,7 +2,10 @@
 // Bazel's nogo.
 package missingclose
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the missing-close rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.MissingClose)
+var Analyzer = analyzers.Of(rules.MissingClose)

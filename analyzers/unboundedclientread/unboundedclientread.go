@@ -2,7 +2,10 @@
 // nogo.
 package unboundedclientread
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the unbounded-client-read rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.UnboundedClientRead)
+var Analyzer = analyzers.Of(rules.UnboundedClientRead)

@@ -2,7 +2,10 @@
 // nogo.
 package unboundedread
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the unbounded-read rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.UnboundedRead)
+var Analyzer = analyzers.Of(rules.UnboundedRead)

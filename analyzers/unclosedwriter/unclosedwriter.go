@@ -2,7 +2,10 @@
 // nogo.
 package unclosedwriter
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the unclosed-writer rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.UnclosedWriter)
+var Analyzer = analyzers.Of(rules.UnclosedWriter)

@@ -2,7 +2,10 @@
 // nogo.
 package unflushedwriter
 
-import "github.com/leakfix/leakfix/rules"
+import (
+	"github.com/leakfix/leakfix/analyzers"
+	"github.com/leakfix/leakfix/rules"
+)
 
 // Analyzer is the unflushed-writer rule's analyzer.
-var Analyzer = rules.AnalyzerOf(rules.UnflushedWriter)
+var Analyzer = analyzers.Of(rules.UnflushedWriter)

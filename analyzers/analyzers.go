@@ -1,4 +1,11 @@
-package rules
+// rules.Package analyzers is leakfix's rules as go/analysis analyzers, for the
+// drivers of the golang.org/x/tools/go/analysis framework: go vet
+// -vettool, go fix -fixtool, golangci-lint's module plugins, Bazel's nogo.
+// Each rule also has a package of its own below this one, exposing its
+// analyzer as the package-level variable Analyzer: the form nogo (and
+// other one-analyzer-per-package drivers) wants; each is the very analyzer
+// of All.
+package analyzers
 
 import (
 	"fmt"
@@ -15,24 +22,25 @@ import (
 	"github.com/leakfix/leakfix/fix"
 	"github.com/leakfix/leakfix/internal/syntax"
 	"github.com/leakfix/leakfix/ownership"
+	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-// Analyzers holds one analysis.Analyzer per rule, in the order of All, for
+// All holds one analysis.Analyzer per rule, in the order of rules.All, for
 // the drivers of the golang.org/x/tools/go/analysis framework: go vet
 // -vettool, gopls-style tools, golangci-lint's module plugins, Bazel's nogo.
 //
 // An analyzer's name is its rule's name with '-' turned into '_'
 // (missing-close → missing_close), since the framework wants identifiers.
 // Its diagnostics carry the rule's findings, with the text the command
-// line prints (Finding.Text), and the rule's name as Category. A fixable
+// line prints (rules.Finding.Text), and the rule's name as Category. A fixable
 // finding has one SuggestedFix: the edits of the same dst rewrite that
 // "leakfix -w" writes, cut down to the changed lines.
 //
 // What functions do with the resources they are given flows between
-// packages as facts of OwnershipAnalyzer, which every rule analyzer
+// packages as facts of Ownership, which every rule analyzer
 // requires.
 //
 // A fix may edit another file of the package besides its own: the one
@@ -42,53 +50,53 @@ import (
 // A driver handed one of these analyzers chose its rule, so a rule off by
 // default runs (nogo, a multichecker of your own); the package's
 // .leakfix.yaml may still disable it, and its exclusions apply. go vet and
-// golangci-lint choose as the command line does: see AnalyzersFor.
-var Analyzers = analyzersFor(All(), func(r *Rule, cfg *config.Config) bool { return byConfig(r, cfg, true) })
+// golangci-lint choose as the command line does: see For.
+var All = analyzersFor(rules.All(), func(r *rules.Rule, cfg *config.Config) bool { return rules.ByConfig(r, cfg, true) })
 
-// AnalyzersFor returns analyzers of every rule that run their rule where
+// For returns analyzers of every rule that run their rule where
 // the command line's selection would: the package's .leakfix.yaml's enable
 // and disable over the defaults, and flags over both, which flags returns
 // (it is called once the driver's flags are parsed: go vet's -NAME
-// flags, golangci-lint's settings). They are distinct from Analyzers,
-// with the same names and the same OwnershipAnalyzer.
-func AnalyzersFor(flags func() Selection) []*analysis.Analyzer {
-	return analyzersFor(All(), func(r *Rule, cfg *config.Config) bool { return flags().runs(r, cfg) })
+// flags, golangci-lint's settings). They are distinct from All,
+// with the same names and the same Ownership.
+func For(flags func() rules.Selection) []*analysis.Analyzer {
+	return analyzersFor(rules.All(), func(r *rules.Rule, cfg *config.Config) bool { return flags().Runs(r, cfg) })
 }
 
-// AnalyzerOf returns the analyzer of a rule, or nil for a rule that is not
-// among All.
-func AnalyzerOf(r *Rule) *analysis.Analyzer {
-	if i := slices.Index(All(), r); i >= 0 {
-		return Analyzers[i]
+// Of returns the analyzer of a rule, or nil for a rule that is not
+// among rules.All.
+func Of(r *rules.Rule) *analysis.Analyzer {
+	if i := slices.Index(rules.All(), r); i >= 0 {
+		return All[i]
 	}
 	return nil
 }
 
-// AnalyzerName is the analyzer name of a rule: its name with '-' turned
+// Name is the analyzer name of a rule: its name with '-' turned
 // into '_'.
-func AnalyzerName(r *Rule) string { return strings.ReplaceAll(r.Name, "-", "_") }
+func Name(r *rules.Rule) string { return strings.ReplaceAll(r.Name, "-", "_") }
 
 // A chooser says whether a rule's analyzer runs it on a package that cfg
 // applies to (cfg's rule names checked).
-type chooser func(r *Rule, cfg *config.Config) bool
+type chooser func(r *rules.Rule, cfg *config.Config) bool
 
 // A presentation is how an analyzer hands its findings to the driver
 // running it.
 type presentation struct {
 	ruleInMessage bool // each message starts with its rule's name
-	fileLocal     bool // a fix edits its finding's file only (see AnalyzerOfRules)
+	fileLocal     bool // a fix edits its finding's file only (see Combined)
 }
 
-func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
+func analyzersFor(rs []*rules.Rule, runs chooser) []*analysis.Analyzer {
 	var out []*analysis.Analyzer
 	for _, r := range rs {
 		out = append(out, &analysis.Analyzer{
-			Name:     AnalyzerName(r),
+			Name:     Name(r),
 			Doc:      r.Summary + "\n\n" + r.Doc,
 			URL:      analyzerURL,
-			Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
+			Requires: []*analysis.Analyzer{inspect.Analyzer, Ownership},
 			Run: func(pass *analysis.Pass) (any, error) {
-				return nil, runAnalyzer(pass, []*Rule{r}, runs, presentation{})
+				return nil, runAnalyzer(pass, []*rules.Rule{r}, runs, presentation{})
 			},
 		})
 	}
@@ -97,16 +105,16 @@ func analyzersFor(rs []*Rule, runs chooser) []*analysis.Analyzer {
 
 const analyzerURL = "https://github.com/leakfix/leakfix#what-it-fixes"
 
-// AnalyzerOfRules returns one analyzer, named name, that runs every rule
+// Combined returns one analyzer, named name, that runs every rule
 // the command line's selection would, with flags for its flags (see
-// AnalyzersFor), together, as the command line does, and starts each
+// For), together, as the command line does, and starts each
 // diagnostic's message with its rule's name as the command line prints it
 // ("missing-close: f (file from os.Open) is never closed").
 //
 // It is for golangci-lint, which names every issue of a plugin by the
 // plugin's linter name (its SARIF ruleId, the "(leakfix)" of its text) and
 // puts the analyzer's name before the message when the two names differ:
-// with Analyzers, its messages would start "missing_close:", since an
+// with All, its messages would start "missing_close:", since an
 // analyzer's name must be an identifier (golangci-lint runs
 // analysis.Validate) and so cannot be the rule's.
 //
@@ -116,15 +124,15 @@ const analyzerURL = "https://github.com/leakfix/leakfix#what-it-fixes"
 // the wrong one, or be dropped. A fix that would edit another file (the
 // one declaring what the package's fixes share) is reported without a
 // fix, saying so; the fix in the declaring file is kept.
-func AnalyzerOfRules(name string, flags Selection) *analysis.Analyzer {
-	runs := func(r *Rule, cfg *config.Config) bool { return flags.runs(r, cfg) }
+func Combined(name string, flags rules.Selection) *analysis.Analyzer {
+	runs := func(r *rules.Rule, cfg *config.Config) bool { return flags.Runs(r, cfg) }
 	return &analysis.Analyzer{
 		Name:     name,
-		Doc:      "leakfix's rules " + ruleNames(All()) + ": resource leaks, fixed in place",
+		Doc:      "leakfix's rules " + rules.Names(rules.All()) + ": resource leaks, fixed in place",
 		URL:      analyzerURL,
-		Requires: []*analysis.Analyzer{inspect.Analyzer, OwnershipAnalyzer},
+		Requires: []*analysis.Analyzer{inspect.Analyzer, Ownership},
 		Run: func(pass *analysis.Pass) (any, error) {
-			return nil, runAnalyzer(pass, All(), runs, presentation{ruleInMessage: true, fileLocal: true})
+			return nil, runAnalyzer(pass, rules.All(), runs, presentation{ruleInMessage: true, fileLocal: true})
 		},
 	}
 }
@@ -134,29 +142,29 @@ func AnalyzerOfRules(name string, flags Selection) *analysis.Analyzer {
 // pr says, but for those in files the config excludes from their rule. A
 // bug in a rule is this package's error, as on the command line, rather
 // than a crash of the whole go vet run.
-func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, pr presentation) (err error) {
+func runAnalyzer(pass *analysis.Pass, rs []*rules.Rule, runs chooser, pr presentation) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", ruleNames(rs), p, debug.Stack())
+			err = fmt.Errorf("internal error in rule %s (please report it): %v\n%s", rules.Names(rs), p, debug.Stack())
 		}
 	}()
 	cfg, err := projectConfig(pass)
 	if err != nil {
 		return err
 	}
-	if err := checkNames(cfg); err != nil {
+	if err := rules.CheckNames(cfg); err != nil {
 		return err
 	}
-	rs = slices.DeleteFunc(slices.Clone(rs), func(r *Rule) bool { return !runs(r, cfg) })
+	rs = slices.DeleteFunc(slices.Clone(rs), func(r *rules.Rule) bool { return !runs(r, cfg) })
 	if len(rs) == 0 {
 		return nil
 	}
-	pkg := &Package{
+	pkg := &rules.Package{
 		Fset:      pass.Fset,
 		Files:     pass.Files,
 		Types:     pass.Pkg,
 		Info:      pass.TypesInfo,
-		Summaries: pass.ResultOf[OwnershipAnalyzer].(ownership.Summaries),
+		Summaries: pass.ResultOf[Ownership].(ownership.Summaries),
 		Acquirers: cfg.Acquirers(),
 		// The command line's --max-body-bytes has no flag here: the
 		// limit comes from .leakfix.yaml, or is the default.
@@ -164,8 +172,8 @@ func runAnalyzer(pass *analysis.Pass, rs []*Rule, runs chooser, pr presentation)
 		Inspector:    pass.ResultOf[inspect.Analyzer].(*inspector.Inspector),
 		Kinds:        fix.ClassifyAll(pass.Fset, pass.Files, nil),
 	}
-	var findings []Finding
-	for _, f := range Run(pkg, rs) {
+	var findings []rules.Finding
+	for _, f := range rules.Run(pkg, rs) {
 		if !cfg.Excludes(f.Rule, pass.Fset.File(f.Pos).Name()) {
 			findings = append(findings, f)
 		}
@@ -207,10 +215,10 @@ func projectConfig(pass *analysis.Pass) (*config.Config, error) {
 // order, the package type-checked with all of them), and returns each
 // finding's, or nil, where a finding without one says why in its NoFix.
 // A fix that needs a shared declaration carries its insertion into the
-// file Run chose for it, the same edit in every fix of the package that
+// file rules.Run chose for it, the same edit in every fix of the package that
 // needs it, which the drivers merge into one; unless fileLocal, where
 // such a fix is not offered.
-func suggestedFixes(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, findings []Finding, fileLocal bool) []*analysis.SuggestedFix {
+func suggestedFixes(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, findings []rules.Finding, fileLocal bool) []*analysis.SuggestedFix {
 	out := make([]*analysis.SuggestedFix, len(findings))
 	sources := map[string][]byte{}
 	var tried []int
@@ -253,7 +261,7 @@ func suggestedFixes(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, findi
 
 // fixEdits returns the edits of a finding's fix alone, reading the files
 // it edits into sources, or why it has none.
-func fixEdits(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, f Finding, sources map[string][]byte, fileLocal bool) (fix.FileEdits, string) {
+func fixEdits(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, f rules.Finding, sources map[string][]byte, fileLocal bool) (fix.FileEdits, string) {
 	fileOf := func(file *ast.File) (*fix.File, string) {
 		name := pass.Fset.File(file.Pos()).Name()
 		if _, ok := sources[name]; !ok {
@@ -374,7 +382,7 @@ func fileAt(files []*ast.File, pos token.Pos) *ast.File {
 	return nil
 }
 
-// OwnershipAnalyzer learns what the functions of each package do with the
+// Ownership learns what the functions of each package do with the
 // resources passed to them (ownership.Summarize), exports that as facts for
 // the packages that import it, and returns, as its result, the
 // ownership.Summaries (a *packageSummaries: the framework wants the
@@ -388,7 +396,7 @@ func fileAt(files []*ast.File, pos token.Pos) *ast.File {
 // with a value is the built-in table's to say (ownership/stdlib.go), in
 // every entry point alike, and summarizing all of it on each go vet run
 // would cost time for nothing.
-var OwnershipAnalyzer = &analysis.Analyzer{
+var Ownership = &analysis.Analyzer{
 	Name:       "leakfix_ownership",
 	Doc:        "learn which resources each function closes or keeps (takes) and which it only uses (borrows), for leakfix's rules",
 	URL:        "https://github.com/leakfix/leakfix#how-it-works",
