@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/leakfix/leakfix/rules"
@@ -112,7 +111,10 @@ func TestRealModules(t *testing.T) {
 // TestStdDryRun runs every rule over the standard library and its tests:
 // leakfix must not fail to load anything nor panic, and every fix it
 // proposes must pass the verify step (-v names every fix dropped). It logs
-// the number of findings per rule.
+// the number of findings per rule. Where script(1) is, leakfix's stderr is
+// its terminal (its stdout, the diff, is not), and the subtest progress
+// holds it to what TestProgressOnTerminal checks in -short mode: the
+// progress line shows, and is erased before leakfix exits.
 func TestStdDryRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: analyzes the whole standard library")
@@ -149,6 +151,12 @@ func TestStdDryRun(t *testing.T) {
 	if len(perRule) == 0 {
 		t.Error("no findings at all in std: did the analysis run?")
 	}
+	t.Run("progress", func(t *testing.T) {
+		if !res.terminal {
+			t.Skip("needs script(1) for a terminal")
+		}
+		checkProgress(t, res.stderr)
+	})
 }
 
 // A stdRun is what leakfix -v --enable=<every rule> std wrote on stderr,
@@ -162,11 +170,10 @@ type stdRun struct {
 	err      error
 }
 
-// stdDryRun is TestStdDryRun's run of leakfix over std, made once for it
-// and TestProgressOnTerminal, which wants a run long enough to show the
-// progress line: leakfix's stderr is script(1)'s terminal, where there is
-// script, and its stdout (the diff) is not.
-var stdDryRun = sync.OnceValue(func() stdRun {
+// stdDryRun is TestStdDryRun's run of leakfix over std: leakfix's stderr
+// is script(1)'s terminal, where there is script, and its stdout (the
+// diff) is not.
+func stdDryRun() stdRun {
 	var all []string
 	for _, r := range rules.All() {
 		all = append(all, r.Name)
@@ -212,7 +219,7 @@ var stdDryRun = sync.OnceValue(func() stdRun {
 		res.err = err
 	}
 	return res
-})
+}
 
 // lines returns the lines of stderr as they read in the end: on a
 // terminal, what a line shows once the progress line drawn on it (each

@@ -67,6 +67,9 @@ func TestLongRun(t *testing.T) {
 	l := newLine(&out, func() int { return 20 })
 	l.Set("leakfix: loading packages")
 	time.Sleep(delay + interval)
+	// On a loaded machine the line's timer may fire late: wait for it,
+	// then hold the line to what it drew.
+	drawn(&out, func(s string) bool { return s != "" })
 	if got, want := out.String(), "\rleakfix: loading pa\x1b[K"; got != want {
 		t.Fatalf("after the delay: %q, want %q (cut to the width)", got, want)
 	}
@@ -77,6 +80,7 @@ func TestLongRun(t *testing.T) {
 	}
 	l.Set("3/3")
 	time.Sleep(2 * interval)
+	drawn(&out, func(s string) bool { return strings.Contains(s, "3/3") })
 	l.Clear()
 	got := out.String()
 	if !strings.Contains(got, "\r3/3\x1b[K") || !strings.HasSuffix(got, "\r\x1b[K") {
@@ -86,5 +90,13 @@ func TestLongRun(t *testing.T) {
 	time.Sleep(2 * interval)
 	if out.String() != got {
 		t.Errorf("drawn after Clear: %q", out.String())
+	}
+}
+
+// drawn waits, up to ten seconds, for the output to satisfy ok: a timer
+// due after the time slept may fire late on a loaded machine.
+func drawn(out *syncBuffer, ok func(string) bool) {
+	for deadline := time.Now().Add(10 * time.Second); !ok(out.String()) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
 	}
 }
