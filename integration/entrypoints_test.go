@@ -70,7 +70,8 @@ func (f finding) String() string {
 // the findings --enable and --disable give. A copy of that rule's cases
 // in excluded/, whose config excludes every file from it, leaves every
 // entry point silent, go vet's flag naming the rule too, and go fix
-// without a change there.
+// without a change there. Over the whole module, that flag runs the rule's
+// analyzer alone, over every config, as --enable and --disable do.
 //
 // One module, in one directory, rather than a copy for each rule and entry
 // point: the go command builds the module's packages for each new
@@ -113,12 +114,24 @@ func TestEntryPoints(t *testing.T) {
 	// copy's packages; naming the rule's analyzer is another analysis.
 	vetJSON := startExit(mod, 0, "go", "vet", "-vettool="+leakfixPath(), "-json", "./...")
 	vetPlain := startExitAfter(vetJSON, mod, 1, "go", "vet", "-vettool="+leakfixPath(), "./...")
+	// A flag naming an analyzer runs it alone, over the configs, as
+	// --enable and --disable do on the command line: excludedRule's
+	// analyzer over the whole module, where the configs of other rules'
+	// packages disable it, and choose others.
+	var others []string
+	for _, r := range c.rules {
+		if r != c.excludedRule {
+			others = append(others, r.Name)
+		}
+	}
+	aloneRun := startExit(mod, 1, "leakfix", "--enable="+c.excludedRule.Name, "--disable="+strings.Join(others, ","), "./...")
+	vetAlone := startExit(mod, 1, "go", "vet", "-vettool="+leakfixPath(), "-"+analyzers.Name(c.excludedRule), "./...")
 	vetExcluded := [][]string{
 		{"vet", "-vettool=" + leakfixPath(), "./excluded/..."},
 		{"vet", "-vettool=" + leakfixPath(), "-" + analyzers.Name(c.excludedRule), "./excluded/..."},
 	}
 	vetExcludedRuns := []*started{startExitAfter(vetPlain, mod, 0, "go", vetExcluded[0]...)}
-	vetExcludedRuns = append(vetExcludedRuns, startExit(mod, 0, "go", vetExcluded[1]...))
+	vetExcludedRuns = append(vetExcludedRuns, startExitAfter(vetAlone, mod, 0, "go", vetExcluded[1]...))
 	// golangci-lint, over each rule's packages, the rule chosen by the
 	// plugin's settings.
 	gcl, gclSkip, gclErr := findGolangciLint()
@@ -132,7 +145,7 @@ func TestEntryPoints(t *testing.T) {
 			lanes[i%2] = gclRuns[rule].run
 		}
 	}
-	readers := append([]*started{jsonRun, sarifRun, rdjsonRun, excludedRun, vetJSON, vetPlain}, vetExcludedRuns...)
+	readers := append([]*started{jsonRun, sarifRun, rdjsonRun, excludedRun, vetJSON, vetPlain, aloneRun, vetAlone}, vetExcludedRuns...)
 	for _, run := range refs {
 		readers = append(readers, run)
 	}
@@ -252,6 +265,15 @@ func TestEntryPoints(t *testing.T) {
 		c.eachRule(t, parseText(t, stderr, false), func(t *testing.T, rule *rules.Rule, got []finding) {
 			sameFindings(t, got, withoutRule(c.want[rule]))
 		})
+
+		// Naming an analyzer: it alone, where the configs choose others.
+		_, stderr = aloneRun.wait(t)
+		alone := parseText(t, stderr, true)
+		if !slices.ContainsFunc(alone, func(f finding) bool { return c.owner[f.File] != c.excludedRule }) {
+			t.Errorf("%s finds nothing in the other rules' cases: nothing shows that naming its analyzer turns the others off (choose a case where it finds something)", c.excludedRule.Name)
+		}
+		_, stderr = vetAlone.wait(t)
+		sameFindings(t, parseText(t, stderr, false), withoutRule(alone))
 
 		// The excluded copy: nothing, also where a flag names the rule.
 		for i, run := range vetExcludedRuns {
