@@ -8,6 +8,7 @@
 package analyzers
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -282,20 +283,20 @@ func fixEdits(pass *analysis.Pass, kinds map[*ast.File]fix.FileKind, f rules.Fin
 	if why != "" {
 		return nil, why
 	}
-	decl := own
-	if sh := f.Fix.Shared; sh != nil && sh.File != own.Fset.File(file.Pos()).Name() {
-		if fileLocal {
-			return nil, fmt.Sprintf("the fix also edits %s, declaring %s there, and golangci-lint applies only the edits in the finding's own file", filepath.Base(sh.File), sh.Name)
-		}
-		df := fileNamed(pass, sh.File)
-		if df == nil {
-			return nil, fmt.Sprintf("%s would be declared in %s, which is not a file of the package", sh.Name, filepath.Base(sh.File))
-		}
-		if decl, why = fileOf(df); why != "" {
-			return nil, why
-		}
+	if sh := f.Fix.Shared; fileLocal && sh != nil && sh.File != pass.Fset.File(file.Pos()).Name() {
+		return nil, fmt.Sprintf("the fix also edits %s, declaring %s there, and golangci-lint applies only the edits in the finding's own file", filepath.Base(sh.File), sh.Name)
 	}
-	edits, err := fix.EditsAlone(own, f.Fix, decl)
+	edits, err := fix.EditsOf(own, f.Fix, func(name string) (*fix.File, error) {
+		df := fileNamed(pass, name)
+		if df == nil {
+			return nil, errors.New("not a file of the package")
+		}
+		decl, why := fileOf(df)
+		if why != "" {
+			return nil, errors.New(why)
+		}
+		return decl, nil
+	})
 	if err != nil {
 		return nil, err.Error()
 	}

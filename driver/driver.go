@@ -626,7 +626,7 @@ func (r *packageRun) analyze(p *packages.Package, in *inspector.Inspector, cfg *
 	return findings, changes
 }
 
-// editsOf returns the edits of a finding's fix alone (fix.EditsAlone),
+// editsOf returns the edits of a finding's fix alone (fix.EditsOf),
 // or why there are none and whether the fix was made (it failed) rather
 // than not tried: a file leakfix does not rewrite, a shared declaration
 // that cannot go where the package's fixes declare it.
@@ -636,21 +636,20 @@ func (r *packageRun) editsOf(p *packages.Package, byPath map[string]*sourceFile,
 	if why != "" {
 		return nil, why, false
 	}
-	decl := own
-	if sh := f.Finding.Fix.Shared; sh != nil && sh.File != f.File {
-		base := filepath.Base(sh.File)
-		switch sf := byPath[sh.File]; {
+	edits, err := fix.EditsOf(own, f.Finding.Fix, func(name string) (*fix.File, error) {
+		sf := byPath[name]
+		switch {
 		case sf == nil:
-			return nil, fmt.Sprintf("the fix declares %s in %s, which is not a file of the package", sh.Name, base), true
-		case !r.analyzes(p, sh.File):
-			return nil, fmt.Sprintf("the fix declares %s in %s, which is not among the files to fix", sh.Name, r.rel(sh.File)), true
-		default:
-			if decl, why = r.fileToFix(p, sf, sh.File); why != "" {
-				return nil, fmt.Sprintf("the fix declares %s in %s: %s", sh.Name, base, why), true
-			}
+			return nil, errors.New("not a file of the package")
+		case !r.analyzes(p, name):
+			return nil, errors.New("not among the files to fix")
 		}
-	}
-	edits, err := fix.EditsAlone(own, f.Finding.Fix, decl)
+		decl, why := r.fileToFix(p, sf, name)
+		if why != "" {
+			return nil, errors.New(why)
+		}
+		return decl, nil
+	})
 	if err != nil {
 		return nil, err.Error(), true
 	}

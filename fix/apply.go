@@ -123,7 +123,7 @@ func (f *File) printedEdits(tf *token.File, file *ast.File, view *srcView, fixes
 	src := f.Src
 	fset := f.Fset
 	if view != nil {
-		fset = view.fileSet(tf, src)
+		fset = view.fileSet(tf)
 	}
 	dec := decorator.NewDecorator(fset)
 	dfile, err := dec.DecorateFile(file)
@@ -171,7 +171,7 @@ func (f *File) printedEdits(tf *token.File, file *ast.File, view *srcView, fixes
 	}
 	if view != nil {
 		edits, ok := mapEdits(view.text, before, udiff.Lines(before, after))
-		if edits, ok = view.toSrc(src, edits, ok); !ok {
+		if edits, ok = view.toSrc(edits, ok); !ok {
 			return nil, nil, nil
 		}
 		return edits, ed, nil
@@ -192,8 +192,9 @@ func (f *File) printedEdits(tf *token.File, file *ast.File, view *srcView, fixes
 // package clause's and each declaration's, with its doc comment, in
 // order.
 type srcView struct {
-	text  string
-	lines []int // the index in the file of each line of text
+	text      string
+	lines     []int // the index in the file of each line of text
+	srcStarts []int // the offset in the file of each of its lines, lineStarts' way
 }
 
 // fileSet returns a file set for decorating the part of tf that v views:
@@ -203,8 +204,8 @@ type srcView struct {
 // nodes around it by a search that is quadratic in the length of a run of
 // lines without a node: thousands, in a large file of which a part is
 // decorated.
-func (v *srcView) fileSet(tf *token.File, src []byte) *token.FileSet {
-	starts := lineStarts(string(src))
+func (v *srcView) fileSet(tf *token.File) *token.FileSet {
+	starts := v.srcStarts
 	var offsets []int
 	next := 0 // the line after the last one added
 	for _, l := range v.lines {
@@ -286,17 +287,17 @@ func declsOfFixes(f *File, tf *token.File, fixes []*Fix) (*ast.File, *srcView, b
 	for _, l := range lines {
 		text.Write(f.Src[starts[l]:starts[l+1]])
 	}
-	return &part, &srcView{text: text.String(), lines: lines}, true
+	return &part, &srcView{text: text.String(), lines: lines, srcStarts: starts}, true
 }
 
 // toSrc carries edits of v's text (line edits, as mapEdits makes them)
 // over to src, the file v views; false when one would span lines that
 // are not neighbours in src, or, for an insertion, go between two such.
-func (v *srcView) toSrc(src []byte, edits []Edit, ok bool) ([]Edit, bool) {
+func (v *srcView) toSrc(edits []Edit, ok bool) ([]Edit, bool) {
 	if !ok {
 		return nil, false
 	}
-	viewStarts, srcStarts := lineStarts(v.text), lineStarts(string(src))
+	viewStarts, srcStarts := lineStarts(v.text), v.srcStarts
 	lineAt := func(off int) int { // the view line that starts at off
 		i, _ := slices.BinarySearch(viewStarts, off)
 		return i
@@ -311,16 +312,6 @@ func (v *srcView) toSrc(src []byte, edits []Edit, ok bool) ([]Edit, bool) {
 		out = append(out, Edit{Start: after(first - 1), End: after(end - 1), New: e.New})
 	}
 	return out, true
-}
-
-// Apply returns f's content with fixes applied and shared declared, as
-// Edits has it.
-func Apply(f *File, fixes []*Fix, shared ...*Shared) ([]byte, error) {
-	edits, err := Edits(f, fixes, shared...)
-	if err != nil {
-		return nil, err
-	}
-	return udiff.ApplyBytes(f.Src, edits)
 }
 
 // mapEdits carries line edits of printed (a print of src) over to src. An

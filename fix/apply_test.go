@@ -63,6 +63,17 @@ func useImport(file *ast.File, fn, importPath string) *Fix {
 	}
 }
 
+// Apply returns f's content with fixes applied and shared declared: the
+// bytes that Edits' edits make, which the tests compare with what they
+// expect.
+func Apply(f *File, fixes []*Fix, shared ...*Shared) ([]byte, error) {
+	edits, err := Edits(f, fixes, shared...)
+	if err != nil {
+		return nil, err
+	}
+	return udiff.ApplyBytes(f.Src, edits)
+}
+
 func TestApplyImports(t *testing.T) {
 	tests := []struct {
 		name, src, want string

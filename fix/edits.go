@@ -47,10 +47,29 @@ func EditsAlone(f *File, fx *Fix, decl *File) (FileEdits, error) {
 	return out, nil
 }
 
+// EditsOf is EditsAlone, with the file that declares fx's shared
+// declaration, when it is not own, found by name: declFile returns it, or
+// why the fix may not edit it.
+func EditsOf(own *File, fx *Fix, declFile func(name string) (*File, error)) (FileEdits, error) {
+	decl := own
+	if sh := fx.Shared; sh != nil && sh.File != own.name() {
+		d, err := declFile(sh.File)
+		if err != nil {
+			return nil, fmt.Errorf("the fix declares %s in %s: %v", sh.Name, filepath.Base(sh.File), err)
+		}
+		decl = d
+	}
+	return EditsAlone(own, fx, decl)
+}
+
 // Merge returns the edits of a and b together, as x/tools' analysis
-// drivers merge the fixes of several diagnostics: identical edits (an
-// import, a shared declaration that both add) are made once; edits at
-// the same place that differ conflict, and Merge reports false.
+// drivers merge the fixes of several diagnostics (udiff.Merge): identical
+// edits (an import, a shared declaration that both add) are made once;
+// two different insertions at the same offset are both made, a's first
+// (two fixes that each add a line there); edits that replace overlapping
+// text differently conflict, and Merge reports false. Whatever merges is
+// type-checked together after (Select), which catches insertions that
+// make no sense side by side.
 func Merge(a, b FileEdits) (FileEdits, bool) {
 	out := maps.Clone(a)
 	if out == nil {

@@ -10,7 +10,7 @@ import (
 
 // ErrConflict is why a fix is not applied when its edits overlap those
 // of a fix applied before it: it will apply once that one is in the file.
-var ErrConflict = errors.New("it changes lines that another fix changes; run leakfix again once that fix is in")
+var ErrConflict = errors.New("it changes lines that another fix changes; a later run makes it, once that fix is in")
 
 // Select chooses which of a package's fixes to apply, each given as its
 // edits (EditsAlone), and returns their edits merged, with, for each fix,
