@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -31,6 +32,9 @@ type exportData struct {
 	meta  map[string]*packages.Package
 	types map[string]*types.Package
 	errs  map[string]error
+	// buildErrs are why the go command built no export data of a
+	// package, by ID.
+	buildErrs map[string][]packages.Error
 }
 
 func newExportData(fset *token.FileSet) *exportData {
@@ -39,7 +43,52 @@ func newExportData(fset *token.FileSet) *exportData {
 		meta:  map[string]*packages.Package{},
 		types: map[string]*types.Package{},
 		errs:  map[string]error{},
+
+		buildErrs: map[string][]packages.Error{},
 	}
+}
+
+// build has the go command build the export data of the packages that
+// checked (the packages to type-check from source) import, and of the
+// packages those depend on, and records where it is. Nothing else is
+// built: not the packages to check, unless another imports them, nor
+// their tests, whose test variants and generated test mains the go
+// command would otherwise compile for go list -export -test, for export
+// data that nothing reads. (Test variants are checked from source:
+// fromSource.)
+func (x *exportData) build(pcfg *packages.Config, checked []*packages.Package) error {
+	var paths []string
+	seen := map[string]bool{}
+	for _, p := range checked {
+		for _, imp := range p.Imports {
+			if !fromSource(imp.ID) && imp.PkgPath != "unsafe" && !seen[imp.ID] {
+				seen[imp.ID] = true
+				paths = append(paths, imp.PkgPath)
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	slices.Sort(paths)
+	cfg := *pcfg
+	cfg.Mode = packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedExportFile
+	cfg.Tests = false
+	built, err := packages.Load(&cfg, paths...)
+	if err != nil {
+		return err
+	}
+	packages.Visit(built, nil, func(b *packages.Package) {
+		p, ok := x.meta[b.ID]
+		if !ok {
+			return // a package the checked ones do not depend on
+		}
+		p.ExportFile = b.ExportFile
+		if b.ExportFile == "" {
+			x.buildErrs[b.ID] = b.Errors
+		}
+	})
+	return nil
 }
 
 // add records the packages of a listing and, through their imports, of
@@ -88,7 +137,7 @@ func (x *exportData) read(id string) (*types.Package, error) {
 	if p.ExportFile == "" {
 		// The go command could not build it, and says why.
 		var msgs []string
-		for _, e := range p.Errors {
+		for _, e := range slices.Concat(p.Errors, x.buildErrs[id]) {
 			msgs = append(msgs, strings.Join(strings.Fields(e.Msg), " "))
 		}
 		if len(msgs) == 0 {

@@ -54,11 +54,14 @@ func DefaultBatchBytes() int64 {
 // the other, so that memory holds the syntax and types of one batch at a
 // time, not of every package.
 //
-// The go command is run once, to list the packages and build the export
-// data of their dependencies. Each package is then type-checked from
-// source, its imports read from export data, the packages of earlier
-// batches included: so packages do not wait for each other, and every
-// package sees the same types for a dependency.
+// The go command is run twice: to list the packages, then to build the
+// export data of the packages they import (listExports). Each package is
+// then type-checked from source, its imports read from export data, the
+// packages of earlier batches included: so packages do not wait for each
+// other, and every package sees the same types for a dependency. Test
+// variants are the exception: they import each other's types from their
+// source checks, in the same batch, since the go command builds them only
+// for go test.
 type Plan struct {
 	// Errors are the load, parse and type errors, one per problem, as
 	// "file:line:col: message" where there is a position. Batches add
@@ -76,6 +79,9 @@ type Plan struct {
 
 	batches    [][]*packages.Package // the packages to check, by batch, dependencies first
 	restricted map[string]bool       // IDs of packages reached only through named files
+	// typesOnly holds the IDs of the test variants of dependencies
+	// (testVariantDependencies): checked for their types, not yielded.
+	typesOnly map[string]bool
 	// fset holds the positions of the dependencies' export data, and of
 	// the files of the batch being loaded: one file set, so that every
 	// position resolves.
@@ -117,11 +123,10 @@ func (b *Batch) Source(file string) ([]byte, bool) {
 	return src, ok
 }
 
-// listMode lists packages, their files and the export data of every
-// package they depend on, without parsing or type-checking anything.
+// listMode lists packages, their files and every package they depend on,
+// without building, parsing or type-checking anything.
 const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedDeps | packages.NeedExportFile |
-	packages.NeedTypesSizes | packages.NeedModule
+	packages.NeedImports | packages.NeedDeps | packages.NeedTypesSizes | packages.NeedModule
 
 // Packages lists args: package patterns as go build takes them, or .go
 // files, each standing for the package that holds it. Batches then loads
@@ -142,7 +147,7 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 	if cfg.Tags != "" {
 		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
 	}
-	l := &Plan{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet(), inspectors: cfg.Inspectors}
+	l := &Plan{Only: only, restricted: map[string]bool{}, typesOnly: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet(), inspectors: cfg.Inspectors}
 	l.exports = newExportData(l.fset)
 	var roots []*packages.Package
 	// Packages named by a pattern are analyzed whole; those reached only
@@ -154,6 +159,9 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 		}
 		pkgs, err := packages.Load(pcfg, patterns...)
 		if err != nil {
+			if merr := inModule(cfg.Dir); merr != nil {
+				return nil, merr // the go command's error, said as leakfix's
+			}
 			return nil, err
 		}
 		if len(pkgs) == 0 {
@@ -191,6 +199,13 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 		slices.Sort(l.Unloaded)
 	}
 	roots = append(roots, l.ownDependencies(roots)...)
+	for _, v := range testVariantDependencies(roots) {
+		l.typesOnly[v.ID] = true
+		roots = append(roots, v)
+	}
+	if err := l.exports.build(pcfg, roots); err != nil {
+		return nil, err
+	}
 	l.batches = planBatches(roots, cmp.Or(cfg.BatchBytes, DefaultBatchBytes()))
 	return l, nil
 }
@@ -284,6 +299,40 @@ func (l *Plan) ownDependencies(roots []*packages.Package) []*packages.Package {
 	return out
 }
 
+// testVariantDependencies returns the test variants that roots import,
+// directly or not, and that are not among them: "b [a.test]", b
+// recompiled for a's tests because it imports a. The go command would
+// build their export data only by building a's tests, every test variant
+// and test main of a, which is most of the cost of listing a module with
+// its tests; they are type-checked from source, with a's, instead.
+func testVariantDependencies(roots []*packages.Package) []*packages.Package {
+	listed := map[string]bool{}
+	for _, p := range roots {
+		listed[p.ID] = true
+	}
+	var out []*packages.Package
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		for _, path := range slices.Sorted(maps.Keys(p.Imports)) {
+			if imp := p.Imports[path]; fromSource(imp.ID) && !listed[imp.ID] {
+				listed[imp.ID] = true
+				out = append(out, imp)
+				visit(imp)
+			}
+		}
+	}
+	for _, p := range roots {
+		visit(p)
+	}
+	return out
+}
+
+// fromSource reports whether importers of the package with the given ID
+// read its types from its own type-check rather than from export data: a
+// package built for a test ("p [p.test]", "p_test [p.test]", "b
+// [p.test]"), which only go test builds.
+func fromSource(id string) bool { return strings.Contains(id, " [") }
+
 // Planned is the number of packages Batches is to yield, as far as is
 // known before type-checking them: a package whose test variant fails to
 // type-check comes too, without its tests.
@@ -291,7 +340,11 @@ func (l *Plan) Planned() int {
 	n := 0
 	for _, batch := range l.batches {
 		first, _ := splitFallback(batch)
-		n += len(first)
+		for _, p := range first {
+			if !l.typesOnly[p.ID] {
+				n++
+			}
+		}
 	}
 	return n
 }
@@ -344,6 +397,9 @@ func (l *Plan) check(pkgs []*packages.Package) *Batch {
 	b.Kinds = map[*ast.File]fix.FileKind{}
 	for _, p := range checked {
 		if len(p.Errors) == 0 {
+			if l.typesOnly[p.ID] {
+				continue
+			}
 			b.Packages = append(b.Packages, p)
 			maps.Copy(b.Kinds, fix.ClassifyAll(p.Fset, p.Syntax, p.GoFiles))
 		} else {
@@ -430,20 +486,33 @@ func (l *Plan) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 // Each package's inspector is built meanwhile, from its syntax alone, into
 // b.Inspectors: the type-checking of the largest package of a batch is
 // what the batch waits for, with the other cores idle.
+//
+// A package that imports another of pkgs from source (fromSource) waits
+// for its check, which starts first: pkgs are started in the order of
+// their imports, so a check waits only for one that holds a CPU or is
+// done.
 func (l *Plan) typeCheck(b *Batch, pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
+	pkgs = importsFirst(pkgs)
 	out := make([]*packages.Package, len(pkgs))
 	inspectors := make([]*inspector.Inspector, len(pkgs))
+	checks := make(map[string]*sourceCheck, len(pkgs))
+	for _, p := range pkgs {
+		checks[p.ID] = &sourceCheck{done: make(chan struct{})}
+	}
 	var g, built errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, meta := range pkgs {
-		if l.inspectors {
+		if l.inspectors && !l.typesOnly[meta.ID] {
 			built.Go(func() error {
 				inspectors[i] = inspector.New(syntaxOf(meta, parsed))
 				return nil
 			})
 		}
 		g.Go(func() error {
-			out[i] = l.typeCheckOne(meta, parsed)
+			c := checks[meta.ID]
+			defer close(c.done)
+			out[i] = l.typeCheckFiles(l.fset, meta, parsed, checks)
+			c.types = out[i].Types
 			return nil
 		})
 	}
@@ -469,13 +538,45 @@ func syntaxOf(meta *packages.Package, parsed map[string]parsedFile) []*ast.File 
 	return files
 }
 
-func (l *Plan) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
-	return l.typeCheckFiles(l.fset, meta, parsed)
+// A sourceCheck is the type-check of a package that its importers in the
+// batch wait for.
+type sourceCheck struct {
+	done  chan struct{} // closed when types is set
+	types *types.Package
+}
+
+// importsFirst orders pkgs so that a package comes after those of pkgs it
+// imports from source.
+func importsFirst(pkgs []*packages.Package) []*packages.Package {
+	in := make(map[string]*packages.Package, len(pkgs))
+	for _, p := range pkgs {
+		in[p.ID] = p
+	}
+	out := make([]*packages.Package, 0, len(pkgs))
+	done := map[string]bool{}
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		if done[p.ID] {
+			return
+		}
+		done[p.ID] = true
+		for _, path := range slices.Sorted(maps.Keys(p.Imports)) {
+			if q, ok := in[p.Imports[path].ID]; ok && fromSource(q.ID) {
+				visit(q)
+			}
+		}
+		out = append(out, p)
+	}
+	for _, p := range pkgs {
+		visit(p)
+	}
+	return out
 }
 
 // typeCheckFiles type-checks meta from the files in parsed, whose
-// positions are in fset.
-func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
+// positions are in fset. Its imports that are checked from source are
+// those of checks.
+func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parsed map[string]parsedFile, checks map[string]*sourceCheck) *packages.Package {
 	p := &packages.Package{
 		ID: meta.ID, Name: meta.Name, PkgPath: meta.PkgPath, Dir: meta.Dir,
 		GoFiles: meta.GoFiles, CompiledGoFiles: meta.CompiledGoFiles, IgnoredFiles: meta.IgnoredFiles,
@@ -497,15 +598,20 @@ func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 		}
 	}
 	p.Syntax = syntaxOf(meta, parsed)
-	p.TypesInfo = &types.Info{
-		Types:        map[ast.Expr]types.TypeAndValue{},
-		Defs:         map[*ast.Ident]types.Object{},
-		Uses:         map[*ast.Ident]types.Object{},
-		Implicits:    map[ast.Node]types.Object{},
-		Instances:    map[*ast.Ident]types.Instance{},
-		Scopes:       map[ast.Node]*types.Scope{},
-		Selections:   map[*ast.SelectorExpr]*types.Selection{},
-		FileVersions: map[*ast.File]string{},
+	// A types-only package is checked for its importers, which need its
+	// types alone.
+	p.TypesInfo = &types.Info{}
+	if !l.typesOnly[meta.ID] {
+		p.TypesInfo = &types.Info{
+			Types:        map[ast.Expr]types.TypeAndValue{},
+			Defs:         map[*ast.Ident]types.Object{},
+			Uses:         map[*ast.Ident]types.Object{},
+			Implicits:    map[ast.Node]types.Object{},
+			Instances:    map[*ast.Ident]types.Instance{},
+			Scopes:       map[ast.Node]*types.Scope{},
+			Selections:   map[*ast.SelectorExpr]*types.Selection{},
+			FileVersions: map[*ast.File]string{},
+		}
 	}
 	conf := &types.Config{
 		Importer: fix.ImporterFunc(func(path string) (*types.Package, error) {
@@ -516,7 +622,14 @@ func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 			if !ok {
 				return nil, fmt.Errorf("no package for import %q", path)
 			}
-			t, err := l.exports.load(imp.ID)
+			var t *types.Package
+			var err error
+			if c, ok := checks[imp.ID]; ok && fromSource(imp.ID) {
+				<-c.done
+				t = c.types
+			} else {
+				t, err = l.exports.load(imp.ID)
+			}
 			if err == nil {
 				p.Imports[path] = &packages.Package{ID: imp.ID, Name: imp.Name, PkgPath: imp.PkgPath, Types: t}
 			}
@@ -573,7 +686,7 @@ func (l *Plan) CheckDependency(meta *packages.Package, prune func([]*ast.File)) 
 		files = append(files, f)
 	}
 	prune(files)
-	p := l.typeCheckFiles(fset, meta, parsed)
+	p := l.typeCheckFiles(fset, meta, parsed, nil)
 	p.Errors = nil
 	return p, nil
 }

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -121,5 +122,62 @@ func writeTestFile(t *testing.T, name, content string) {
 	}
 	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The test variants of a package, and the packages recompiled for its
+// tests because they import it ("b [a.test]", which a's external test
+// imports), are type-checked from source, importing each other's types,
+// not built by the go command: their importers see the types of their
+// source checks, and only the packages they import, not a's tests, get
+// export data.
+func TestTestVariantsFromSource(t *testing.T) {
+	mod := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod":      "module example.com/m\n\ngo 1.22\n",
+		"a/a.go":      "package a\n\nfunc A() int { return 1 }\n",
+		"a/a_test.go": "package a\n\nfunc Helper() int { return 2 }\n",
+		"a/x_test.go": "package a_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/a\"\n\t\"example.com/m/b\"\n)\n\nfunc TestX(t *testing.T) { _ = a.Helper() + b.B() }\n",
+		"b/b.go":      "package b\n\nimport \"example.com/m/a\"\n\nfunc B() int { return a.A() }\n",
+	} {
+		writeTestFile(t, filepath.Join(mod, name), content)
+	}
+	plan, err := Packages(Config{Dir: mod, Tests: true}, []string{"./..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, p := range plan.exports.meta {
+		if fromSource(id) && p.ExportFile != "" {
+			t.Errorf("the go command built %s", id)
+		}
+	}
+	if p := plan.exports.meta["example.com/m/a"]; p.ExportFile == "" {
+		t.Error("no export data for example.com/m/a, which b imports")
+	}
+	got := map[string]*packages.Package{}
+	for b := range plan.Batches() {
+		for _, p := range b.Packages {
+			got[p.ID] = p
+		}
+	}
+	if len(plan.Errors) > 0 {
+		t.Fatalf("errors: %v", plan.Errors)
+	}
+	if ids := slices.Sorted(maps.Keys(got)); !slices.Equal(ids, []string{"example.com/m/a [example.com/m/a.test]", "example.com/m/a_test [example.com/m/a.test]", "example.com/m/b"}) {
+		t.Fatalf("packages %q", ids)
+	}
+	variant := got["example.com/m/a [example.com/m/a.test]"]
+	xtest := got["example.com/m/a_test [example.com/m/a.test]"]
+	// The external test sees the variant's test-only declarations, and
+	// b as recompiled against it.
+	if imp := xtest.Imports["example.com/m/a"]; imp.Types != variant.Types {
+		t.Errorf("the external test imports %s's types from elsewhere than the variant's check", imp.ID)
+	}
+	bOfTest := xtest.Imports["example.com/m/b"].Types
+	if !slices.Contains(bOfTest.Imports(), variant.Types) {
+		t.Errorf("b [a.test] imports %v, not the variant of a", bOfTest.Imports())
+	}
+	if bOfTest == got["example.com/m/b"].Types {
+		t.Error("a's tests import the plain b")
 	}
 }
