@@ -530,7 +530,7 @@ func (a *Acquisition) RequestArg() (ast.Expr, bool) {
 func mayReturnResource(sig *types.Signature) bool {
 	for v := range sig.Results().Variables() {
 		t := v.Type()
-		if kindOf(t) == ResponseBody || syntax.IsPointerTo(t, "mime/multipart", "Form") {
+		if syntax.IsPointerTo(t, "net/http", "Response") || syntax.IsPointerTo(t, "mime/multipart", "Form") {
 			return true
 		}
 		if _, ok := t.Underlying().(*types.Signature); ok {

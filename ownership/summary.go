@@ -288,7 +288,7 @@ func Concerns(fn *types.Func) bool {
 		return true
 	}
 	for p := range sig.Params().Variables() {
-		if _, isFunc := p.Type().Underlying().(*types.Signature); !isFunc && (kindOf(p.Type()) == ResponseBody || releaseMethodOf(p.Type()) != "") {
+		if _, isFunc := p.Type().Underlying().(*types.Signature); !isFunc && (syntax.IsPointerTo(p.Type(), "net/http", "Response") || releaseMethodOf(p.Type()) != "") {
 			return true
 		}
 	}
@@ -300,15 +300,19 @@ func Concerns(fn *types.Func) bool {
 // which a type assertion could reach), an *http.Response, or a function (a
 // cancel func).
 func closable(p *types.Var) bool {
-	if k := kindOf(p.Type()); k == ResponseBody || k == funcKind {
+	t := p.Type()
+	if _, isFunc := t.Underlying().(*types.Signature); isFunc || syntax.IsPointerTo(t, "net/http", "Response") {
 		return true
 	}
-	return types.IsInterface(p.Type()) || releaseMethodOf(p.Type()) != ""
+	return types.IsInterface(t) || releaseMethodOf(t) != ""
 }
 
 // releaseMethodOf is the method that releases a value of type t: "Close"
 // when it has one, else "Flush" (a bufio.Writer's), else "".
 func releaseMethodOf(t types.Type) string {
+	if _, ok := types.Unalias(t).(*types.Basic); ok {
+		return "" // no methods (a named type has its own): most parameters and results
+	}
 	for _, m := range []string{"Close", "Flush"} {
 		if hasReleaseMethod(t, m) {
 			return m
