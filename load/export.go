@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
 )
@@ -35,6 +36,9 @@ type exportData struct {
 	// buildErrs are why the go command built no export data of a
 	// package, by ID.
 	buildErrs map[string][]packages.Error
+	// testGroups are the packages, by groupKey, whose test packages are
+	// built with their tests, for their export data (recompilingTests).
+	testGroups map[string]bool
 }
 
 func newExportData(fset *token.FileSet) *exportData {
@@ -52,33 +56,47 @@ func newExportData(fset *token.FileSet) *exportData {
 // checked (the packages to type-check from source) import, and of the
 // packages those depend on, and records where it is. Nothing else is
 // built: not the packages to check, unless another imports them, nor
-// their tests, whose test variants and generated test mains the go
-// command would otherwise compile for go list -export -test, for export
-// data that nothing reads. (Test variants are checked from source:
-// fromSource.)
+// their tests, whose test variants and generated test mains go list
+// -export -test would compile for export data that nothing reads; but for
+// the tests of testGroups, which are listed and built with their tests.
+// The two listings run at once.
 func (x *exportData) build(pcfg *packages.Config, checked []*packages.Package) error {
-	var paths []string
+	var paths, tested []string
 	seen := map[string]bool{}
 	for _, p := range checked {
 		for _, imp := range p.Imports {
-			if !fromSource(imp.ID) && imp.PkgPath != "unsafe" && !seen[imp.ID] {
-				seen[imp.ID] = true
+			if imp.PkgPath == "unsafe" || x.fromSource(imp.ID) || seen[imp.ID] {
+				continue
+			}
+			seen[imp.ID] = true
+			if !strings.Contains(imp.ID, " [") {
 				paths = append(paths, imp.PkgPath)
+			} else if g := groupKey(imp.ID); !slices.Contains(tested, g) {
+				tested = append(tested, g)
 			}
 		}
 	}
-	if len(paths) == 0 {
-		return nil
-	}
 	slices.Sort(paths)
-	cfg := *pcfg
-	cfg.Mode = packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedExportFile
-	cfg.Tests = false
-	built, err := packages.Load(&cfg, paths...)
-	if err != nil {
+	slices.Sort(tested)
+	var listings [2][]*packages.Package
+	var g errgroup.Group
+	for i, args := range [2][]string{paths, tested} {
+		if len(args) == 0 {
+			continue
+		}
+		cfg := *pcfg
+		cfg.Mode = packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedExportFile
+		cfg.Tests = i == 1
+		g.Go(func() error {
+			var err error
+			listings[i], err = packages.Load(&cfg, args...)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return err
 	}
-	packages.Visit(built, nil, func(b *packages.Package) {
+	packages.Visit(slices.Concat(listings[0], listings[1]), nil, func(b *packages.Package) {
 		p, ok := x.meta[b.ID]
 		if !ok {
 			return // a package the checked ones do not depend on
@@ -89,6 +107,14 @@ func (x *exportData) build(pcfg *packages.Config, checked []*packages.Package) e
 		}
 	})
 	return nil
+}
+
+// fromSource reports whether importers of the package with the given ID
+// read its types from its own type-check rather than from export data: a
+// test package ("p [p.test]", "p_test [p.test]"), which only go test
+// builds, of a package not in testGroups.
+func (x *exportData) fromSource(id string) bool {
+	return strings.Contains(id, " [") && !x.testGroups[groupKey(id)]
 }
 
 // add records the packages of a listing and, through their imports, of

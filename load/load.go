@@ -61,7 +61,8 @@ func DefaultBatchBytes() int64 {
 // other, and every package sees the same types for a dependency. Test
 // variants are the exception: they import each other's types from their
 // source checks, in the same batch, since the go command builds them only
-// for go test.
+// for go test (but for a package whose tests recompile packages that
+// depend on it: exportData.testGroups).
 type Plan struct {
 	// Errors are the load, parse and type errors, one per problem, as
 	// "file:line:col: message" where there is a position. Batches add
@@ -79,9 +80,6 @@ type Plan struct {
 
 	batches    [][]*packages.Package // the packages to check, by batch, dependencies first
 	restricted map[string]bool       // IDs of packages reached only through named files
-	// typesOnly holds the IDs of the test variants of dependencies
-	// (testVariantDependencies): checked for their types, not yielded.
-	typesOnly map[string]bool
 	// fset holds the positions of the dependencies' export data, and of
 	// the files of the batch being loaded: one file set, so that every
 	// position resolves.
@@ -147,7 +145,7 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 	if cfg.Tags != "" {
 		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
 	}
-	l := &Plan{Only: only, restricted: map[string]bool{}, typesOnly: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet(), inspectors: cfg.Inspectors}
+	l := &Plan{Only: only, restricted: map[string]bool{}, reported: map[Error]bool{}, fset: token.NewFileSet(), inspectors: cfg.Inspectors}
 	l.exports = newExportData(l.fset)
 	var roots []*packages.Package
 	// Packages named by a pattern are analyzed whole; those reached only
@@ -199,10 +197,7 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 		slices.Sort(l.Unloaded)
 	}
 	roots = append(roots, l.ownDependencies(roots)...)
-	for _, v := range testVariantDependencies(roots) {
-		l.typesOnly[v.ID] = true
-		roots = append(roots, v)
-	}
+	l.exports.testGroups = recompilingTests(roots)
 	if err := l.exports.build(pcfg, roots); err != nil {
 		return nil, err
 	}
@@ -299,39 +294,29 @@ func (l *Plan) ownDependencies(roots []*packages.Package) []*packages.Package {
 	return out
 }
 
-// testVariantDependencies returns the test variants that roots import,
-// directly or not, and that are not among them: "b [a.test]", b
-// recompiled for a's tests because it imports a. The go command would
-// build their export data only by building a's tests, every test variant
-// and test main of a, which is most of the cost of listing a module with
-// its tests; they are type-checked from source, with a's, instead.
-func testVariantDependencies(roots []*packages.Package) []*packages.Package {
+// recompilingTests returns the packages (by groupKey) whose tests
+// recompile some of their dependencies: "b [a.test]", b recompiled for a's
+// external test because b imports a. Their test packages are read from
+// export data, as go test builds them, since their importers need the
+// types of those recompiled packages, which only the go command builds
+// (checking them from source too is costly where they are many: the
+// standard library's tests recompile 1,500 packages). The tests of other
+// packages, most of a module's, are checked from source, and not built.
+func recompilingTests(roots []*packages.Package) map[string]bool {
 	listed := map[string]bool{}
 	for _, p := range roots {
 		listed[p.ID] = true
 	}
-	var out []*packages.Package
-	var visit func(p *packages.Package)
-	visit = func(p *packages.Package) {
-		for _, path := range slices.Sorted(maps.Keys(p.Imports)) {
-			if imp := p.Imports[path]; fromSource(imp.ID) && !listed[imp.ID] {
-				listed[imp.ID] = true
-				out = append(out, imp)
-				visit(imp)
+	out := map[string]bool{}
+	for _, p := range roots {
+		for _, imp := range p.Imports {
+			if strings.Contains(imp.ID, " [") && !listed[imp.ID] {
+				out[groupKey(imp.ID)] = true
 			}
 		}
 	}
-	for _, p := range roots {
-		visit(p)
-	}
 	return out
 }
-
-// fromSource reports whether importers of the package with the given ID
-// read its types from its own type-check rather than from export data: a
-// package built for a test ("p [p.test]", "p_test [p.test]", "b
-// [p.test]"), which only go test builds.
-func fromSource(id string) bool { return strings.Contains(id, " [") }
 
 // Planned is the number of packages Batches is to yield, as far as is
 // known before type-checking them: a package whose test variant fails to
@@ -340,11 +325,7 @@ func (l *Plan) Planned() int {
 	n := 0
 	for _, batch := range l.batches {
 		first, _ := splitFallback(batch)
-		for _, p := range first {
-			if !l.typesOnly[p.ID] {
-				n++
-			}
-		}
+		n += len(first)
 	}
 	return n
 }
@@ -397,9 +378,6 @@ func (l *Plan) check(pkgs []*packages.Package) *Batch {
 	b.Kinds = map[*ast.File]fix.FileKind{}
 	for _, p := range checked {
 		if len(p.Errors) == 0 {
-			if l.typesOnly[p.ID] {
-				continue
-			}
 			b.Packages = append(b.Packages, p)
 			maps.Copy(b.Kinds, fix.ClassifyAll(p.Fset, p.Syntax, p.GoFiles))
 		} else {
@@ -487,12 +465,12 @@ func (l *Plan) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 // b.Inspectors: the type-checking of the largest package of a batch is
 // what the batch waits for, with the other cores idle.
 //
-// A package that imports another of pkgs from source (fromSource) waits
+// A package that imports another of pkgs from source (exportData.fromSource) waits
 // for its check, which starts first: pkgs are started in the order of
 // their imports, so a check waits only for one that holds a CPU or is
 // done.
 func (l *Plan) typeCheck(b *Batch, pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
-	pkgs = importsFirst(pkgs)
+	pkgs = importsFirst(pkgs, l.exports.fromSource)
 	out := make([]*packages.Package, len(pkgs))
 	inspectors := make([]*inspector.Inspector, len(pkgs))
 	checks := make(map[string]*sourceCheck, len(pkgs))
@@ -502,7 +480,7 @@ func (l *Plan) typeCheck(b *Batch, pkgs []*packages.Package, parsed map[string]p
 	var g, built errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, meta := range pkgs {
-		if l.inspectors && !l.typesOnly[meta.ID] {
+		if l.inspectors {
 			built.Go(func() error {
 				inspectors[i] = inspector.New(syntaxOf(meta, parsed))
 				return nil
@@ -547,7 +525,7 @@ type sourceCheck struct {
 
 // importsFirst orders pkgs so that a package comes after those of pkgs it
 // imports from source.
-func importsFirst(pkgs []*packages.Package) []*packages.Package {
+func importsFirst(pkgs []*packages.Package, fromSource func(id string) bool) []*packages.Package {
 	in := make(map[string]*packages.Package, len(pkgs))
 	for _, p := range pkgs {
 		in[p.ID] = p
@@ -598,20 +576,15 @@ func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 		}
 	}
 	p.Syntax = syntaxOf(meta, parsed)
-	// A types-only package is checked for its importers, which need its
-	// types alone.
-	p.TypesInfo = &types.Info{}
-	if !l.typesOnly[meta.ID] {
-		p.TypesInfo = &types.Info{
-			Types:        map[ast.Expr]types.TypeAndValue{},
-			Defs:         map[*ast.Ident]types.Object{},
-			Uses:         map[*ast.Ident]types.Object{},
-			Implicits:    map[ast.Node]types.Object{},
-			Instances:    map[*ast.Ident]types.Instance{},
-			Scopes:       map[ast.Node]*types.Scope{},
-			Selections:   map[*ast.SelectorExpr]*types.Selection{},
-			FileVersions: map[*ast.File]string{},
-		}
+	p.TypesInfo = &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		FileVersions: map[*ast.File]string{},
 	}
 	conf := &types.Config{
 		Importer: fix.ImporterFunc(func(path string) (*types.Package, error) {
@@ -624,7 +597,7 @@ func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 			}
 			var t *types.Package
 			var err error
-			if c, ok := checks[imp.ID]; ok && fromSource(imp.ID) {
+			if c, ok := checks[imp.ID]; ok && l.exports.fromSource(imp.ID) {
 				<-c.done
 				t = c.types
 			} else {

@@ -125,13 +125,13 @@ func writeTestFile(t *testing.T, name, content string) {
 	}
 }
 
-// The test variants of a package, and the packages recompiled for its
-// tests because they import it ("b [a.test]", which a's external test
-// imports), are type-checked from source, importing each other's types,
-// not built by the go command: their importers see the types of their
-// source checks, and only the packages they import, not a's tests, get
-// export data.
-func TestTestVariantsFromSource(t *testing.T) {
+// A package's test packages ("c [c.test]", "c_test [c.test]") are
+// type-checked from source, the external test importing the variant's
+// types from its check, and not built by the go command; but those of a
+// package whose tests recompile a dependency ("b [a.test]", b recompiled
+// for a's external test because b imports a) are read from export data,
+// built with a's tests, so that all of a's tests see one a.
+func TestTestPackagesFromSource(t *testing.T) {
 	mod := t.TempDir()
 	for name, content := range map[string]string{
 		"go.mod":      "module example.com/m\n\ngo 1.22\n",
@@ -139,6 +139,9 @@ func TestTestVariantsFromSource(t *testing.T) {
 		"a/a_test.go": "package a\n\nfunc Helper() int { return 2 }\n",
 		"a/x_test.go": "package a_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/a\"\n\t\"example.com/m/b\"\n)\n\nfunc TestX(t *testing.T) { _ = a.Helper() + b.B() }\n",
 		"b/b.go":      "package b\n\nimport \"example.com/m/a\"\n\nfunc B() int { return a.A() }\n",
+		"c/c.go":      "package c\n\nfunc C() int { return 1 }\n",
+		"c/c_test.go": "package c\n\nfunc Helper() int { return 2 }\n",
+		"c/x_test.go": "package c_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/c\"\n)\n\nfunc TestX(t *testing.T) { _ = c.Helper() + c.C() }\n",
 	} {
 		writeTestFile(t, filepath.Join(mod, name), content)
 	}
@@ -146,13 +149,21 @@ func TestTestVariantsFromSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, p := range plan.exports.meta {
-		if fromSource(id) && p.ExportFile != "" {
-			t.Errorf("the go command built %s", id)
+	const (
+		aVariant = "example.com/m/a [example.com/m/a.test]"
+		aXTest   = "example.com/m/a_test [example.com/m/a.test]"
+		bOfATest = "example.com/m/b [example.com/m/a.test]"
+		cVariant = "example.com/m/c [example.com/m/c.test]"
+		cXTest   = "example.com/m/c_test [example.com/m/c.test]"
+	)
+	for id, built := range map[string]bool{
+		"example.com/m/a": true, // b imports it
+		aVariant:          true, bOfATest: true,
+		"example.com/m/c": false, cVariant: false, cXTest: false, "example.com/m/c.test": false,
+	} {
+		if got := plan.exports.meta[id].ExportFile != ""; got != built {
+			t.Errorf("%s: export data built %v, want %v", id, got, built)
 		}
-	}
-	if p := plan.exports.meta["example.com/m/a"]; p.ExportFile == "" {
-		t.Error("no export data for example.com/m/a, which b imports")
 	}
 	got := map[string]*packages.Package{}
 	for b := range plan.Batches() {
@@ -163,21 +174,17 @@ func TestTestVariantsFromSource(t *testing.T) {
 	if len(plan.Errors) > 0 {
 		t.Fatalf("errors: %v", plan.Errors)
 	}
-	if ids := slices.Sorted(maps.Keys(got)); !slices.Equal(ids, []string{"example.com/m/a [example.com/m/a.test]", "example.com/m/a_test [example.com/m/a.test]", "example.com/m/b"}) {
+	if ids := slices.Sorted(maps.Keys(got)); !slices.Equal(ids, []string{aVariant, aXTest, "example.com/m/b", cVariant, cXTest}) {
 		t.Fatalf("packages %q", ids)
 	}
-	variant := got["example.com/m/a [example.com/m/a.test]"]
-	xtest := got["example.com/m/a_test [example.com/m/a.test]"]
-	// The external test sees the variant's test-only declarations, and
-	// b as recompiled against it.
-	if imp := xtest.Imports["example.com/m/a"]; imp.Types != variant.Types {
-		t.Errorf("the external test imports %s's types from elsewhere than the variant's check", imp.ID)
+	// c's external test sees the variant's test-only declarations, from
+	// its check.
+	if imp := got[cXTest].Imports["example.com/m/c"]; imp.Types != got[cVariant].Types {
+		t.Errorf("c's external test imports %s's types from elsewhere than the variant's check", imp.ID)
 	}
-	bOfTest := xtest.Imports["example.com/m/b"].Types
-	if !slices.Contains(bOfTest.Imports(), variant.Types) {
-		t.Errorf("b [a.test] imports %v, not the variant of a", bOfTest.Imports())
-	}
-	if bOfTest == got["example.com/m/b"].Types {
-		t.Error("a's tests import the plain b")
+	// a's sees one a, also through b.
+	aOfXTest := got[aXTest].Imports["example.com/m/a"].Types
+	if bOfTest := got[aXTest].Imports["example.com/m/b"].Types; !slices.Contains(bOfTest.Imports(), aOfXTest) {
+		t.Errorf("b [a.test] imports %v, not the a that a's external test imports", bOfTest.Imports())
 	}
 }
