@@ -325,14 +325,56 @@ func releaseMethodOf(t types.Type) string {
 // one that takes nothing and returns nothing or an error. (jennifer's
 // File has a Close(...Code) that writes a token.)
 func hasReleaseMethod(t types.Type, name string) bool {
-	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
-	fn, ok := obj.(*types.Func)
-	if !ok {
+	fn := methodNamed(t, name)
+	if fn == nil {
 		return false
 	}
 	sig := fn.Signature()
 	res := sig.Results()
 	return sig.Params().Len() == 0 && (res.Len() == 0 || res.Len() == 1 && syntax.IsError(res.At(0).Type()))
+}
+
+// methodNamed is the method of t (or *t, for an addressable t) with the
+// name, as types.LookupFieldOrMethod finds it, or nil. An interface's
+// methods (error's, most often), and those of a named struct without
+// embedded fields, which are only those declared on it, are read
+// directly: the lookup walks the type, and is asked of nearly every
+// call's result and parameter types.
+func methodNamed(t types.Type, name string) *types.Func {
+	if iface, ok := t.Underlying().(*types.Interface); ok {
+		for m := range iface.Methods() {
+			if m.Name() == name {
+				return m
+			}
+		}
+		return nil
+	}
+	named, _ := types.Unalias(t).(*types.Named)
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		named, _ = types.Unalias(p.Elem()).(*types.Named)
+	}
+	if named != nil {
+		if st, ok := named.Underlying().(*types.Struct); ok && !hasEmbedded(st) {
+			for m := range named.Methods() {
+				if m.Name() == name {
+					return m
+				}
+			}
+			return nil
+		}
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	fn, _ := obj.(*types.Func)
+	return fn
+}
+
+func hasEmbedded(st *types.Struct) bool {
+	for f := range st.Fields() {
+		if f.Embedded() {
+			return true
+		}
+	}
+	return false
 }
 
 // kindOf is the kind of resource a value of type t is followed as.
