@@ -6,11 +6,9 @@ import (
 	"go/token"
 	"go/types"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
 	"golang.org/x/tools/go/gcexportdata"
 	"golang.org/x/tools/go/packages"
 )
@@ -33,12 +31,6 @@ type exportData struct {
 	meta  map[string]*packages.Package
 	types map[string]*types.Package
 	errs  map[string]error
-	// buildErrs are why the go command built no export data of a
-	// package, by ID.
-	buildErrs map[string][]packages.Error
-	// testGroups are the packages, by groupKey, whose test packages are
-	// built with their tests, for their export data (recompilingTests).
-	testGroups map[string]bool
 }
 
 func newExportData(fset *token.FileSet) *exportData {
@@ -47,74 +39,7 @@ func newExportData(fset *token.FileSet) *exportData {
 		meta:  map[string]*packages.Package{},
 		types: map[string]*types.Package{},
 		errs:  map[string]error{},
-
-		buildErrs: map[string][]packages.Error{},
 	}
-}
-
-// build has the go command build the export data of the packages that
-// checked (the packages to type-check from source) import, and of the
-// packages those depend on, and records where it is. Nothing else is
-// built: not the packages to check, unless another imports them, nor
-// their tests, whose test variants and generated test mains go list
-// -export -test would compile for export data that nothing reads; but for
-// the tests of testGroups, which are listed and built with their tests.
-// The two listings run at once.
-func (x *exportData) build(pcfg *packages.Config, checked []*packages.Package) error {
-	var paths, tested []string
-	seen := map[string]bool{}
-	for _, p := range checked {
-		for _, imp := range p.Imports {
-			if imp.PkgPath == "unsafe" || x.fromSource(imp.ID) || seen[imp.ID] {
-				continue
-			}
-			seen[imp.ID] = true
-			if !strings.Contains(imp.ID, " [") {
-				paths = append(paths, imp.PkgPath)
-			} else if g := groupKey(imp.ID); !slices.Contains(tested, g) {
-				tested = append(tested, g)
-			}
-		}
-	}
-	slices.Sort(paths)
-	slices.Sort(tested)
-	var listings [2][]*packages.Package
-	var g errgroup.Group
-	for i, args := range [2][]string{paths, tested} {
-		if len(args) == 0 {
-			continue
-		}
-		cfg := *pcfg
-		cfg.Mode = packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedExportFile
-		cfg.Tests = i == 1
-		g.Go(func() error {
-			var err error
-			listings[i], err = packages.Load(&cfg, args...)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	packages.Visit(slices.Concat(listings[0], listings[1]), nil, func(b *packages.Package) {
-		p, ok := x.meta[b.ID]
-		if !ok {
-			return // a package the checked ones do not depend on
-		}
-		p.ExportFile = b.ExportFile
-		if b.ExportFile == "" {
-			x.buildErrs[b.ID] = b.Errors
-		}
-	})
-	return nil
-}
-
-// fromSource reports whether importers of the package with the given ID
-// read its types from its own type-check rather than from export data: a
-// test package ("p [p.test]", "p_test [p.test]"), which only go test
-// builds, of a package not in testGroups.
-func (x *exportData) fromSource(id string) bool {
-	return strings.Contains(id, " [") && !x.testGroups[groupKey(id)]
 }
 
 // add records the packages of a listing and, through their imports, of
@@ -163,7 +88,7 @@ func (x *exportData) read(id string) (*types.Package, error) {
 	if p.ExportFile == "" {
 		// The go command could not build it, and says why.
 		var msgs []string
-		for _, e := range slices.Concat(p.Errors, x.buildErrs[id]) {
+		for _, e := range p.Errors {
 			msgs = append(msgs, strings.Join(strings.Fields(e.Msg), " "))
 		}
 		if len(msgs) == 0 {

@@ -54,15 +54,11 @@ func DefaultBatchBytes() int64 {
 // the other, so that memory holds the syntax and types of one batch at a
 // time, not of every package.
 //
-// The go command is run twice: to list the packages, then to build the
-// export data of the packages they import (listExports). Each package is
-// then type-checked from source, its imports read from export data, the
-// packages of earlier batches included: so packages do not wait for each
-// other, and every package sees the same types for a dependency. Test
-// variants are the exception: they import each other's types from their
-// source checks, in the same batch, since the go command builds them only
-// for go test (but for a package whose tests recompile packages that
-// depend on it: exportData.testGroups).
+// The go command is run once, to list the packages and build the export
+// data of their dependencies. Each package is then type-checked from
+// source, its imports read from export data, the packages of earlier
+// batches included: so packages do not wait for each other, and every
+// package sees the same types for a dependency.
 type Plan struct {
 	// Errors are the load, parse and type errors, one per problem, as
 	// "file:line:col: message" where there is a position. Batches add
@@ -121,10 +117,11 @@ func (b *Batch) Source(file string) ([]byte, bool) {
 	return src, ok
 }
 
-// listMode lists packages, their files and every package they depend on,
-// without building, parsing or type-checking anything.
+// listMode lists packages, their files and the export data of every
+// package they depend on, without parsing or type-checking anything.
 const listMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedDeps | packages.NeedTypesSizes | packages.NeedModule
+	packages.NeedImports | packages.NeedDeps | packages.NeedExportFile |
+	packages.NeedTypesSizes | packages.NeedModule
 
 // Packages lists args: package patterns as go build takes them, or .go
 // files, each standing for the package that holds it. Batches then loads
@@ -157,9 +154,6 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 		}
 		pkgs, err := packages.Load(pcfg, patterns...)
 		if err != nil {
-			if merr := inModule(cfg.Dir); merr != nil {
-				return nil, merr // the go command's error, said as leakfix's
-			}
 			return nil, err
 		}
 		if len(pkgs) == 0 {
@@ -197,10 +191,6 @@ func Packages(cfg Config, args []string) (*Plan, error) {
 		slices.Sort(l.Unloaded)
 	}
 	roots = append(roots, l.ownDependencies(roots)...)
-	l.exports.testGroups = recompilingTests(roots)
-	if err := l.exports.build(pcfg, roots); err != nil {
-		return nil, err
-	}
 	l.batches = planBatches(roots, cmp.Or(cfg.BatchBytes, DefaultBatchBytes()))
 	return l, nil
 }
@@ -290,30 +280,6 @@ func (l *Plan) ownDependencies(roots []*packages.Package) []*packages.Package {
 	}
 	for _, p := range roots {
 		visit(p)
-	}
-	return out
-}
-
-// recompilingTests returns the packages (by groupKey) whose tests
-// recompile some of their dependencies: "b [a.test]", b recompiled for a's
-// external test because b imports a. Their test packages are read from
-// export data, as go test builds them, since their importers need the
-// types of those recompiled packages, which only the go command builds
-// (checking them from source too is costly where they are many: the
-// standard library's tests recompile 1,500 packages). The tests of other
-// packages, most of a module's, are checked from source, and not built.
-func recompilingTests(roots []*packages.Package) map[string]bool {
-	listed := map[string]bool{}
-	for _, p := range roots {
-		listed[p.ID] = true
-	}
-	out := map[string]bool{}
-	for _, p := range roots {
-		for _, imp := range p.Imports {
-			if strings.Contains(imp.ID, " [") && !listed[imp.ID] {
-				out[groupKey(imp.ID)] = true
-			}
-		}
 	}
 	return out
 }
@@ -464,19 +430,9 @@ func (l *Plan) parse(b *Batch, pkgs []*packages.Package) map[string]parsedFile {
 // Each package's inspector is built meanwhile, from its syntax alone, into
 // b.Inspectors: the type-checking of the largest package of a batch is
 // what the batch waits for, with the other cores idle.
-//
-// A package that imports another of pkgs from source (exportData.fromSource) waits
-// for its check, which starts first: pkgs are started in the order of
-// their imports, so a check waits only for one that holds a CPU or is
-// done.
 func (l *Plan) typeCheck(b *Batch, pkgs []*packages.Package, parsed map[string]parsedFile) []*packages.Package {
-	pkgs = importsFirst(pkgs, l.exports.fromSource)
 	out := make([]*packages.Package, len(pkgs))
 	inspectors := make([]*inspector.Inspector, len(pkgs))
-	checks := make(map[string]*sourceCheck, len(pkgs))
-	for _, p := range pkgs {
-		checks[p.ID] = &sourceCheck{done: make(chan struct{})}
-	}
 	var g, built errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, meta := range pkgs {
@@ -487,10 +443,7 @@ func (l *Plan) typeCheck(b *Batch, pkgs []*packages.Package, parsed map[string]p
 			})
 		}
 		g.Go(func() error {
-			c := checks[meta.ID]
-			defer close(c.done)
-			out[i] = l.typeCheckFiles(l.fset, meta, parsed, checks)
-			c.types = out[i].Types
+			out[i] = l.typeCheckOne(meta, parsed)
 			return nil
 		})
 	}
@@ -516,45 +469,13 @@ func syntaxOf(meta *packages.Package, parsed map[string]parsedFile) []*ast.File 
 	return files
 }
 
-// A sourceCheck is the type-check of a package that its importers in the
-// batch wait for.
-type sourceCheck struct {
-	done  chan struct{} // closed when types is set
-	types *types.Package
-}
-
-// importsFirst orders pkgs so that a package comes after those of pkgs it
-// imports from source.
-func importsFirst(pkgs []*packages.Package, fromSource func(id string) bool) []*packages.Package {
-	in := make(map[string]*packages.Package, len(pkgs))
-	for _, p := range pkgs {
-		in[p.ID] = p
-	}
-	out := make([]*packages.Package, 0, len(pkgs))
-	done := map[string]bool{}
-	var visit func(p *packages.Package)
-	visit = func(p *packages.Package) {
-		if done[p.ID] {
-			return
-		}
-		done[p.ID] = true
-		for _, path := range slices.Sorted(maps.Keys(p.Imports)) {
-			if q, ok := in[p.Imports[path].ID]; ok && fromSource(q.ID) {
-				visit(q)
-			}
-		}
-		out = append(out, p)
-	}
-	for _, p := range pkgs {
-		visit(p)
-	}
-	return out
+func (l *Plan) typeCheckOne(meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
+	return l.typeCheckFiles(l.fset, meta, parsed)
 }
 
 // typeCheckFiles type-checks meta from the files in parsed, whose
-// positions are in fset. Its imports that are checked from source are
-// those of checks.
-func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parsed map[string]parsedFile, checks map[string]*sourceCheck) *packages.Package {
+// positions are in fset.
+func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parsed map[string]parsedFile) *packages.Package {
 	p := &packages.Package{
 		ID: meta.ID, Name: meta.Name, PkgPath: meta.PkgPath, Dir: meta.Dir,
 		GoFiles: meta.GoFiles, CompiledGoFiles: meta.CompiledGoFiles, IgnoredFiles: meta.IgnoredFiles,
@@ -595,14 +516,7 @@ func (l *Plan) typeCheckFiles(fset *token.FileSet, meta *packages.Package, parse
 			if !ok {
 				return nil, fmt.Errorf("no package for import %q", path)
 			}
-			var t *types.Package
-			var err error
-			if c, ok := checks[imp.ID]; ok && l.exports.fromSource(imp.ID) {
-				<-c.done
-				t = c.types
-			} else {
-				t, err = l.exports.load(imp.ID)
-			}
+			t, err := l.exports.load(imp.ID)
 			if err == nil {
 				p.Imports[path] = &packages.Package{ID: imp.ID, Name: imp.Name, PkgPath: imp.PkgPath, Types: t}
 			}
@@ -659,7 +573,7 @@ func (l *Plan) CheckDependency(meta *packages.Package, prune func([]*ast.File)) 
 		files = append(files, f)
 	}
 	prune(files)
-	p := l.typeCheckFiles(fset, meta, parsed, nil)
+	p := l.typeCheckFiles(fset, meta, parsed)
 	p.Errors = nil
 	return p, nil
 }

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,69 +121,5 @@ func writeTestFile(t *testing.T, name, content string) {
 	}
 	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// A package's test packages ("c [c.test]", "c_test [c.test]") are
-// type-checked from source, the external test importing the variant's
-// types from its check, and not built by the go command; but those of a
-// package whose tests recompile a dependency ("b [a.test]", b recompiled
-// for a's external test because b imports a) are read from export data,
-// built with a's tests, so that all of a's tests see one a.
-func TestTestPackagesFromSource(t *testing.T) {
-	mod := t.TempDir()
-	for name, content := range map[string]string{
-		"go.mod":      "module example.com/m\n\ngo 1.22\n",
-		"a/a.go":      "package a\n\nfunc A() int { return 1 }\n",
-		"a/a_test.go": "package a\n\nfunc Helper() int { return 2 }\n",
-		"a/x_test.go": "package a_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/a\"\n\t\"example.com/m/b\"\n)\n\nfunc TestX(t *testing.T) { _ = a.Helper() + b.B() }\n",
-		"b/b.go":      "package b\n\nimport \"example.com/m/a\"\n\nfunc B() int { return a.A() }\n",
-		"c/c.go":      "package c\n\nfunc C() int { return 1 }\n",
-		"c/c_test.go": "package c\n\nfunc Helper() int { return 2 }\n",
-		"c/x_test.go": "package c_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/c\"\n)\n\nfunc TestX(t *testing.T) { _ = c.Helper() + c.C() }\n",
-	} {
-		writeTestFile(t, filepath.Join(mod, name), content)
-	}
-	plan, err := Packages(Config{Dir: mod, Tests: true}, []string{"./..."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	const (
-		aVariant = "example.com/m/a [example.com/m/a.test]"
-		aXTest   = "example.com/m/a_test [example.com/m/a.test]"
-		bOfATest = "example.com/m/b [example.com/m/a.test]"
-		cVariant = "example.com/m/c [example.com/m/c.test]"
-		cXTest   = "example.com/m/c_test [example.com/m/c.test]"
-	)
-	for id, built := range map[string]bool{
-		"example.com/m/a": true, // b imports it
-		aVariant:          true, bOfATest: true,
-		"example.com/m/c": false, cVariant: false, cXTest: false, "example.com/m/c.test": false,
-	} {
-		if got := plan.exports.meta[id].ExportFile != ""; got != built {
-			t.Errorf("%s: export data built %v, want %v", id, got, built)
-		}
-	}
-	got := map[string]*packages.Package{}
-	for b := range plan.Batches() {
-		for _, p := range b.Packages {
-			got[p.ID] = p
-		}
-	}
-	if len(plan.Errors) > 0 {
-		t.Fatalf("errors: %v", plan.Errors)
-	}
-	if ids := slices.Sorted(maps.Keys(got)); !slices.Equal(ids, []string{aVariant, aXTest, "example.com/m/b", cVariant, cXTest}) {
-		t.Fatalf("packages %q", ids)
-	}
-	// c's external test sees the variant's test-only declarations, from
-	// its check.
-	if imp := got[cXTest].Imports["example.com/m/c"]; imp.Types != got[cVariant].Types {
-		t.Errorf("c's external test imports %s's types from elsewhere than the variant's check", imp.ID)
-	}
-	// a's sees one a, also through b.
-	aOfXTest := got[aXTest].Imports["example.com/m/a"].Types
-	if bOfTest := got[aXTest].Imports["example.com/m/b"].Types; !slices.Contains(bOfTest.Imports(), aOfXTest) {
-		t.Errorf("b [a.test] imports %v, not the a that a's external test imports", bOfTest.Imports())
 	}
 }
