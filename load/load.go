@@ -626,9 +626,12 @@ func planBatches(roots []*packages.Package, budget int64) [][]*packages.Package 
 			if strings.Contains(p.ID, " [") {
 				continue // tests
 			}
-			for _, imp := range p.Imports {
-				if _, ok := groups[imp.ID]; ok {
-					visit(imp.ID)
+			// In the order of the import paths, not the map's: the
+			// order decides where batches are cut, and so which
+			// packages a test sees the summaries of.
+			for _, path := range slices.Sorted(maps.Keys(p.Imports)) {
+				if id := p.Imports[path].ID; groups[id] != nil {
+					visit(id)
 				}
 			}
 		}

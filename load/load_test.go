@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,6 +62,48 @@ func TestPlanBatches(t *testing.T) {
 	want := []string{"c", "b", "a, a [a.test], a.test"}
 	if !slices.Equal(got, want) {
 		t.Errorf("batches:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The batches are the same on every run: packages are visited in the
+// order of their import paths, not of their Imports map, whose order Go
+// varies from one iteration to the next. (Where the batches are cut
+// decides which packages a test's summaries come from: a run that cut
+// them elsewhere reported a leak that the run before did not.)
+func TestPlanBatchesDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	var roots []*packages.Package
+	for i := range 30 {
+		name := filepath.Join(dir, fmt.Sprintf("p%02d.go", i))
+		if err := os.WriteFile(name, make([]byte, 10+i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		roots = append(roots, &packages.Package{ID: fmt.Sprintf("p%02d", i), CompiledGoFiles: []string{name}, Imports: map[string]*packages.Package{}})
+	}
+	// a, visited first, imports every other package, each with a file of
+	// its own size: the order it visits them in is where the batches are
+	// cut.
+	importer := &packages.Package{ID: "a", Imports: map[string]*packages.Package{}}
+	for _, p := range roots {
+		importer.Imports[p.ID] = p
+	}
+	roots = append(roots, importer)
+	cuts := func() string {
+		var out []string
+		for _, batch := range planBatches(roots, 100) {
+			var ids []string
+			for _, p := range batch {
+				ids = append(ids, p.ID)
+			}
+			out = append(out, strings.Join(ids, ","))
+		}
+		return strings.Join(out, " | ")
+	}
+	first := cuts()
+	for range 20 {
+		if got := cuts(); got != first {
+			t.Fatalf("batches differ between runs:\n%s\n%s", first, got)
+		}
 	}
 }
 
