@@ -15,6 +15,7 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/leakfix/leakfix/fix"
+	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/load"
 	"github.com/leakfix/leakfix/rules"
 	"github.com/leakfix/leakfix/write"
@@ -26,14 +27,8 @@ func writeModule(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files["go.mod"] = "module example.com/m\n\ngo 1.22\n"
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := cases.WriteFiles(dir, files); err != nil {
+		t.Fatal(err)
 	}
 	t.Chdir(dir)
 	return dir

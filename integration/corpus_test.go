@@ -196,13 +196,7 @@ func stdDryRun() stdRun {
 		cmd = exec.Command(args[0], args[1:]...)
 	}
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GOFLAGS=-mod=mod -buildvcs=false",
-		"GOPROXY=off",
-		"GOTOOLCHAIN=local",
-		"GOWORK=off",
-		"TERM=xterm",
-	)
+	cmd.Env = append(offlineEnv(), "TERM=xterm")
 	var stderr bytes.Buffer
 	if res.terminal {
 		cmd.Stdout = &stderr // the terminal's
@@ -466,6 +460,18 @@ type result struct {
 }
 
 // runIn runs a command in dir, with the leakfix binary on PATH and the go
+// offlineEnv is the environment of the go command and leakfix over a copy
+// of a module or std: the module cache alone, this toolchain, no
+// workspace, and no VCS stamping of the copies.
+func offlineEnv() []string {
+	return append(os.Environ(),
+		"GOFLAGS=-mod=mod -buildvcs=false",
+		"GOPROXY=off",
+		"GOTOOLCHAIN=local",
+		"GOWORK=off",
+	)
+}
+
 // command working offline from the module cache.
 func runIn(t *testing.T, dir, name string, args ...string) result {
 	t.Helper()
@@ -474,12 +480,7 @@ func runIn(t *testing.T, dir, name string, args ...string) result {
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GOFLAGS=-mod=mod -buildvcs=false",
-		"GOPROXY=off",
-		"GOTOOLCHAIN=local",
-		"GOWORK=off",
-	)
+	cmd.Env = offlineEnv()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -289,13 +289,19 @@ func TestEntryPoints(t *testing.T) {
 		}
 	})
 
-	t.Run("golangci-lint", func(t *testing.T) {
+	// needGolangciLint skips a subtest without the custom golangci-lint,
+	// and fails it when the one named cannot be used.
+	needGolangciLint := func(t *testing.T) {
+		t.Helper()
 		if gclSkip != "" {
 			t.Skip(gclSkip)
 		}
 		if gclErr != nil {
 			t.Fatal(gclErr)
 		}
+	}
+	t.Run("golangci-lint", func(t *testing.T) {
+		needGolangciLint(t)
 		for _, rule := range c.rules {
 			t.Run(rule.Name, func(t *testing.T) { gclRuns[rule].check(t, jsonOf(rule)) })
 		}
@@ -361,12 +367,7 @@ func TestEntryPoints(t *testing.T) {
 	})
 
 	t.Run("golangci-lint --fix", func(t *testing.T) {
-		if gclSkip != "" {
-			t.Skip(gclSkip)
-		}
-		if gclErr != nil {
-			t.Fatal(gclErr)
-		}
+		needGolangciLint(t)
 		defer c.restore(t)
 		// The rules' packages are apart: their fixes run at once.
 		want := map[*rules.Rule]files{}

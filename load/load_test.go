@@ -29,13 +29,7 @@ func TestGroupKey(t *testing.T) {
 // source, unless one package alone is larger.
 func TestPlanBatches(t *testing.T) {
 	dir := t.TempDir()
-	file := func(name string, size int) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, make([]byte, size), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	file := func(name string, size int) string { return sizedFile(t, dir, name, size) }
 	pkg := func(id string, files []string, imports ...string) *packages.Package {
 		p := &packages.Package{ID: id, CompiledGoFiles: files, Imports: map[string]*packages.Package{}}
 		for _, imp := range imports {
@@ -51,14 +45,7 @@ func TestPlanBatches(t *testing.T) {
 		pkg("b", []string{b}, "c"),
 		pkg("c", []string{c}),
 	}
-	var got []string
-	for _, batch := range planBatches(roots, 90) {
-		var ids []string
-		for _, p := range batch {
-			ids = append(ids, p.ID)
-		}
-		got = append(got, strings.Join(ids, ", "))
-	}
+	got := batchIDs(planBatches(roots, 90))
 	want := []string{"c", "b", "a, a [a.test], a.test"}
 	if !slices.Equal(got, want) {
 		t.Errorf("batches:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -74,10 +61,7 @@ func TestPlanBatchesDeterministic(t *testing.T) {
 	dir := t.TempDir()
 	var roots []*packages.Package
 	for i := range 30 {
-		name := filepath.Join(dir, fmt.Sprintf("p%02d.go", i))
-		if err := os.WriteFile(name, make([]byte, 10+i), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		name := sizedFile(t, dir, fmt.Sprintf("p%02d.go", i), 10+i)
 		roots = append(roots, &packages.Package{ID: fmt.Sprintf("p%02d", i), CompiledGoFiles: []string{name}, Imports: map[string]*packages.Package{}})
 	}
 	// a, visited first, imports every other package, each with a file of
@@ -88,23 +72,37 @@ func TestPlanBatchesDeterministic(t *testing.T) {
 		importer.Imports[p.ID] = p
 	}
 	roots = append(roots, importer)
-	cuts := func() string {
-		var out []string
-		for _, batch := range planBatches(roots, 100) {
-			var ids []string
-			for _, p := range batch {
-				ids = append(ids, p.ID)
-			}
-			out = append(out, strings.Join(ids, ","))
-		}
-		return strings.Join(out, " | ")
-	}
+	cuts := func() string { return strings.Join(batchIDs(planBatches(roots, 100)), " | ") }
 	first := cuts()
 	for range 20 {
 		if got := cuts(); got != first {
 			t.Fatalf("batches differ between runs:\n%s\n%s", first, got)
 		}
 	}
+}
+
+// sizedFile writes a file of size bytes (zeros) in dir, for planBatches to
+// weigh, and returns its path.
+func sizedFile(t *testing.T, dir, name string, size int) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, make([]byte, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// batchIDs lists each batch's package IDs, comma-separated.
+func batchIDs(batches [][]*packages.Package) []string {
+	var out []string
+	for _, batch := range batches {
+		var ids []string
+		for _, p := range batch {
+			ids = append(ids, p.ID)
+		}
+		out = append(out, strings.Join(ids, ", "))
+	}
+	return out
 }
 
 // loadHolders gives the packages that "file=" queries give, one query a

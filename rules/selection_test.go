@@ -1,14 +1,13 @@
 package rules_test
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/leakfix/leakfix/analyzers"
 	"github.com/leakfix/leakfix/config"
+	"github.com/leakfix/leakfix/internal/cases"
 	"github.com/leakfix/leakfix/rules"
 	"golang.org/x/tools/go/analysis"
 )
@@ -135,13 +134,7 @@ func Size() (int64, error) {
 	} else {
 		files["a/a.go"] = strings.Replace(leak, want, "", 1)
 	}
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := cases.WriteFiles(dir, files); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -127,6 +127,17 @@ func addDependency(dir, gomod, src, rel string) error {
 	return os.WriteFile(gomod, main, 0o644)
 }
 
+// WriteFiles writes files, by slash-separated path under dir, making the
+// directories they need: the small modules tests write beside the cases.
+func WriteFiles(dir string, files map[string]string) error {
+	for name, content := range files {
+		if err := write(filepath.Join(dir, filepath.FromSlash(name)), []byte(content)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func write(name string, content []byte) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
